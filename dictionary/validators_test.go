@@ -1,0 +1,253 @@
+package dictionary
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestValidNIR(t *testing.T) {
+	tests := []struct {
+		nir  string
+		want bool
+	}{
+		{"295109912611193", true}, // 97 - (2951099126111 mod 97) = 97 - 4 = 93
+		{"253072B07300470", true}, // 2B → 18: 97 - (2530718073004 mod 97) = 70
+		{"253072A07300443", true}, // 2A → 19: 97 - (2530719073004 mod 97) = 43
+		{"295109912611194", false},
+		{"253072B07300443", false}, // key of 2A on a 2B number
+		{"395109912611193", false}, // first digit 3
+		{"29510991261119", false},  // 14 characters
+		{"2951099126111A3", false},
+		{"29510A912611193", false}, // letter outside the department
+		{"", false},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, ValidNIR(tt.nir), tt.nir)
+	}
+	// Temporary numbers (7, 8) follow the same key.
+	key, ok := NIRKey("7951099126111")
+	require.True(t, ok)
+	assert.True(t, ValidNIR("7951099126111"+key))
+	assert.Equal(t, "253072A07300443", NormalizeNIR("2 53 07 2a 073 004 43"))
+}
+
+func TestValidSIRET(t *testing.T) {
+	tests := []struct {
+		siret string
+		want  bool
+	}{
+		{"73282932000074", true},  // Luhn
+		{"73282932000075", false}, // wrong check digit
+		{"35600000000048", true},  // La Poste head office (Luhn as well)
+		{"35600000049837", true},  // La Poste: digit sum 3+5+6+4+9+8+3+7 = 45, multiple of 5, Luhn fails
+		{"35600000049838", false}, // digit sum 46
+		{"7328293200007", false},
+		{"7328293200007A", false},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, ValidSIRET(tt.siret), tt.siret)
+	}
+	assert.True(t, ValidSIREN("732829320"))
+	for _, c := range Financeurs.Codes {
+		if c.SIRET != "" {
+			assert.True(t, ValidSIRET(c.SIRET), c.Code)
+		}
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	want := time.Date(2024, 3, 15, 0, 0, 0, 0, time.UTC)
+	for _, s := range []string{"2024-03-15", "15/03/2024"} {
+		d, err := ParseDate(s)
+		require.NoError(t, err, s)
+		assert.Equal(t, want, d)
+	}
+	for _, s := range []string{"2024-02-30", "31/04/2024", "2024/03/15", "15-03-2024", "2024-3-15", "", "2024-13-01", "00/01/2024"} {
+		_, err := ParseDate(s)
+		assert.Error(t, err, s)
+	}
+	d, err := ParseDSNDate("29022024")
+	require.NoError(t, err)
+	assert.Equal(t, time.Date(2024, 2, 29, 0, 0, 0, 0, time.UTC), d)
+	ts, err := ParseTimestamp("2024-03-15T08:30:05")
+	require.NoError(t, err)
+	assert.Equal(t, time.Date(2024, 3, 15, 8, 30, 5, 0, time.UTC), ts)
+	_, err = ParseTimestamp("2024-03-15T24:00:00")
+	assert.Error(t, err)
+	m, err := ParseMonth("2024-11")
+	require.NoError(t, err)
+	assert.Equal(t, time.Date(2024, 11, 1, 0, 0, 0, 0, time.UTC), m)
+}
+
+func TestParseNumbers(t *testing.T) {
+	amounts := []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"1234,56", 123456, true},
+		{"1234.5", 123450, true},
+		{"0", 0, true},
+		{"12.500", 1250, true},
+		{",5", 50, true},
+		{"12.505", 0, false},
+		{"1 234,56", 0, false},
+		{"1.234,56", 0, false},
+		{"abc", 0, false},
+		{"", 0, false},
+	}
+	for _, a := range amounts {
+		got, err := ParseAmount(a.in)
+		if a.ok {
+			require.NoError(t, err, a.in)
+			assert.Equal(t, a.want, got, a.in)
+		} else {
+			assert.Error(t, err, a.in)
+		}
+	}
+	x, err := ParseDecimal("151,67")
+	require.NoError(t, err)
+	assert.InDelta(t, 151.67, x, 1e-9)
+}
+
+func TestColumnParse(t *testing.T) {
+	c, _ := Dossiers.Column("heures_prevues")
+	_, rule := c.Parse("4001")
+	assert.Equal(t, RuleOutOfRange, rule)
+	v, rule := c.Parse("35")
+	assert.Equal(t, "", rule)
+	assert.Equal(t, int64(35), v.Int)
+	cd, _ := Dossiers.Column("code_dispositif")
+	_, rule = cd.Parse("XYZ")
+	assert.Equal(t, RuleUnknownCode, rule)
+	cc, _ := Dossiers.Column("code_certification")
+	v, rule = cc.Parse("")
+	assert.Equal(t, "", rule)
+	assert.True(t, v.Null)
+}
+
+func TestParseRowConstraints(t *testing.T) {
+	row := func(typ, motif string) []string {
+		return []string{"D1", "FT", typ, "2024-05-02", motif, "", "2024-05-03T10:00:00"}
+	}
+	_, vs := Evenements.Parse(row("SORTIE", "FIN"), nil)
+	assert.Empty(t, vs)
+	_, vs = Evenements.Parse(row("SORTIE", ""), nil)
+	assert.Equal(t, []Violation{{Rule: RuleMissingValue, Column: "motif_sortie", Value: ""}}, vs)
+	_, vs = Evenements.Parse(row("ENTREE", "FIN"), nil)
+	assert.Equal(t, []Violation{{Rule: RuleOutOfRange, Column: "motif_sortie", Value: "FIN"}}, vs)
+	// A bad NIR is never shown in clear.
+	fields := make([]string, len(Dossiers.Columns))
+	fields[Dossiers.Index("nir")] = "295109912611194"
+	_, vs = Dossiers.Parse(fields, nil)
+	for _, v := range vs {
+		if v.Column == "nir" {
+			assert.Equal(t, Violation{Rule: RuleBadNIR, Column: "nir", Value: "***************"}, v)
+		}
+	}
+}
+
+func TestDetectFeed(t *testing.T) {
+	for _, f := range Feeds() {
+		var h []string
+		for _, c := range f.Columns {
+			h = append(h, c.Name)
+		}
+		got, err := DetectFeed(h)
+		require.NoError(t, err)
+		assert.Equal(t, f.Name, got.Name)
+	}
+	_, err := DetectFeed([]string{"a", "b"})
+	assert.Error(t, err)
+}
+
+func TestContractFamily(t *testing.T) {
+	for nature, fam := range map[string]string{"01": FamilyCDI, "50": FamilyCDI, "02": FamilyCDD, "93": FamilyCDD, "03": FamilyInterim, "29": FamilyNone} {
+		got, ok := ContractFamily(nature)
+		assert.True(t, ok)
+		assert.Equal(t, fam, got, nature)
+	}
+	assert.Len(t, Dispositifs.Codes, 20)
+	assert.Len(t, Regions.Codes, 18)
+	assert.Len(t, Financeurs.Codes, 18+2+11+18+2+2)
+}
+
+func FuzzParseDate(f *testing.F) {
+	for _, s := range []string{"2024-03-15", "15/03/2024", "2024-02-30", "", "99/99/9999"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseDate(s)
+		if err == nil && d.Format("2006-01-02") != s && d.Format("02/01/2006") != s {
+			t.Fatalf("ParseDate(%q) = %v: not a round trip", s, d)
+		}
+	})
+}
+
+func FuzzParseAmount(f *testing.F) {
+	for _, s := range []string{"1234,56", "0.5", "-3", "12.505", ",", "1e5"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := ParseAmount(s)
+		if err != nil {
+			return
+		}
+		x, err := ParseDecimal(s)
+		if err != nil {
+			t.Fatalf("ParseAmount accepts %q, ParseDecimal does not", s)
+		}
+		if d := x*100 - float64(c); d > 0.5 || d < -0.5 {
+			t.Fatalf("ParseAmount(%q) = %d cents, ParseDecimal = %v", s, c, x)
+		}
+	})
+}
+
+func FuzzValidNIR(f *testing.F) {
+	for _, s := range []string{"295109912611193", "253072B07300470", "2A", "8888888888888888"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if ValidNIR(s) {
+			key, ok := NIRKey(s[:13])
+			if !ok || key != s[13:] {
+				t.Fatalf("ValidNIR(%q) but NIRKey gives %q", s, key)
+			}
+		}
+		_ = ValidSIRET(s)
+		_ = MaskNIR(s)
+	})
+}
+
+func FuzzParseRow(f *testing.F) {
+	f.Add("D1;FT;ENTREE;2024-05-02;;;2024-05-03T10:00:00")
+	f.Fuzz(func(t *testing.T, line string) {
+		for _, feed := range Feeds() {
+			fields := splitSemicolon(line)
+			rec, vs := feed.Parse(fields, nil)
+			if len(rec) != len(feed.Columns) {
+				t.Fatalf("record of %d values for %d columns", len(rec), len(feed.Columns))
+			}
+			for _, v := range vs {
+				if _, ok := RuleByCode(v.Rule); !ok {
+					t.Fatalf("unknown rule %q", v.Rule)
+				}
+			}
+		}
+	})
+}
+
+func splitSemicolon(s string) []string {
+	var out []string
+	start := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == ';' {
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, s[start:])
+}
