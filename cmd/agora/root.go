@@ -50,7 +50,7 @@ et de financement avec DuckDB, et publie des tableaux de bord et des données ou
 	pf.BoolVarP(&a.verbose, "verbose", "v", false, "journal détaillé sur la sortie d'erreur")
 	for _, add := range []func(*app) *cobra.Command{
 		generateCmd, landCmd, buildCmd, reportCmd, exportCmd, serveCmd, tokenCmd,
-		qualityCmd, demoCmd, purgeCmd, compactCmd, dictionaryCmd,
+		qualityCmd, demoCmd, purgeCmd, compactCmd, dictionaryCmd, docCLICmd,
 	} {
 		cmd.AddCommand(add(a))
 	}
