@@ -1,0 +1,278 @@
+// Package delivery reads partner CSV deliveries (dictionary.md section 1): it
+// detects a file's encoding (UTF-8 with or without BOM, or Windows-1252), maps
+// its header to a feed of the dictionary, and streams its rows as fields aligned
+// with the feed's columns, line by line, without allocating per row.
+package delivery
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+
+	"github.com/agora-formation/agora/dictionary"
+)
+
+// Encoding is the character encoding of a delivery.
+type Encoding int
+
+const (
+	UTF8        Encoding = iota // UTF-8 without byte-order mark (plain ASCII included)
+	UTF8BOM                     // UTF-8 starting with the byte-order mark EF BB BF
+	Windows1252                 // Windows-1252 (cp1252), as older partner systems export
+)
+
+// String returns the usual name of the encoding.
+func (e Encoding) String() string {
+	switch e {
+	case UTF8BOM:
+		return "UTF-8 (BOM)"
+	case Windows1252:
+		return "Windows-1252"
+	}
+	return "UTF-8"
+}
+
+// MarshalText writes the encoding's name (for JSON summaries).
+func (e Encoding) MarshalText() ([]byte, error) { return []byte(e.String()), nil }
+
+var bom = []byte{0xEF, 0xBB, 0xBF}
+
+// Info is what a first pass over a file's bytes learns: its size, its SHA-256
+// (which identifies a delivery: the same bytes never land twice) and its encoding.
+type Info struct {
+	Size     int64
+	SHA256   string // lower-case hex
+	Encoding Encoding
+	Lines    int64 // number of '\n' bytes (for progress estimates)
+}
+
+// Inspect reads r to its end, hashing it and detecting its encoding:
+//   - a UTF-8 byte-order mark means UTF-8 (and the rest must be valid UTF-8);
+//   - otherwise valid UTF-8 means UTF-8;
+//   - otherwise Windows-1252, provided the file contains no well-formed UTF-8
+//     multi-byte sequence (a file mixing both encodings would have its accents
+//     mangled either way) and none of the five bytes Windows-1252 leaves undefined.
+//
+// NUL bytes (UTF-16 or binary files) and UTF-16 byte-order marks are refused.
+// An unreadable encoding is returned as a *FileError with rule BAD_ENCODING;
+// other errors are I/O errors. name is the file's name for messages.
+func Inspect(r io.Reader, name string) (Info, error) {
+	h := sha256.New()
+	var (
+		info    Info
+		buf     = make([]byte, 1<<20)
+		carry   int // bytes of an incomplete UTF-8 sequence kept at the start of buf
+		first   = true
+		hasBOM  bool
+		valid   = true // valid UTF-8 so far
+		multi   int64  // well-formed multi-byte UTF-8 sequences (counted once invalid)
+		invalid int64  // bytes that are not valid UTF-8
+		undef   = -1   // offset of a byte undefined in Windows-1252
+		undefB  byte   // that byte
+		nul     = -1   // offset of a NUL byte
+	)
+	for {
+		n, err := io.ReadFull(r, buf[carry:])
+		if n > 0 {
+			chunk := buf[carry : carry+n]
+			h.Write(chunk)
+			if first {
+				first = false
+				if bytes.HasPrefix(chunk, []byte{0xFF, 0xFE}) || bytes.HasPrefix(chunk, []byte{0xFE, 0xFF}) {
+					return info, encodingError(name, "le fichier est en UTF-16")
+				}
+				hasBOM = bytes.HasPrefix(chunk, bom)
+			}
+			if i := bytes.IndexByte(chunk, 0); i >= 0 && nul < 0 {
+				nul = int(info.Size) + i
+			}
+			info.Lines += int64(bytes.Count(chunk, []byte{'\n'}))
+			if undef < 0 {
+				for _, b := range undefined1252 {
+					if i := bytes.IndexByte(chunk, b); i >= 0 && (undef < 0 || int(info.Size)+i < undef) {
+						undef, undefB = int(info.Size)+i, b
+					}
+				}
+			}
+			info.Size += int64(n)
+		}
+		eof := err == io.EOF || err == io.ErrUnexpectedEOF
+		if err != nil && !eof {
+			return info, err
+		}
+		// Validate buf[:carry+n], keeping an incomplete trailing sequence for the next round.
+		data := buf[:carry+n]
+		end := len(data)
+		if !eof {
+			end = completePrefix(data)
+		}
+		if valid && utf8.Valid(data[:end]) {
+			// fast path: nothing to count
+		} else {
+			valid = false
+			m, inv := countUTF8(data[:end])
+			multi += m
+			invalid += inv
+		}
+		carry = copy(buf, data[end:])
+		if eof {
+			break
+		}
+	}
+	info.SHA256 = hex.EncodeToString(h.Sum(nil))
+	switch {
+	case nul >= 0:
+		return info, encodingError(name, fmt.Sprintf("le fichier contient un octet nul (position %d) : c'est sans doute un fichier UTF-16 ou binaire", nul))
+	case valid && hasBOM:
+		info.Encoding = UTF8BOM
+	case valid:
+		info.Encoding = UTF8
+	case hasBOM:
+		return info, encodingError(name, "le fichier commence par la marque UTF-8 (BOM) mais contient des octets qui ne sont pas de l'UTF-8")
+	case multi > 0:
+		return info, encodingError(name, fmt.Sprintf("le fichier mélange UTF-8 (%d caractères accentués) et un autre encodage (%d octets invalides en UTF-8)", multi, invalid))
+	case undef >= 0:
+		return info, encodingError(name, fmt.Sprintf("le fichier n'est ni en UTF-8 ni en Windows-1252 (octet 0x%02X indéfini en Windows-1252, position %d)", undefB, undef))
+	default:
+		info.Encoding = Windows1252
+	}
+	return info, nil
+}
+
+func encodingError(name, why string) *FileError {
+	return &FileError{
+		File: name, Rule: dictionary.RuleBadEncoding,
+		Msg: fmt.Sprintf("%s : encodage illisible : %s ; rien n'a été chargé de ce fichier. Exportez-le en UTF-8 (ou Windows-1252), séparateur « ; », et renvoyez-le.", name, why),
+	}
+}
+
+// The five bytes Windows-1252 leaves undefined.
+var undefined1252 = []byte{0x81, 0x8D, 0x8F, 0x90, 0x9D}
+
+// completePrefix returns the length of the longest prefix of b that does not end
+// inside a UTF-8 sequence that the next bytes might complete.
+func completePrefix(b []byte) int {
+	n := len(b)
+	for i := n - 1; i >= 0 && i >= n-3; i-- {
+		c := b[i]
+		if c < 0x80 {
+			return n // ASCII: nothing pending
+		}
+		if c >= 0xC0 { // start of a sequence
+			need := 2
+			switch {
+			case c >= 0xF0:
+				need = 4
+			case c >= 0xE0:
+				need = 3
+			}
+			if n-i < need {
+				return i
+			}
+			return n
+		}
+	}
+	return n
+}
+
+// countUTF8 counts well-formed multi-byte sequences and invalid bytes.
+func countUTF8(b []byte) (multi, invalid int64) {
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			invalid++
+		} else {
+			multi++
+		}
+		i += size
+	}
+	return multi, invalid
+}
+
+// decoder1252 converts Windows-1252 to UTF-8 with a table built from x/text's charmap.
+type decoder1252 struct {
+	r   io.Reader
+	raw []byte
+	out []byte // converted bytes not yet returned
+}
+
+var table1252 = func() (t [256][]byte) {
+	for b := 0; b < 256; b++ {
+		t[b] = utf8.AppendRune(nil, charmap.Windows1252.DecodeByte(byte(b)))
+	}
+	return t
+}()
+
+// NewDecoder returns a reader of r's bytes as UTF-8: Windows-1252 is converted,
+// a UTF-8 byte-order mark is skipped, UTF-8 passes through.
+func NewDecoder(r io.Reader, enc Encoding) io.Reader {
+	switch enc {
+	case Windows1252:
+		return &decoder1252{r: r, raw: make([]byte, 256<<10)}
+	case UTF8BOM:
+		return &bomSkipper{r: r}
+	}
+	return r
+}
+
+func (d *decoder1252) Read(p []byte) (int, error) {
+	if len(d.out) == 0 {
+		n, err := d.r.Read(d.raw)
+		if n == 0 {
+			return 0, err
+		}
+		d.out = d.out[:0]
+		for _, c := range d.raw[:n] {
+			if c < 0x80 {
+				d.out = append(d.out, c)
+			} else {
+				d.out = append(d.out, table1252[c]...)
+			}
+		}
+	}
+	n := copy(p, d.out)
+	d.out = d.out[n:]
+	return n, nil
+}
+
+// bomSkipper drops a leading UTF-8 byte-order mark.
+type bomSkipper struct {
+	r       io.Reader
+	started bool
+	pending []byte // first bytes read that were not a BOM
+	err     error
+}
+
+func (s *bomSkipper) Read(p []byte) (int, error) {
+	if !s.started {
+		s.started = true
+		head := make([]byte, 3)
+		n, err := io.ReadFull(s.r, head)
+		s.pending = head[:n]
+		if bytes.Equal(s.pending, bom) {
+			s.pending = nil
+		}
+		if err == io.ErrUnexpectedEOF {
+			err = io.EOF
+		}
+		s.err = err
+	}
+	if len(s.pending) > 0 {
+		n := copy(p, s.pending)
+		s.pending = s.pending[n:]
+		return n, nil
+	}
+	if s.err != nil {
+		return 0, s.err
+	}
+	return s.r.Read(p)
+}

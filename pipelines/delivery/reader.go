@@ -1,0 +1,352 @@
+package delivery
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"unsafe"
+
+	"github.com/agora-formation/agora/dictionary"
+)
+
+// FileError is a whole-file error: nothing of the file lands. Msg is the
+// French message for the user, naming the file, saying why and how to fix it.
+type FileError struct {
+	File   string
+	Rule   string // dictionary rule code: MISSING_COLUMN, BAD_ENCODING, BAD_LINE (header)
+	Column string // the missing or faulty column(s), when there are
+	Msg    string
+}
+
+func (e *FileError) Error() string { return e.Msg }
+
+// Row is one data row of a delivery. Its strings are only valid until the next
+// call to Reader.Next: copy what you keep.
+type Row struct {
+	// Line is the line number in the file (the header is line 1).
+	Line int64
+	// Fields are the raw fields aligned with the feed's columns; a column absent
+	// from the file is "". For a bad line, fields are filled as far as they go.
+	Fields []string
+	// Bad is empty for a well-formed row; otherwise it says, in French, why the
+	// line cannot be read (wrong number of fields, broken quotes): rule BAD_LINE.
+	Bad string
+}
+
+// Reader streams the rows of a CSV delivery.
+//
+// A record is one physical line: LF or CRLF ends it, fields are separated by
+// ';' and may be quoted with '"' (a doubled '"' inside quotes is a quote). No
+// column of the dictionary can hold a line break, so a quote left open at the
+// end of a line makes that line alone a bad line, and never swallows the
+// following ones. Empty lines carry no data and are skipped (counted in Blank).
+type Reader struct {
+	name   string
+	br     *bufio.Reader
+	feed   *dictionary.Feed
+	header []string
+	extra  []string
+	pos    []int // feed column → index in the file's fields, -1 when absent
+
+	line   int64
+	blank  int64
+	spill  []byte // a line longer than the bufio buffer
+	data   []byte // unescaped content of the current record
+	ends   []int  // end offset in data of each field
+	fields []string
+	row    Row
+	err    error
+}
+
+// NewReader reads the header of a delivery from r (already UTF-8, see
+// NewDecoder) and maps it to a feed: the forced feed when not nil, otherwise
+// the one detected by dictionary.DetectFeed. A header that names no feed, lacks
+// a required column or repeats a column is a *FileError. name is the file's name
+// for messages.
+func NewReader(r io.Reader, name string, forced *dictionary.Feed) (*Reader, error) {
+	rd := &Reader{name: name, br: bufio.NewReaderSize(r, 1<<20)}
+	line, ok, err := rd.readLine()
+	for ok && len(line) == 0 { // leading empty lines
+		rd.blank++
+		line, ok, err = rd.readLine()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, &FileError{File: name, Rule: dictionary.RuleMissingColumn,
+			Msg: fmt.Sprintf("%s : fichier vide, sans ligne d'en-tête ; rien n'a été chargé. Renvoyez le fichier avec sa première ligne donnant les noms des colonnes (voir le dictionnaire).", name)}
+	}
+	headerLine := rd.line
+	if bad := rd.split(line); bad != "" {
+		return nil, &FileError{File: name, Rule: dictionary.RuleBadLine,
+			Msg: fmt.Sprintf("%s, ligne %d (en-tête) : %s ; rien n'a été chargé. Corrigez la première ligne : noms de colonnes séparés par « ; ».", name, headerLine, bad)}
+	}
+	rd.header = make([]string, len(rd.fields))
+	seen := make(map[string]bool, len(rd.fields))
+	for i, f := range rd.fields {
+		h := strings.Clone(strings.ToLower(strings.TrimSpace(f)))
+		if seen[h] {
+			return nil, &FileError{File: name, Rule: dictionary.RuleBadLine, Column: h,
+				Msg: fmt.Sprintf("%s, ligne %d (en-tête) : la colonne « %s » figure deux fois ; rien n'a été chargé. Gardez une seule colonne de ce nom et renvoyez le fichier.", name, headerLine, h)}
+		}
+		seen[h] = true
+		rd.header[i] = h
+	}
+	feed := forced
+	if feed == nil {
+		if feed, err = dictionary.DetectFeed(rd.header); err != nil {
+			return nil, missingColumns(name, rd.header, nil)
+		}
+	}
+	rd.feed = feed
+	rd.pos = make([]int, len(feed.Columns))
+	var missing []string
+	for j, c := range feed.Columns {
+		rd.pos[j] = slices.Index(rd.header, c.Name)
+		if rd.pos[j] < 0 && c.Required {
+			missing = append(missing, c.Name)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, missingColumns(name, rd.header, feed)
+	}
+	for _, h := range rd.header {
+		if feed.Index(h) < 0 {
+			rd.extra = append(rd.extra, h)
+		}
+	}
+	rd.row.Fields = make([]string, len(feed.Columns))
+	return rd, nil
+}
+
+// missingColumns explains which required columns a header lacks for feed, or,
+// when feed is nil, for the feed it resembles most.
+func missingColumns(name string, header []string, feed *dictionary.Feed) *FileError {
+	if feed == nil {
+		best := -1
+		for _, f := range dictionary.Feeds() {
+			n := 0
+			for _, h := range header {
+				if f.Index(h) >= 0 {
+					n++
+				}
+			}
+			if n > best {
+				feed, best = f, n
+			}
+		}
+		if best == 0 {
+			return &FileError{File: name, Rule: dictionary.RuleMissingColumn,
+				Msg: fmt.Sprintf("%s : en-tête non reconnu (« %s ») : aucune colonne d'un flux du dictionnaire (dossiers, evenements, financements, enveloppes, dsn_extrait) ; rien n'a été chargé. Vérifiez que la première ligne donne les noms des colonnes, séparés par « ; », ou forcez le flux avec --feed.", name, truncate(strings.Join(header, ";"), 200))}
+		}
+	}
+	var missing []string
+	for _, c := range feed.Columns {
+		if c.Required && !slices.Contains(header, c.Name) {
+			missing = append(missing, c.Name)
+		}
+	}
+	return &FileError{File: name, Rule: dictionary.RuleMissingColumn, Column: strings.Join(missing, ","),
+		Msg: fmt.Sprintf("%s : colonne(s) obligatoire(s) absente(s) pour le flux %s : %s ; rien n'a été chargé. Ajoutez ces colonnes à la première ligne du fichier (noms exacts du dictionnaire, séparés par « ; ») et renvoyez-le.", name, feed.Name, strings.Join(missing, ", "))}
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// Feed returns the feed of the file.
+func (r *Reader) Feed() *dictionary.Feed { return r.feed }
+
+// Header returns the file's column names (trimmed, lower-case), in file order.
+func (r *Reader) Header() []string { return r.header }
+
+// Extra returns the columns of the file that the feed does not have: they are
+// ignored, and reported.
+func (r *Reader) Extra() []string { return r.extra }
+
+// Blank returns the number of empty lines skipped so far.
+func (r *Reader) Blank() int64 { return r.blank }
+
+// Line returns the number of lines read so far.
+func (r *Reader) Line() int64 { return r.line }
+
+// Next reads the next row; it returns false at the end of the file or on an
+// I/O error (see Err).
+func (r *Reader) Next() bool {
+	for {
+		line, ok, err := r.readLine()
+		if err != nil {
+			r.err = err
+			return false
+		}
+		if !ok {
+			return false
+		}
+		if len(line) == 0 {
+			r.blank++
+			continue
+		}
+		r.row.Line = r.line
+		r.row.Bad = r.split(line)
+		if r.row.Bad == "" && len(r.fields) != len(r.header) {
+			r.row.Bad = fmt.Sprintf("%d champs au lieu de %d (séparateur « ; »)", len(r.fields), len(r.header))
+		}
+		for j, p := range r.pos {
+			if p >= 0 && p < len(r.fields) {
+				r.row.Fields[j] = r.fields[p]
+			} else {
+				r.row.Fields[j] = ""
+			}
+		}
+		return true
+	}
+}
+
+// Row returns the current row; its strings are valid until the next call to Next.
+func (r *Reader) Row() *Row { return &r.row }
+
+// Err returns the I/O error that stopped Next, if any.
+func (r *Reader) Err() error { return r.err }
+
+// readLine returns the next line without its LF or CRLF; ok is false at the end.
+func (r *Reader) readLine() (line []byte, ok bool, err error) {
+	line, err = r.br.ReadSlice('\n')
+	if err == bufio.ErrBufferFull {
+		r.spill = append(r.spill[:0], line...)
+		for err == bufio.ErrBufferFull {
+			line, err = r.br.ReadSlice('\n')
+			r.spill = append(r.spill, line...)
+		}
+		line = r.spill
+	}
+	if err != nil && err != io.EOF {
+		return nil, false, err
+	}
+	if len(line) == 0 && err == io.EOF {
+		return nil, false, nil
+	}
+	r.line++
+	if n := len(line); n > 0 && line[n-1] == '\n' {
+		line = line[:n-1]
+		if n := len(line); n > 0 && line[n-1] == '\r' {
+			line = line[:n-1]
+		}
+	}
+	return line, true, nil
+}
+
+// split cuts a line into fields, unquoting them into r.data; r.fields alias
+// r.data. It returns why the line is malformed, or "".
+func (r *Reader) split(line []byte) string {
+	r.data = r.data[:0]
+	r.ends = r.ends[:0]
+	r.fields = r.fields[:0]
+	if bytes.IndexByte(line, '"') < 0 {
+		// Fast path: no quotes at all, fields are separated by ';' in data.
+		r.data = append(r.data, line...)
+		start := 0
+		for {
+			j := bytes.IndexByte(r.data[start:], ';')
+			if j < 0 {
+				break
+			}
+			r.fields = append(r.fields, bytesString(r.data[start:start+j]))
+			start += j + 1
+		}
+		r.fields = append(r.fields, bytesString(r.data[start:]))
+		return ""
+	}
+	bad := r.splitQuoted(line)
+	start := 0
+	for _, end := range r.ends {
+		r.fields = append(r.fields, bytesString(r.data[start:end]))
+		start = end
+	}
+	return bad
+}
+
+func (r *Reader) splitQuoted(line []byte) string {
+	bad := ""
+	i := 0
+	for {
+		// at the start of a field
+		if i < len(line) && line[i] == '"' {
+			i++
+			closed := false
+			for i < len(line) {
+				q := bytes.IndexByte(line[i:], '"')
+				if q < 0 {
+					r.data = append(r.data, line[i:]...)
+					i = len(line)
+					break
+				}
+				r.data = append(r.data, line[i:i+q]...)
+				i += q + 1
+				if i < len(line) && line[i] == '"' { // doubled quote
+					r.data = append(r.data, '"')
+					i++
+					continue
+				}
+				closed = true
+				break
+			}
+			if !closed && bad == "" {
+				bad = "guillemet ouvert et jamais refermé"
+			}
+			// after the closing quote: the separator, or the end of the line
+			if i < len(line) && line[i] != ';' {
+				if bad == "" {
+					bad = "caractères après un champ entre guillemets"
+				}
+				for i < len(line) && line[i] != ';' {
+					r.data = append(r.data, line[i])
+					i++
+				}
+			}
+		} else {
+			j := bytes.IndexByte(line[i:], ';')
+			if j < 0 {
+				j = len(line) - i
+			}
+			field := line[i : i+j]
+			if bytes.IndexByte(field, '"') >= 0 && bad == "" {
+				bad = "guillemet au milieu d'un champ sans guillemets"
+			}
+			r.data = append(r.data, field...)
+			i += j
+		}
+		r.ends = append(r.ends, len(r.data))
+		if i >= len(line) {
+			return bad
+		}
+		i++                 // skip ';'
+		if i == len(line) { // trailing separator: one more, empty field
+			r.ends = append(r.ends, len(r.data))
+			return bad
+		}
+	}
+}
+
+// bytesString views b as a string without copying. The caller guarantees b is
+// not modified while the string is in use (until the next record).
+func bytesString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+// IsFileError reports whether err is a whole-file error and returns it.
+func IsFileError(err error) (*FileError, bool) {
+	var fe *FileError
+	ok := errors.As(err, &fe)
+	return fe, ok
+}

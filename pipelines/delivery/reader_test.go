@@ -1,0 +1,264 @@
+package delivery
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/agora-formation/agora/dictionary"
+)
+
+const envHeader = "code_financeur;code_dispositif;annee;montant;date_transmission"
+
+// read inspects and reads a whole delivery, returning copies of its rows.
+func read(t *testing.T, data []byte, forced *dictionary.Feed) (Info, *Reader, []Row, error) {
+	t.Helper()
+	info, err := Inspect(bytes.NewReader(data), "f.csv")
+	if err != nil {
+		return info, nil, nil, err
+	}
+	rd, err := NewReader(NewDecoder(bytes.NewReader(data), info.Encoding), "f.csv", forced)
+	if err != nil {
+		return info, nil, nil, err
+	}
+	var rows []Row
+	for rd.Next() {
+		r := rd.Row()
+		rows = append(rows, Row{Line: r.Line, Bad: r.Bad, Fields: cloneAll(r.Fields)})
+	}
+	require.NoError(t, rd.Err())
+	return info, rd, rows, nil
+}
+
+func cloneAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strings.Clone(s)
+	}
+	return out
+}
+
+func TestInspectEncodings(t *testing.T) {
+	cp1252 := []byte("id_dossier\nR\xe9gion \xceLE \x80\n") // é, Î, €
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want Encoding
+		bad  string // substring of the BAD_ENCODING message
+	}{
+		{"ascii", []byte("a;b\n1;2\n"), UTF8, ""},
+		{"utf8", []byte("a;b\nRégion;Île\n"), UTF8, ""},
+		{"utf8 bom", append(append([]byte{}, bom...), "a;b\nRégion;2\n"...), UTF8BOM, ""},
+		{"cp1252", cp1252, Windows1252, ""},
+		{"empty", nil, UTF8, ""},
+		{"utf16 le", []byte{0xFF, 0xFE, 'a', 0, ';', 0}, 0, "UTF-16"},
+		{"nul", []byte("a;b\n1\x002\n"), 0, "octet nul"},
+		{"bom then cp1252", append(append([]byte{}, bom...), "a\n\xe9\n"...), 0, "marque UTF-8"},
+		{"mixed", []byte("a\nRégion\nR\xe9gion\n"), 0, "mélange"},
+		{"undefined byte", []byte("a\n\x81\n"), 0, "0x81"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			info, err := Inspect(bytes.NewReader(tc.data), "f.csv")
+			if tc.bad != "" {
+				fe, ok := IsFileError(err)
+				require.True(t, ok, "want a FileError, got %v", err)
+				assert.Equal(t, dictionary.RuleBadEncoding, fe.Rule)
+				assert.Contains(t, fe.Msg, tc.bad)
+				assert.Contains(t, fe.Msg, "f.csv")
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, info.Encoding)
+			assert.Equal(t, int64(len(tc.data)), info.Size)
+			assert.Len(t, info.SHA256, 64)
+		})
+	}
+}
+
+// A multi-byte character split across Inspect's 1 MiB reads is still valid UTF-8.
+func TestInspectSplitRune(t *testing.T) {
+	data := bytes.Repeat([]byte("a"), 1<<20-1)
+	data = append(data, "é€😀\n"...)
+	info, err := Inspect(bytes.NewReader(data), "f.csv")
+	require.NoError(t, err)
+	assert.Equal(t, UTF8, info.Encoding)
+}
+
+func TestDecoderPreservesAccents(t *testing.T) {
+	// "Région Île-de-France 12 €" in Windows-1252.
+	raw := []byte("R\xe9gion \xcele-de-France 12 \x80")
+	out, err := io.ReadAll(NewDecoder(bytes.NewReader(raw), Windows1252))
+	require.NoError(t, err)
+	assert.Equal(t, "Région Île-de-France 12 €", string(out))
+
+	out, err = io.ReadAll(NewDecoder(bytes.NewReader(append(append([]byte{}, bom...), "Île"...)), UTF8BOM))
+	require.NoError(t, err)
+	assert.Equal(t, "Île", string(out))
+
+	out, err = io.ReadAll(NewDecoder(bytes.NewReader([]byte("ab")), UTF8BOM)) // shorter than a BOM
+	require.NoError(t, err)
+	assert.Equal(t, "ab", string(out))
+}
+
+func TestReaderRows(t *testing.T) {
+	data := []byte(envHeader + "\r\n" +
+		"REG-11;PRF;2024;1000,50;2024-01-05T10:00:00\r\n" + // line 2
+		"\r\n" + // line 3: empty, skipped
+		"\"FT\";\"A;B\";\"2024\";\"say \"\"hi\"\"\";x\r\n" + // line 4: quoted separator and quotes
+		"FT;AIF;2024\r\n" + // line 5: 3 fields instead of 5
+		"FT;\"AIF;2024;1;x\r\n" + // line 6: quote never closed
+		"FT;AI\"F;2024;1;x\r\n" + // line 7: quote inside a bare field
+		"FT;\"AIF\"x;2024;1;x\r\n" + // line 8: text after a closing quote
+		"FT;AIF;2024;1;x;\r\n" + // line 9: trailing separator = 6 fields
+		"FT;AIF;2024;1;x") // line 10: no final newline
+	_, rd, rows, err := read(t, data, nil)
+	require.NoError(t, err)
+	assert.Equal(t, dictionary.Enveloppes, rd.Feed())
+	assert.Empty(t, rd.Extra())
+	assert.Equal(t, int64(1), rd.Blank())
+	require.Len(t, rows, 8)
+
+	assert.Equal(t, Row{Line: 2, Fields: []string{"REG-11", "PRF", "2024", "1000,50", "2024-01-05T10:00:00"}}, rows[0])
+	assert.Equal(t, Row{Line: 4, Fields: []string{"FT", "A;B", "2024", `say "hi"`, "x"}}, rows[1])
+	assert.Equal(t, int64(5), rows[2].Line)
+	assert.Equal(t, "3 champs au lieu de 5 (séparateur « ; »)", rows[2].Bad)
+	assert.Equal(t, []string{"FT", "AIF", "2024", "", ""}, rows[2].Fields)
+	assert.Equal(t, "guillemet ouvert et jamais refermé", rows[3].Bad)
+	assert.Equal(t, "guillemet au milieu d'un champ sans guillemets", rows[4].Bad)
+	assert.Equal(t, "caractères après un champ entre guillemets", rows[5].Bad)
+	assert.Equal(t, "6 champs au lieu de 5 (séparateur « ; »)", rows[6].Bad)
+	assert.Equal(t, Row{Line: 10, Fields: []string{"FT", "AIF", "2024", "1", "x"}}, rows[7])
+}
+
+func TestReaderHeaderMapping(t *testing.T) {
+	// Columns in another order, an unknown extra column, upper case and spaces in
+	// the header, an optional column (date_realisation) absent.
+	data := []byte("MONTANT_ENGAGE ; id_dossier;commentaire;code_financeur_dossier;code_financeur;type_cout;date_engagement;montant_realise;date_transmission\n" +
+		"12,5;D1;libre;FT;FT;ANNEXE;2024-02-01;;2024-03-01T00:00:00\n")
+	_, rd, rows, err := read(t, data, nil)
+	require.NoError(t, err)
+	assert.Equal(t, dictionary.Financements, rd.Feed())
+	assert.Equal(t, []string{"commentaire"}, rd.Extra())
+	require.Len(t, rows, 1)
+	// Aligned with Financements.Columns: id_dossier, code_financeur_dossier,
+	// code_financeur, type_cout, montant_engage, date_engagement, montant_realise,
+	// date_realisation (absent), date_transmission.
+	assert.Equal(t, []string{"D1", "FT", "FT", "ANNEXE", "12,5", "2024-02-01", "", "", "2024-03-01T00:00:00"}, rows[0].Fields)
+}
+
+func TestReaderWindows1252(t *testing.T) {
+	data := []byte("id_dossier;code_financeur;type_evenement;date_evenement;motif_sortie;certification_obtenue;date_transmission\r\n" +
+		"DOSSIER-\xe9t\xe9;FT;ENTREE;01/02/2024;;;2024-03-01T00:00:00\r\n")
+	info, _, rows, err := read(t, data, nil)
+	require.NoError(t, err)
+	assert.Equal(t, Windows1252, info.Encoding)
+	require.Len(t, rows, 1)
+	assert.Equal(t, "DOSSIER-été", rows[0].Fields[0])
+}
+
+func TestReaderFileErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		data   string
+		forced *dictionary.Feed
+		rule   string
+		column string
+		msg    string
+	}{
+		{"empty", "", nil, dictionary.RuleMissingColumn, "", "fichier vide"},
+		{"only blank lines", "\n\r\n", nil, dictionary.RuleMissingColumn, "", "fichier vide"},
+		{"unknown header", "a;b;c\n1;2;3\n", nil, dictionary.RuleMissingColumn, "", "en-tête non reconnu"},
+		{"missing required", "code_financeur;code_dispositif;montant;date_transmission\n", nil,
+			dictionary.RuleMissingColumn, "annee", "pour le flux enveloppes : annee"},
+		{"forced feed lacks columns", envHeader + "\n", dictionary.Dossiers,
+			dictionary.RuleMissingColumn, "id_dossier,nir,sexe,date_naissance,situation_avant,siret_of,formacode,code_nsf,region_formation,heures_prevues,date_debut_prevue,date_fin_prevue", "pour le flux dossiers"},
+		{"duplicate column", envHeader + ";annee\n", nil, dictionary.RuleBadLine, "annee", "figure deux fois"},
+		{"broken header", "\"code_financeur;annee\n", nil, dictionary.RuleBadLine, "", "ligne 1 (en-tête)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, _, err := read(t, []byte(tc.data), tc.forced)
+			fe, ok := IsFileError(err)
+			require.True(t, ok, "want a FileError, got %v", err)
+			assert.Equal(t, tc.rule, fe.Rule)
+			assert.Equal(t, tc.column, fe.Column)
+			assert.Contains(t, fe.Msg, tc.msg)
+			assert.True(t, strings.HasPrefix(fe.Msg, "f.csv"), fe.Msg)
+			assert.Contains(t, fe.Msg, "rien n'a été chargé")
+		})
+	}
+}
+
+// A line longer than the read buffer is read whole.
+func TestReaderLongLine(t *testing.T) {
+	long := strings.Repeat("x", 3<<20)
+	data := []byte(envHeader + "\nFT;AIF;2024;" + long + ";y\nFT;AIF;2025;1;z\n")
+	_, _, rows, err := read(t, data, nil)
+	require.NoError(t, err)
+	require.Len(t, rows, 2)
+	assert.Equal(t, long, rows[0].Fields[3])
+	assert.Equal(t, int64(3), rows[1].Line)
+}
+
+type failingReader struct{}
+
+func (failingReader) Read([]byte) (int, error) { return 0, errors.New("disque illisible") }
+
+func TestReaderIOError(t *testing.T) {
+	_, err := Inspect(failingReader{}, "f.csv")
+	require.EqualError(t, err, "disque illisible")
+	_, err = NewReader(failingReader{}, "f.csv", nil)
+	require.EqualError(t, err, "disque illisible")
+}
+
+// FuzzReader: any bytes either give a whole-file error or rows whose count,
+// with the header and the blank lines, is the number of lines of the file.
+func FuzzReader(f *testing.F) {
+	f.Add([]byte(envHeader + "\nFT;AIF;2024;1;x\n"))
+	f.Add([]byte(envHeader + "\r\n\"FT\";\"A;B\";\"\"\"\";1;x\r\n\r\nFT;\"open\n"))
+	f.Add([]byte("\xef\xbb\xbf" + envHeader + "\nREG-11;PRF;2024;1;\xe9\n"))
+	f.Add([]byte("id_dossier;code_financeur;type_evenement;date_evenement;motif_sortie;certification_obtenue;date_transmission\nR\xe9gion;;;;;;\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		info, err := Inspect(bytes.NewReader(data), "f.csv")
+		if err != nil {
+			if _, ok := IsFileError(err); !ok {
+				t.Fatalf("Inspect: %v", err)
+			}
+			return
+		}
+		rd, err := NewReader(NewDecoder(bytes.NewReader(data), info.Encoding), "f.csv", nil)
+		if err != nil {
+			if _, ok := IsFileError(err); !ok {
+				t.Fatalf("NewReader: %v", err)
+			}
+			return
+		}
+		var rows int64
+		last := int64(0)
+		for rd.Next() {
+			r := rd.Row()
+			if r.Line <= last {
+				t.Fatalf("line numbers not increasing: %d after %d", r.Line, last)
+			}
+			last = r.Line
+			if len(r.Fields) != len(rd.Feed().Columns) {
+				t.Fatalf("%d fields for %d columns", len(r.Fields), len(rd.Feed().Columns))
+			}
+			rows++
+		}
+		if rd.Err() != nil {
+			t.Fatal(rd.Err())
+		}
+		lines := info.Lines
+		if len(data) > 0 && data[len(data)-1] != '\n' {
+			lines++ // last line without a newline
+		}
+		if got := rows + rd.Blank() + 1; got != lines {
+			t.Fatalf("rows %d + blank %d + header = %d, want %d lines", rows, rd.Blank(), got, lines)
+		}
+	})
+}
