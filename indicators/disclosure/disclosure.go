@@ -1,0 +1,386 @@
+// Package disclosure is agora's statistical disclosure control, written once and
+// applied to every public output (site, open data, public API) through package
+// indicators.
+//
+// The rules are those of the publication contract (dictionary.md section 5):
+//
+//   - primary suppression: a count of people or dossiers below MinCount (11) is not
+//     published; a rate is published only when its denominator is at least
+//     MinDenominator (20), and the count behind it is hidden with it;
+//   - secondary suppression: where a table has totals or sub-totals, further cells
+//     are hidden until no hidden value can be recomputed from the published cells
+//     and margins.
+//
+// The package works on a Grid: a set of additive cells (counts, numerators of
+// rates, amounts), the linear equations that tie them (a total equals the sum
+// of its parts; more generally a sum of cells equals another sum) and the links
+// between them (hiding a denominator hides the numerators of its rates). Hidden
+// values are never published as zero: a hidden cell carries no value for the
+// outputs, only a French reason.
+package disclosure
+
+import (
+	"fmt"
+	"slices"
+)
+
+// Thresholds of the publication contract.
+const (
+	// MinCount is the smallest count of people or dossiers that is published.
+	MinCount = 11
+	// MinDenominator is the smallest denominator on which a rate is published.
+	MinDenominator = 20
+)
+
+// Reasons written in the `secret` column of public tables, in French.
+const (
+	ReasonCount       = "effectif < 11"
+	ReasonDenominator = "dénominateur < 20"
+	ReasonRow         = "moins de 11 dossiers"
+	ReasonLinked      = "dénominateur masqué"
+	ReasonRowLinked   = "nombre de dossiers masqué"
+	ReasonSecondary   = "secret secondaire"
+)
+
+// CountReason returns the reason a count n of people or dossiers is hidden, or ""
+// when it may be published.
+func CountReason(n float64) string {
+	if n < MinCount {
+		return ReasonCount
+	}
+	return ""
+}
+
+// RateReason returns the reason a rate on denominator den is hidden, or "" when
+// it may be published.
+func RateReason(den float64) string {
+	if den < MinDenominator {
+		return ReasonDenominator
+	}
+	return ""
+}
+
+// RowReason returns the reason every figure of a row counting n dossiers is
+// hidden (financement_dispositif), or "".
+func RowReason(n float64) string {
+	if n < MinCount {
+		return ReasonRow
+	}
+	return ""
+}
+
+// Grid holds additive cells, the equations between them and the links from a
+// cell to the cells that must be hidden with it. Build it with Cell, Margin,
+// Equal and Link, apply the primary rules with Suppress, then call Protect.
+type Grid struct {
+	value  []float64
+	reason []string // "" while published
+	eqs    []equation
+	member [][]int // cell -> the equations it appears in
+	deps   [][]link
+	seen   map[string]bool // equations already declared
+}
+
+// equation: sum over cells of coef*value = 0, coef being +1 or -1.
+type equation struct {
+	cells []int
+	coef  []int8
+}
+
+type link struct {
+	to     int
+	reason string
+}
+
+// Cell adds a published cell of value v and returns its id.
+func (g *Grid) Cell(v float64) int {
+	g.value = append(g.value, v)
+	g.reason = append(g.reason, "")
+	g.member = append(g.member, nil)
+	g.deps = append(g.deps, nil)
+	return len(g.value) - 1
+}
+
+// Len returns the number of cells.
+func (g *Grid) Len() int { return len(g.value) }
+
+// Value returns the value of a cell (hidden or not).
+func (g *Grid) Value(id int) float64 { return g.value[id] }
+
+// Hidden reports whether a cell is hidden.
+func (g *Grid) Hidden(id int) bool { return g.reason[id] != "" }
+
+// Reason returns why a cell is hidden, or "" when it is published.
+func (g *Grid) Reason(id int) string { return g.reason[id] }
+
+// Margin declares that total equals the sum of parts. A margin with no part is
+// ignored; parts must be distinct cells and differ from total.
+func (g *Grid) Margin(total int, parts ...int) {
+	g.Equal(parts, []int{total})
+}
+
+// Equal declares that the sum of the cells of left equals the sum of the cells
+// of right (each cell at most once in the equation). An equation repeated with
+// the same cells is kept once.
+func (g *Grid) Equal(left, right []int) {
+	if len(left) == 0 || len(right) == 0 {
+		return
+	}
+	e := equation{}
+	for _, c := range left {
+		e.cells = append(e.cells, c)
+		e.coef = append(e.coef, 1)
+	}
+	for _, c := range right {
+		e.cells = append(e.cells, c)
+		e.coef = append(e.coef, -1)
+	}
+	sig := e.signature()
+	if g.seen == nil {
+		g.seen = map[string]bool{}
+	}
+	if g.seen[sig] {
+		return
+	}
+	g.seen[sig] = true
+	id := len(g.eqs)
+	g.eqs = append(g.eqs, e)
+	for _, c := range e.cells {
+		g.member[c] = append(g.member[c], id)
+	}
+}
+
+func (e equation) signature() string {
+	type term struct {
+		c int
+		k int8
+	}
+	ts := make([]term, len(e.cells))
+	for i := range e.cells {
+		ts[i] = term{e.cells[i], e.coef[i]}
+	}
+	slices.SortFunc(ts, func(a, b term) int { return a.c - b.c })
+	// Normalise the sign so that a = b and b = a are the same equation.
+	flip := ts[0].k < 0
+	s := make([]byte, 0, 8*len(ts))
+	for _, t := range ts {
+		k := t.k
+		if flip {
+			k = -k
+		}
+		s = fmt.Appendf(s, "%d:%d,", t.c, k)
+	}
+	return string(s)
+}
+
+// Equations returns the declared equations, each as the cells of its left side
+// and of its right side.
+func (g *Grid) Equations() (left, right [][]int) {
+	for _, e := range g.eqs {
+		var l, r []int
+		for i, c := range e.cells {
+			if e.coef[i] > 0 {
+				l = append(l, c)
+			} else {
+				r = append(r, c)
+			}
+		}
+		left, right = append(left, l), append(right, r)
+	}
+	return left, right
+}
+
+// Link declares that hiding cell from hides the cells to, with the given
+// reason (ReasonLinked for the numerators of a rate). Links are followed
+// transitively by Protect.
+func (g *Grid) Link(from int, reason string, to ...int) {
+	for _, t := range to {
+		g.deps[from] = append(g.deps[from], link{t, reason})
+	}
+}
+
+// Suppress hides a cell for a reason (primary suppression). A cell already
+// hidden keeps its first reason. An empty reason does nothing, so
+// Suppress(id, CountReason(n)) reads as the rule.
+func (g *Grid) Suppress(id int, reason string) {
+	if reason != "" && g.reason[id] == "" {
+		g.reason[id] = reason
+	}
+}
+
+// hide hides id with its links; touched collects the cells it hid.
+func (g *Grid) hide(id int, reason string, touched *[]int) {
+	if g.reason[id] != "" {
+		return
+	}
+	g.reason[id] = reason
+	*touched = append(*touched, id)
+	g.follow(id, touched)
+}
+
+func (g *Grid) follow(id int, touched *[]int) {
+	for _, d := range g.deps[id] {
+		g.hide(d.to, d.reason, touched)
+	}
+}
+
+// Protect completes the suppression until a fixed point: the links of hidden
+// cells are followed, then no hidden cell may be recomputed from the published
+// cells through the equations, neither by one subtraction (an equation with
+// exactly one hidden cell) nor by any linear combination of equations (checked
+// exactly, see determined). Each step hides the smallest published cell of an
+// equation that would leak, non-zero cells first, parts before totals. It
+// returns the number of cells hidden by links and secondary suppression.
+func (g *Grid) Protect() int {
+	var touched []int
+	for id := range g.value {
+		if g.reason[id] != "" {
+			g.follow(id, &touched)
+		}
+	}
+	n := len(touched)
+	n += g.protectSingles(nil)
+	for {
+		leaks := g.determined()
+		if len(leaks) == 0 {
+			return n
+		}
+		var fixed []int
+		done := map[int]bool{}
+		for _, c := range leaks {
+			pick, ok := g.complement(c)
+			if !ok || done[pick] {
+				continue
+			}
+			done[pick] = true
+			g.hide(pick, ReasonSecondary, &fixed)
+			break // one fix at a time: it often protects several leaks
+		}
+		if len(fixed) == 0 {
+			return n // nothing left to hide next to the leaks (cannot happen with margins)
+		}
+		n += len(fixed)
+		n += g.protectSingles(fixed)
+	}
+}
+
+// protectSingles hides cells until no equation has exactly one hidden cell,
+// starting from the equations of the cells in touched (all if nil).
+func (g *Grid) protectSingles(touched []int) int {
+	hidden := 0
+	queued := make([]bool, len(g.eqs))
+	var queue []int
+	push := func(e int) {
+		if !queued[e] {
+			queued[e] = true
+			queue = append(queue, e)
+		}
+	}
+	if touched == nil {
+		for e := range g.eqs {
+			push(e)
+		}
+	} else {
+		for _, c := range touched {
+			for _, e := range g.member[c] {
+				push(e)
+			}
+		}
+	}
+	for len(queue) > 0 {
+		e := queue[0]
+		queue = queue[1:]
+		queued[e] = false
+		eq := g.eqs[e]
+		n := 0
+		for _, c := range eq.cells {
+			if g.reason[c] != "" {
+				n++
+			}
+		}
+		if n != 1 {
+			continue
+		}
+		pick, ok := g.smallestPublished(eq)
+		if !ok {
+			continue
+		}
+		var hid []int
+		g.hide(pick, ReasonSecondary, &hid)
+		hidden += len(hid)
+		for _, c := range hid {
+			for _, o := range g.member[c] {
+				push(o)
+			}
+		}
+	}
+	return hidden
+}
+
+// smallestPublished picks the cell to hide in an equation: the smallest
+// published cell, non-zero first, then on the side with more cells (the parts
+// of a margin rather than its total), then the lowest id.
+func (g *Grid) smallestPublished(e equation) (int, bool) {
+	plus := 0
+	for _, k := range e.coef {
+		if k > 0 {
+			plus++
+		}
+	}
+	major := int8(1)
+	if plus*2 < len(e.coef) {
+		major = -1
+	}
+	best, bestK, found := -1, int8(0), false
+	for i, c := range e.cells {
+		if g.reason[c] != "" {
+			continue
+		}
+		if !found || g.before(c, e.coef[i] == major, best, bestK == major) {
+			best, bestK, found = c, e.coef[i], true
+		}
+	}
+	return best, found
+}
+
+// before orders candidate cells for hiding.
+func (g *Grid) before(a int, aMajor bool, b int, bMajor bool) bool {
+	az, bz := g.value[a] == 0, g.value[b] == 0
+	if az != bz {
+		return bz
+	}
+	if g.value[a] != g.value[b] {
+		return g.value[a] < g.value[b]
+	}
+	if aMajor != bMajor {
+		return aMajor
+	}
+	return a < b
+}
+
+// complement picks a published cell sharing an equation with the hidden cell
+// c, the best over all of c's equations.
+func (g *Grid) complement(c int) (int, bool) {
+	best, found := -1, false
+	for _, e := range g.member[c] {
+		pick, ok := g.smallestPublished(g.eqs[e])
+		if !ok {
+			continue
+		}
+		if !found || g.before(pick, true, best, true) {
+			best, found = pick, true
+		}
+	}
+	return best, found
+}
+
+// String summarises the grid for test failures.
+func (g *Grid) String() string {
+	h := 0
+	for _, r := range g.reason {
+		if r != "" {
+			h++
+		}
+	}
+	return fmt.Sprintf("grille : %d cellules, %d masquées, %d équations", len(g.value), h, len(g.eqs))
+}
