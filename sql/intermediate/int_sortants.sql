@@ -1,0 +1,107 @@
+-- Une ligne par sortant (dossier non annulé avec entrée et sortie finale) : ses
+-- attributs (les dernières valeurs transmises) et sa situation dans la DSN
+--   avant : le mois qui précède le mois d'entrée ;
+--   0m, 3m, 6m, 12m : le mois de sortie + 0, 3, 6, 12 mois.
+-- Un mois est observé quand il est couvert par la DSN chargée (stg_couverture) ;
+-- sinon toutes les colonnes de situation de cet horizon sont NULL (censuré : ni
+-- en emploi ni sans emploi). Observé sans meilleur emploi = pas en emploi.
+-- test: unique(code_financeur, id_dossier), not_null(annee_sortie, observe_6m)
+-- test: check(emploi_6m IS NULL = NOT observe_6m), check(NOT coalesce(emploi_durable_6m AND NOT emploi_6m, false))
+-- test: check(NOT observe_12m OR observe_6m), check(NOT observe_6m OR observe_3m)
+WITH s AS (
+    SELECT *, mois_de(date_entree) AS mois_entree, mois_de(date_sortie) AS mois_sortie
+    FROM int_dossiers
+    WHERE est_sortant
+),
+cibles AS (
+    SELECT
+        s.code_financeur,
+        s.id_dossier,
+        s.pseudo,
+        h.horizon,
+        CASE WHEN h.horizon < 0 THEN s.mois_entree - INTERVAL 1 MONTH
+             ELSE s.mois_sortie + to_months(h.horizon) END::DATE AS mois_cible
+    FROM s
+    CROSS JOIN (VALUES (-1), (0), (3), (6), (12)) AS h(horizon)
+),
+situations AS (
+    SELECT
+        c.code_financeur,
+        c.id_dossier,
+        c.horizon,
+        o.observe,
+        CASE WHEN o.observe THEN e.famille IS NOT NULL END AS emploi,
+        CASE WHEN o.observe THEN coalesce(e.emploi_durable, false) END AS emploi_durable,
+        CASE WHEN o.observe THEN e.famille END AS famille_contrat,
+        CASE WHEN o.observe THEN e.heures_mois END AS heures,
+        CASE WHEN o.observe THEN e.code_naf END AS code_naf,
+        CASE WHEN o.observe THEN coalesce(e.multi_emploi, 'N') END AS multi_emploi
+    FROM cibles AS c
+    CROSS JOIN stg_couverture AS cv
+    CROSS JOIN LATERAL (SELECT coalesce(c.mois_cible BETWEEN cv.premier_mois_couvert AND cv.dernier_mois_couvert, false) AS observe) AS o
+    LEFT JOIN int_emploi_mois AS e ON e.pseudo = c.pseudo AND e.mois = c.mois_cible
+),
+par_dossier AS (
+    SELECT
+        code_financeur,
+        id_dossier,
+        first(observe) FILTER (WHERE horizon = -1) AS observe_avant,
+        first(emploi) FILTER (WHERE horizon = -1) AS emploi_avant,
+        first(observe) FILTER (WHERE horizon = 0) AS observe_0m,
+        first(emploi) FILTER (WHERE horizon = 0) AS emploi_0m,
+        first(emploi_durable) FILTER (WHERE horizon = 0) AS emploi_durable_0m,
+        first(famille_contrat) FILTER (WHERE horizon = 0) AS famille_contrat_0m,
+        first(heures) FILTER (WHERE horizon = 0) AS heures_0m,
+        first(code_naf) FILTER (WHERE horizon = 0) AS code_naf_0m,
+        first(multi_emploi) FILTER (WHERE horizon = 0) AS multi_emploi_0m,
+        first(observe) FILTER (WHERE horizon = 3) AS observe_3m,
+        first(emploi) FILTER (WHERE horizon = 3) AS emploi_3m,
+        first(emploi_durable) FILTER (WHERE horizon = 3) AS emploi_durable_3m,
+        first(famille_contrat) FILTER (WHERE horizon = 3) AS famille_contrat_3m,
+        first(heures) FILTER (WHERE horizon = 3) AS heures_3m,
+        first(code_naf) FILTER (WHERE horizon = 3) AS code_naf_3m,
+        first(multi_emploi) FILTER (WHERE horizon = 3) AS multi_emploi_3m,
+        first(observe) FILTER (WHERE horizon = 6) AS observe_6m,
+        first(emploi) FILTER (WHERE horizon = 6) AS emploi_6m,
+        first(emploi_durable) FILTER (WHERE horizon = 6) AS emploi_durable_6m,
+        first(famille_contrat) FILTER (WHERE horizon = 6) AS famille_contrat_6m,
+        first(heures) FILTER (WHERE horizon = 6) AS heures_6m,
+        first(code_naf) FILTER (WHERE horizon = 6) AS code_naf_6m,
+        first(multi_emploi) FILTER (WHERE horizon = 6) AS multi_emploi_6m,
+        first(observe) FILTER (WHERE horizon = 12) AS observe_12m,
+        first(emploi) FILTER (WHERE horizon = 12) AS emploi_12m,
+        first(emploi_durable) FILTER (WHERE horizon = 12) AS emploi_durable_12m,
+        first(famille_contrat) FILTER (WHERE horizon = 12) AS famille_contrat_12m,
+        first(heures) FILTER (WHERE horizon = 12) AS heures_12m,
+        first(code_naf) FILTER (WHERE horizon = 12) AS code_naf_12m,
+        first(multi_emploi) FILTER (WHERE horizon = 12) AS multi_emploi_12m
+    FROM situations
+    GROUP BY code_financeur, id_dossier
+)
+SELECT
+    s.code_financeur,
+    s.id_dossier,
+    s.pseudo,
+    s.sexe,
+    s.age_entree,
+    s.tranche_age,
+    s.situation_avant,
+    s.code_dispositif,
+    s.code_region,
+    s.siret_of,
+    s.code_nsf,
+    s.domaine_nsf,
+    s.code_certification,
+    s.certification_obtenue,
+    s.motif_sortie,
+    s.heures_prevues,
+    s.date_entree,
+    s.date_sortie,
+    s.mois_entree,
+    s.mois_sortie,
+    year(s.mois_sortie)::INTEGER AS annee_sortie,
+    quarter(s.mois_sortie)::INTEGER AS trimestre_sortie,
+    s.nb_interruptions,
+    p.* EXCLUDE (code_financeur, id_dossier)
+FROM s
+JOIN par_dossier AS p USING (code_financeur, id_dossier)

@@ -1,0 +1,41 @@
+-- Scalar macros shared by the models (created by the runner before any model).
+-- Rates are percentages rounded to one decimal; NULL when the denominator is 0.
+
+-- mois_de(d): the first day of the month of date d, as a DATE.
+CREATE OR REPLACE MACRO mois_de(d) AS date_trunc('month', d)::DATE;
+
+-- age_revolu(naissance, jour): age in whole years on a day (birthday included).
+CREATE OR REPLACE MACRO age_revolu(naissance, jour) AS
+    year(jour) - year(naissance)
+    - CASE WHEN month(jour) * 100 + day(jour) < month(naissance) * 100 + day(naissance) THEN 1 ELSE 0 END;
+
+-- tranche_age(age): the age bands of the value-added strata and of insertion_sexe_age.
+CREATE OR REPLACE MACRO tranche_age(age) AS
+    CASE WHEN age < 26 THEN '<26' WHEN age <= 44 THEN '26-44' ELSE '45+' END;
+
+-- part(k, n): k / n as a fraction, NULL when n = 0.
+CREATE OR REPLACE MACRO part(k, n) AS
+    CASE WHEN n > 0 THEN k::DOUBLE / n END;
+
+-- taux(k, n): 100 k / n with one decimal.
+CREATE OR REPLACE MACRO taux(k, n) AS
+    round(100 * part(k, n), 1);
+
+-- wilson(k, n, signe): a bound of the 95 % Wilson score interval of k successes
+-- out of n, as a fraction; signe = -1 for the lower bound, +1 for the upper one.
+--   centre = (p + z²/2n) / (1 + z²/n)
+--   demi   = z √(p(1−p)/n + z²/4n²) / (1 + z²/n)      with z = 1.959963984540054
+CREATE OR REPLACE MACRO wilson(k, n, signe) AS
+    CASE WHEN n > 0 THEN
+        (part(k, n) + 1.959963984540054 ^ 2 / (2 * n)
+         + signe * 1.959963984540054
+           * sqrt(part(k, n) * (1 - part(k, n)) / n + 1.959963984540054 ^ 2 / (4 * n * n)))
+        / (1 + 1.959963984540054 ^ 2 / n)
+    END;
+
+-- ic_bas(k, n), ic_haut(k, n): the Wilson bounds in percent with one decimal.
+CREATE OR REPLACE MACRO ic_bas(k, n) AS round(100 * wilson(k, n, -1), 1);
+CREATE OR REPLACE MACRO ic_haut(k, n) AS round(100 * wilson(k, n, 1), 1);
+
+-- euros(x): an amount per unit rounded to the cent, as DOUBLE.
+CREATE OR REPLACE MACRO euros(x) AS round(x::DOUBLE, 2);

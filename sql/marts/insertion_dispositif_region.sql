@@ -1,0 +1,65 @@
+-- Insertion par année de sortie × dispositif × région de formation, avec les
+-- niveaux agrégés : dispositif national (code_region NULL), région tous
+-- dispositifs (code_dispositif NULL), national tous dispositifs.
+-- Bloc insertion : voir docs/marts.md ; dénominateurs = sortants observés.
+-- test: unique(annee_sortie, code_dispositif, code_region), not_null(annee_sortie, nb_sortants)
+-- test: check(nb_observes_3m <= nb_sortants AND nb_observes_6m <= nb_observes_3m AND nb_observes_12m <= nb_observes_6m)
+-- test: check(nb_emploi_6m <= nb_observes_6m AND nb_emploi_durable_6m <= nb_emploi_6m)
+-- test: check(taux_emploi_6m IS NULL OR taux_emploi_6m BETWEEN taux_emploi_6m_ic_bas AND taux_emploi_6m_ic_haut)
+WITH comptes AS (
+    SELECT
+        annee_sortie,
+        code_dispositif,
+        code_region,
+        count(*) AS nb_sortants,
+        count(*) FILTER (WHERE observe_3m) AS nb_observes_3m,
+        count(*) FILTER (WHERE emploi_3m) AS nb_emploi_3m,
+        count(*) FILTER (WHERE emploi_durable_3m) AS nb_emploi_durable_3m,
+        count(*) FILTER (WHERE observe_6m) AS nb_observes_6m,
+        count(*) FILTER (WHERE emploi_6m) AS nb_emploi_6m,
+        count(*) FILTER (WHERE emploi_durable_6m) AS nb_emploi_durable_6m,
+        count(*) FILTER (WHERE observe_12m) AS nb_observes_12m,
+        count(*) FILTER (WHERE emploi_12m) AS nb_emploi_12m,
+        count(*) FILTER (WHERE emploi_durable_12m) AS nb_emploi_durable_12m
+    FROM int_sortants
+    GROUP BY GROUPING SETS (
+        (annee_sortie, code_dispositif, code_region),
+        (annee_sortie, code_dispositif),
+        (annee_sortie, code_region),
+        (annee_sortie)
+    )
+)
+SELECT
+    annee_sortie,
+    code_dispositif,
+    code_region,
+    nb_sortants,
+    nb_observes_3m,
+    nb_emploi_3m,
+    nb_emploi_durable_3m,
+    taux(nb_emploi_3m, nb_observes_3m) AS taux_emploi_3m,
+    ic_bas(nb_emploi_3m, nb_observes_3m) AS taux_emploi_3m_ic_bas,
+    ic_haut(nb_emploi_3m, nb_observes_3m) AS taux_emploi_3m_ic_haut,
+    taux(nb_emploi_durable_3m, nb_observes_3m) AS taux_emploi_durable_3m,
+    ic_bas(nb_emploi_durable_3m, nb_observes_3m) AS taux_emploi_durable_3m_ic_bas,
+    ic_haut(nb_emploi_durable_3m, nb_observes_3m) AS taux_emploi_durable_3m_ic_haut,
+    nb_observes_6m,
+    nb_emploi_6m,
+    nb_emploi_durable_6m,
+    taux(nb_emploi_6m, nb_observes_6m) AS taux_emploi_6m,
+    ic_bas(nb_emploi_6m, nb_observes_6m) AS taux_emploi_6m_ic_bas,
+    ic_haut(nb_emploi_6m, nb_observes_6m) AS taux_emploi_6m_ic_haut,
+    taux(nb_emploi_durable_6m, nb_observes_6m) AS taux_emploi_durable_6m,
+    ic_bas(nb_emploi_durable_6m, nb_observes_6m) AS taux_emploi_durable_6m_ic_bas,
+    ic_haut(nb_emploi_durable_6m, nb_observes_6m) AS taux_emploi_durable_6m_ic_haut,
+    nb_observes_12m,
+    nb_emploi_12m,
+    nb_emploi_durable_12m,
+    taux(nb_emploi_12m, nb_observes_12m) AS taux_emploi_12m,
+    ic_bas(nb_emploi_12m, nb_observes_12m) AS taux_emploi_12m_ic_bas,
+    ic_haut(nb_emploi_12m, nb_observes_12m) AS taux_emploi_12m_ic_haut,
+    taux(nb_emploi_durable_12m, nb_observes_12m) AS taux_emploi_durable_12m,
+    ic_bas(nb_emploi_durable_12m, nb_observes_12m) AS taux_emploi_durable_12m_ic_bas,
+    ic_haut(nb_emploi_durable_12m, nb_observes_12m) AS taux_emploi_durable_12m_ic_haut
+FROM comptes
+ORDER BY annee_sortie, code_dispositif NULLS LAST, code_region NULLS LAST

@@ -1,0 +1,58 @@
+-- Insertion par année de sortie × financeur émetteur du dossier (la clé du
+-- dossier), avec le type du financeur. Bloc insertion : voir docs/marts.md.
+-- test: unique(annee_sortie, code_financeur), not_null(code_financeur, type_financeur)
+-- test: check(nb_observes_3m <= nb_sortants AND nb_observes_6m <= nb_observes_3m AND nb_observes_12m <= nb_observes_6m)
+-- test: check(nb_emploi_6m <= nb_observes_6m AND nb_emploi_durable_6m <= nb_emploi_6m)
+-- test: check(taux_emploi_6m IS NULL OR taux_emploi_6m BETWEEN taux_emploi_6m_ic_bas AND taux_emploi_6m_ic_haut)
+WITH comptes AS (
+    SELECT
+        annee_sortie,
+        code_financeur,
+        count(*) AS nb_sortants,
+        count(*) FILTER (WHERE observe_3m) AS nb_observes_3m,
+        count(*) FILTER (WHERE emploi_3m) AS nb_emploi_3m,
+        count(*) FILTER (WHERE emploi_durable_3m) AS nb_emploi_durable_3m,
+        count(*) FILTER (WHERE observe_6m) AS nb_observes_6m,
+        count(*) FILTER (WHERE emploi_6m) AS nb_emploi_6m,
+        count(*) FILTER (WHERE emploi_durable_6m) AS nb_emploi_durable_6m,
+        count(*) FILTER (WHERE observe_12m) AS nb_observes_12m,
+        count(*) FILTER (WHERE emploi_12m) AS nb_emploi_12m,
+        count(*) FILTER (WHERE emploi_durable_12m) AS nb_emploi_durable_12m
+    FROM int_sortants
+    GROUP BY annee_sortie, code_financeur
+)
+SELECT
+    c.annee_sortie,
+    c.code_financeur,
+    coalesce(f.type_financeur, 'INCONNU') AS type_financeur,
+    nb_sortants,
+    nb_observes_3m,
+    nb_emploi_3m,
+    nb_emploi_durable_3m,
+    taux(nb_emploi_3m, nb_observes_3m) AS taux_emploi_3m,
+    ic_bas(nb_emploi_3m, nb_observes_3m) AS taux_emploi_3m_ic_bas,
+    ic_haut(nb_emploi_3m, nb_observes_3m) AS taux_emploi_3m_ic_haut,
+    taux(nb_emploi_durable_3m, nb_observes_3m) AS taux_emploi_durable_3m,
+    ic_bas(nb_emploi_durable_3m, nb_observes_3m) AS taux_emploi_durable_3m_ic_bas,
+    ic_haut(nb_emploi_durable_3m, nb_observes_3m) AS taux_emploi_durable_3m_ic_haut,
+    nb_observes_6m,
+    nb_emploi_6m,
+    nb_emploi_durable_6m,
+    taux(nb_emploi_6m, nb_observes_6m) AS taux_emploi_6m,
+    ic_bas(nb_emploi_6m, nb_observes_6m) AS taux_emploi_6m_ic_bas,
+    ic_haut(nb_emploi_6m, nb_observes_6m) AS taux_emploi_6m_ic_haut,
+    taux(nb_emploi_durable_6m, nb_observes_6m) AS taux_emploi_durable_6m,
+    ic_bas(nb_emploi_durable_6m, nb_observes_6m) AS taux_emploi_durable_6m_ic_bas,
+    ic_haut(nb_emploi_durable_6m, nb_observes_6m) AS taux_emploi_durable_6m_ic_haut,
+    nb_observes_12m,
+    nb_emploi_12m,
+    nb_emploi_durable_12m,
+    taux(nb_emploi_12m, nb_observes_12m) AS taux_emploi_12m,
+    ic_bas(nb_emploi_12m, nb_observes_12m) AS taux_emploi_12m_ic_bas,
+    ic_haut(nb_emploi_12m, nb_observes_12m) AS taux_emploi_12m_ic_haut,
+    taux(nb_emploi_durable_12m, nb_observes_12m) AS taux_emploi_durable_12m,
+    ic_bas(nb_emploi_durable_12m, nb_observes_12m) AS taux_emploi_durable_12m_ic_bas,
+    ic_haut(nb_emploi_durable_12m, nb_observes_12m) AS taux_emploi_durable_12m_ic_haut
+FROM comptes AS c
+LEFT JOIN ref_financeurs AS f ON f.code = c.code_financeur
+ORDER BY c.annee_sortie, c.code_financeur

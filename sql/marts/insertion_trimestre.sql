@@ -1,0 +1,61 @@
+-- Insertion par trimestre de sortie (tendance), par dispositif et tous dispositifs
+-- (code_dispositif NULL). Bloc insertion : voir docs/marts.md.
+-- test: unique(annee_sortie, trimestre_sortie, code_dispositif), accepted_values(trimestre_sortie, 1, 2, 3, 4)
+-- test: check(nb_observes_3m <= nb_sortants AND nb_observes_6m <= nb_observes_3m AND nb_observes_12m <= nb_observes_6m)
+-- test: check(nb_emploi_6m <= nb_observes_6m AND nb_emploi_durable_6m <= nb_emploi_6m)
+-- test: check(taux_emploi_6m IS NULL OR taux_emploi_6m BETWEEN taux_emploi_6m_ic_bas AND taux_emploi_6m_ic_haut)
+WITH comptes AS (
+    SELECT
+        annee_sortie,
+        trimestre_sortie,
+        code_dispositif,
+        count(*) AS nb_sortants,
+        count(*) FILTER (WHERE observe_3m) AS nb_observes_3m,
+        count(*) FILTER (WHERE emploi_3m) AS nb_emploi_3m,
+        count(*) FILTER (WHERE emploi_durable_3m) AS nb_emploi_durable_3m,
+        count(*) FILTER (WHERE observe_6m) AS nb_observes_6m,
+        count(*) FILTER (WHERE emploi_6m) AS nb_emploi_6m,
+        count(*) FILTER (WHERE emploi_durable_6m) AS nb_emploi_durable_6m,
+        count(*) FILTER (WHERE observe_12m) AS nb_observes_12m,
+        count(*) FILTER (WHERE emploi_12m) AS nb_emploi_12m,
+        count(*) FILTER (WHERE emploi_durable_12m) AS nb_emploi_durable_12m
+    FROM int_sortants
+    GROUP BY GROUPING SETS (
+        (annee_sortie, trimestre_sortie, code_dispositif),
+        (annee_sortie, trimestre_sortie)
+    )
+)
+SELECT
+    annee_sortie,
+    trimestre_sortie,
+    code_dispositif,
+    nb_sortants,
+    nb_observes_3m,
+    nb_emploi_3m,
+    nb_emploi_durable_3m,
+    taux(nb_emploi_3m, nb_observes_3m) AS taux_emploi_3m,
+    ic_bas(nb_emploi_3m, nb_observes_3m) AS taux_emploi_3m_ic_bas,
+    ic_haut(nb_emploi_3m, nb_observes_3m) AS taux_emploi_3m_ic_haut,
+    taux(nb_emploi_durable_3m, nb_observes_3m) AS taux_emploi_durable_3m,
+    ic_bas(nb_emploi_durable_3m, nb_observes_3m) AS taux_emploi_durable_3m_ic_bas,
+    ic_haut(nb_emploi_durable_3m, nb_observes_3m) AS taux_emploi_durable_3m_ic_haut,
+    nb_observes_6m,
+    nb_emploi_6m,
+    nb_emploi_durable_6m,
+    taux(nb_emploi_6m, nb_observes_6m) AS taux_emploi_6m,
+    ic_bas(nb_emploi_6m, nb_observes_6m) AS taux_emploi_6m_ic_bas,
+    ic_haut(nb_emploi_6m, nb_observes_6m) AS taux_emploi_6m_ic_haut,
+    taux(nb_emploi_durable_6m, nb_observes_6m) AS taux_emploi_durable_6m,
+    ic_bas(nb_emploi_durable_6m, nb_observes_6m) AS taux_emploi_durable_6m_ic_bas,
+    ic_haut(nb_emploi_durable_6m, nb_observes_6m) AS taux_emploi_durable_6m_ic_haut,
+    nb_observes_12m,
+    nb_emploi_12m,
+    nb_emploi_durable_12m,
+    taux(nb_emploi_12m, nb_observes_12m) AS taux_emploi_12m,
+    ic_bas(nb_emploi_12m, nb_observes_12m) AS taux_emploi_12m_ic_bas,
+    ic_haut(nb_emploi_12m, nb_observes_12m) AS taux_emploi_12m_ic_haut,
+    taux(nb_emploi_durable_12m, nb_observes_12m) AS taux_emploi_durable_12m,
+    ic_bas(nb_emploi_durable_12m, nb_observes_12m) AS taux_emploi_durable_12m_ic_bas,
+    ic_haut(nb_emploi_durable_12m, nb_observes_12m) AS taux_emploi_durable_12m_ic_haut
+FROM comptes
+ORDER BY annee_sortie, trimestre_sortie, code_dispositif NULLS LAST

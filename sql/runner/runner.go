@@ -1,0 +1,269 @@
+// Package runner builds agora's SQL models in DuckDB: it finds the models of
+// package sql, orders them from the relations their SQL reads (no hand-kept
+// list), materialises each as a table (or view), runs the data tests declared
+// in the models' headers and the custom tests of sql/tests, and writes the
+// marts as Parquet. A failing test stops the build with a French report naming
+// the model, the test and sample failing rows.
+//
+// Before the models, the runner creates the shared macros (sql.Macros) and
+// the ref_* reference tables from package dictionary. The lake must already
+// be mounted as lake_<dataset> views (package warehouse does it).
+package runner
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	models "github.com/agora-formation/agora/sql"
+)
+
+// DB is what the runner needs of a DuckDB connection: *sql.DB and *sql.Conn
+// satisfy it. All statements of a build run on it in order.
+type DB interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Options tune a build.
+type Options struct {
+	// Select builds only these models and what they read; empty = every model.
+	Select []string
+	// MartsDir receives <mart>.parquet for every mart built; "" writes none.
+	MartsDir string
+	// Progress receives one line per model and test summary; nil = silent.
+	Progress io.Writer
+	// FS holds the models; nil = the embedded models of package sql.
+	FS fs.FS
+}
+
+// Report is what a build did, for --json and for the callers' tests.
+type Report struct {
+	Started  time.Time     `json:"started"`
+	Seconds  float64       `json:"seconds"`
+	Models   []ModelResult `json:"models"`
+	Tests    []TestResult  `json:"tests"`
+	Parquet  []string      `json:"parquet,omitempty"`
+	Warnings int           `json:"warnings"`
+	// Failed is the test that stopped the build, if one did.
+	Failed *TestResult `json:"failed,omitempty"`
+}
+
+// ModelResult is the outcome of one model.
+type ModelResult struct {
+	Name         string  `json:"name"`
+	Layer        string  `json:"layer"`
+	Materialized string  `json:"materialized"`
+	Rows         int64   `json:"rows"`
+	Seconds      float64 `json:"seconds"`
+}
+
+// Build runs the selected models (all by default) in dependency order on db.
+// It returns the report so far with the error; a failing data test returns a
+// *TestFailure.
+func Build(ctx context.Context, db DB, opts Options) (Report, error) {
+	rep := Report{Started: time.Now()}
+	defer func() { rep.Seconds = time.Since(rep.Started).Seconds() }()
+	fsys := opts.FS
+	if fsys == nil {
+		fsys = models.FS
+	}
+	proj, err := Load(fsys)
+	if err != nil {
+		return rep, err
+	}
+	plan, err := proj.Plan(opts.Select)
+	if err != nil {
+		return rep, err
+	}
+	progress := opts.Progress
+	if progress == nil {
+		progress = io.Discard
+	}
+	if _, err := db.ExecContext(ctx, models.Macros); err != nil {
+		return rep, fmt.Errorf("création des macros SQL : %w", err)
+	}
+	if err := seedReferences(ctx, db); err != nil {
+		return rep, err
+	}
+
+	built := map[string]bool{}
+	inPlan := map[string]bool{}
+	for _, m := range plan {
+		inPlan[m.Name] = true
+	}
+	customDone := make([]bool, len(proj.Tests))
+	runTest := func(t Test) error {
+		res, err := t.run(ctx, db)
+		if err != nil {
+			return err
+		}
+		rep.Tests = append(rep.Tests, res)
+		if res.Passed() {
+			return nil
+		}
+		if t.Warn {
+			rep.Warnings++
+			fmt.Fprintf(progress, "  avertissement : test %s du modèle %s : %d ligne(s) en échec\n", t.Name, t.Model, res.Failures)
+			return nil
+		}
+		rep.Failed = &res
+		return &TestFailure{Result: res}
+	}
+	width := 0
+	for _, m := range plan {
+		width = max(width, len(m.Name))
+	}
+	for i, m := range plan {
+		start := time.Now()
+		rows, err := materialise(ctx, db, m)
+		if err != nil {
+			return rep, err
+		}
+		built[m.Name] = true
+		res := ModelResult{Name: m.Name, Layer: m.Layer, Materialized: m.Materialized, Rows: rows, Seconds: time.Since(start).Seconds()}
+		rep.Models = append(rep.Models, res)
+		fmt.Fprintf(progress, "[%*d/%d] %-*s  %-5s %12s lignes  %7.2f s\n",
+			len(fmt.Sprint(len(plan))), i+1, len(plan), width, m.Name, m.Materialized, thousands(rows), res.Seconds)
+		for _, t := range m.Tests {
+			if t.Kind == "relationships" && !inPlan[t.RefModel] && proj.Models[t.RefModel] != nil {
+				continue // target not rebuilt in this run
+			}
+			if err := runTest(t); err != nil {
+				return rep, err
+			}
+		}
+		for j, t := range proj.Tests {
+			if customDone[j] || !allBuilt(t.Deps, built) {
+				continue
+			}
+			customDone[j] = true
+			if err := runTest(t); err != nil {
+				return rep, err
+			}
+		}
+	}
+	passed := 0
+	for _, t := range rep.Tests {
+		if t.Passed() {
+			passed++
+		}
+	}
+	fmt.Fprintf(progress, "%d modèle(s) construits, %d test(s) de données réussis sur %d", len(rep.Models), passed, len(rep.Tests))
+	if rep.Warnings > 0 {
+		fmt.Fprintf(progress, ", %d avertissement(s)", rep.Warnings)
+	}
+	fmt.Fprintln(progress)
+
+	if opts.MartsDir != "" {
+		if err := os.MkdirAll(opts.MartsDir, 0o755); err != nil {
+			return rep, fmt.Errorf("dossier des marts %s : %w", opts.MartsDir, err)
+		}
+		for _, m := range plan {
+			if !m.IsMart() {
+				continue
+			}
+			path, err := writeParquet(ctx, db, m.Name, opts.MartsDir)
+			if err != nil {
+				return rep, err
+			}
+			rep.Parquet = append(rep.Parquet, path)
+		}
+		if len(rep.Parquet) > 0 {
+			fmt.Fprintf(progress, "%d mart(s) écrits en Parquet dans %s\n", len(rep.Parquet), opts.MartsDir)
+		}
+	}
+	return rep, nil
+}
+
+func allBuilt(deps []string, built map[string]bool) bool {
+	for _, d := range deps {
+		if !built[d] {
+			return false
+		}
+	}
+	return true
+}
+
+// materialise (re)creates the model's relation and returns its row count.
+func materialise(ctx context.Context, db DB, m *Model) (int64, error) {
+	name := quoteIdent(m.Name)
+	// A relation of the other kind (a view that became a table) is dropped first.
+	var existing string
+	err := db.QueryRowContext(ctx,
+		`SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?`, m.Name).Scan(&existing)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		err = nil
+	case err != nil:
+		return 0, fmt.Errorf("modèle %s : %w", m.Name, err)
+	case existing == "VIEW" && m.Materialized != View:
+		_, err = db.ExecContext(ctx, "DROP VIEW "+name)
+	case existing != "VIEW" && m.Materialized == View:
+		_, err = db.ExecContext(ctx, "DROP TABLE "+name)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("modèle %s : %w", m.Name, err)
+	}
+	body := strings.TrimRight(strings.TrimSpace(m.SQL), ";")
+	kind := "TABLE"
+	if m.Materialized == View {
+		kind = "VIEW"
+	}
+	if _, err := db.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE %s %s AS\n%s", kind, name, body)); err != nil {
+		hint := ""
+		if strings.Contains(err.Error(), "lake_") {
+			hint = " (le lac est-il monté ? les vues lake_* viennent de `agora land` puis du montage de l'entrepôt)"
+		}
+		return 0, fmt.Errorf("modèle %s (%s) : la requête échoue%s : %w", m.Name, m.Path, hint, err)
+	}
+	var n int64
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+name).Scan(&n); err != nil {
+		return 0, fmt.Errorf("modèle %s : comptage : %w", m.Name, err)
+	}
+	return n, nil
+}
+
+// writeParquet writes a mart to dir/<name>.parquet through a temporary file,
+// so a reader never sees a half-written mart.
+func writeParquet(ctx context.Context, db DB, name, dir string) (string, error) {
+	final := filepath.Join(dir, name+".parquet")
+	tmp := filepath.Join(dir, "."+name+".parquet.tmp")
+	os.Remove(tmp)
+	q := fmt.Sprintf("COPY (SELECT * FROM %s) TO %s (FORMAT parquet, COMPRESSION zstd)", quoteIdent(name), sqlString(tmp))
+	if _, err := db.ExecContext(ctx, q); err != nil {
+		os.Remove(tmp)
+		return "", fmt.Errorf("écriture du mart %s en Parquet : %w", name, err)
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		os.Remove(tmp)
+		return "", fmt.Errorf("écriture du mart %s en Parquet : %w", name, err)
+	}
+	return final, nil
+}
+
+// thousands writes n with a thin space between groups of three digits.
+func thousands(n int64) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteRune(' ')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}

@@ -1,0 +1,236 @@
+package runner
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	_ "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/agora-formation/agora/dictionary"
+	models "github.com/agora-formation/agora/sql"
+)
+
+func TestRelations(t *testing.T) {
+	cases := []struct {
+		sql  string
+		want []string
+	}{
+		{"SELECT * FROM a", []string{"a"}},
+		{"SELECT * FROM a, b AS x, main.c", []string{"a", "b", "c"}},
+		{"SELECT * FROM a JOIN b USING (k) LEFT JOIN c ON c.k = a.k ANTI JOIN d ON true", []string{"a", "b", "c", "d"}},
+		{"SELECT * FROM read_parquet('x.parquet'), (SELECT 1 FROM inner_t)", []string{"inner_t"}},
+		{"WITH w AS (SELECT * FROM src) SELECT * FROM w WHERE x IN (SELECT y FROM other)", []string{"src", "w", "other"}},
+		{"SELECT 'FROM fake' AS s, \"from\" FROM real -- FROM comment\n/* JOIN hidden */", []string{"real"}},
+		{"SELECT extract(year FROM d) FROM t, u WHERE a = 1", []string{"d", "t", "u"}},
+		{"SELECT * FROM \"Quoted\" CROSS JOIN LATERAL (SELECT 1) AS l", []string{"quoted"}},
+		{"SELECT a, b FROM t GROUP BY a, b", []string{"t"}},
+		{"UNPIVOT w ON COLUMNS(*) INTO NAME c VALUE v UNION ALL SELECT 1 FROM z", []string{"z"}},
+	}
+	for _, c := range cases {
+		if got := relations(c.sql); !slices.Equal(got, c.want) {
+			t.Errorf("relations(%q) = %v, want %v", c.sql, got, c.want)
+		}
+	}
+}
+
+func TestParseTests(t *testing.T) {
+	ts, err := parseTests("not_null(a, b), unique(a, b), accepted_values(s, 'O', 'N'), relationships(c, ref_x.code), check(x >= 0 AND f(y, z) < 3)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, x := range ts {
+		names = append(names, x.Name)
+	}
+	want := []string{"not_null(a)", "not_null(b)", "unique(a, b)", "accepted_values(s, 'O', 'N')", "relationships(c, ref_x.code)", "check(x >= 0 AND f(y, z) < 3)"}
+	if !slices.Equal(names, want) {
+		t.Fatalf("names = %q, want %q", names, want)
+	}
+	if ts[4].RefModel != "ref_x" || ts[4].RefCol != "code" || ts[5].Expr != "x >= 0 AND f(y, z) < 3" {
+		t.Fatalf("parsed = %+v", ts)
+	}
+	for _, bad := range []string{"unique()", "nope(a)", "accepted_values(a, B)", "relationships(a, b)", "not_null(a-b)", "garbage"} {
+		if _, err := parseTests(bad); err == nil {
+			t.Errorf("parseTests(%q): no error", bad)
+		}
+	}
+}
+
+func TestLoadEmbedded(t *testing.T) {
+	p, err := Load(models.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pos := map[string]int{}
+	for i, n := range p.Order {
+		pos[n] = i
+	}
+	for name, m := range p.Models {
+		for _, d := range m.Deps {
+			if pos[d] >= pos[name] {
+				t.Errorf("%s is built before its dependency %s", name, d)
+			}
+		}
+		if m.Layer == "staging" {
+			if len(m.Deps) > 0 && !strings.HasPrefix(name, "ref_") {
+				// Staging reads the lake only (stg_dsn reads the surviving declarations too).
+				for _, d := range m.Deps {
+					if !strings.HasPrefix(d, "stg_") {
+						t.Errorf("staging model %s reads %s", name, d)
+					}
+				}
+			}
+			for _, s := range m.Sources {
+				if !strings.HasPrefix(s, "lake_") && !strings.HasPrefix(s, "ref_") {
+					t.Errorf("staging model %s reads %s", name, s)
+				}
+			}
+		}
+		if m.Doc == "" {
+			t.Errorf("model %s has no header comment", name)
+		}
+	}
+	for _, r := range ReferenceTables() {
+		if p.Models[r] != nil {
+			t.Errorf("model %s shadows the reference table of the same name", r)
+		}
+	}
+	for _, layer := range Layers {
+		found := false
+		for _, m := range p.Models {
+			found = found || m.Layer == layer
+		}
+		if !found {
+			t.Errorf("no model in layer %s", layer)
+		}
+	}
+	// Every mart is documented in docs/marts.md, and nothing else is.
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "marts.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, m := range p.Models {
+		if m.IsMart() && !strings.Contains(string(doc), "### `"+name+"`") {
+			t.Errorf("mart %s is not documented in docs/marts.md", name)
+		}
+	}
+}
+
+func TestCycleAndSelection(t *testing.T) {
+	fsys := fstest.MapFS{
+		"staging/a.sql":      {Data: []byte("-- a\nSELECT 1 AS x FROM c")},
+		"intermediate/b.sql": {Data: []byte("-- b\nSELECT * FROM a")},
+		"marts/c.sql":        {Data: []byte("-- c\nSELECT * FROM b")},
+	}
+	_, err := Load(fsys)
+	if err == nil || !strings.Contains(err.Error(), "cycle") || !strings.Contains(err.Error(), "a → c → b → a") {
+		t.Fatalf("err = %v, want a cycle a → c → b → a", err)
+	}
+	fsys["staging/a.sql"] = &fstest.MapFile{Data: []byte("-- a\nSELECT 1 AS x")}
+	fsys["marts/d.sql"] = &fstest.MapFile{Data: []byte("-- d\nSELECT * FROM a")}
+	p, err := Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := p.Plan([]string{"c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, m := range plan {
+		names = append(names, m.Name)
+	}
+	if !slices.Equal(names, []string{"a", "b", "c"}) {
+		t.Fatalf("plan(c) = %v", names)
+	}
+	if _, err := p.Plan([]string{"cc"}); err == nil || !strings.Contains(err.Error(), "vouliez-vous dire : c") {
+		t.Fatalf("unknown model error = %v", err)
+	}
+}
+
+func openDB(t testing.TB) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.SetMaxOpenConns(1)
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// mountEmptyLake creates every lake_* view, typed and empty.
+func mountEmptyLake(t testing.TB, db *sql.DB) {
+	t.Helper()
+	for name, cols := range dictionary.LakeSchemas() {
+		var sel []string
+		for _, c := range cols {
+			sel = append(sel, "NULL::"+c.Type+" AS "+c.Name)
+		}
+		if _, err := db.Exec("CREATE OR REPLACE VIEW lake_" + name + " AS SELECT " + strings.Join(sel, ", ") + " WHERE false"); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestBuildEmptyLake(t *testing.T) {
+	db := openDB(t)
+	mountEmptyLake(t, db)
+	dir := t.TempDir()
+	var progress strings.Builder
+	rep, err := Build(context.Background(), db, Options{MartsDir: dir, Progress: &progress})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, progress.String())
+	}
+	p, _ := Load(models.FS)
+	if len(rep.Models) != len(p.Models) {
+		t.Fatalf("built %d models, want %d", len(rep.Models), len(p.Models))
+	}
+	for _, m := range p.Models {
+		if !m.IsMart() {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(dir, m.Name+".parquet")); err != nil {
+			t.Errorf("mart %s: %v", m.Name, err)
+		}
+	}
+	if !strings.Contains(progress.String(), "stg_dossiers") {
+		t.Errorf("progress lacks the models:\n%s", progress.String())
+	}
+}
+
+func TestFailingTestStopsTheBuild(t *testing.T) {
+	db := openDB(t)
+	fsys := fstest.MapFS{
+		"staging/s.sql": {Data: []byte("-- s\n-- test: unique(k), not_null(v)\nSELECT * FROM (VALUES (1, 'a'), (2, NULL), (2, 'b')) AS t(k, v)")},
+		"marts/m.sql":   {Data: []byte("-- m\nSELECT * FROM s")},
+	}
+	rep, err := Build(context.Background(), db, Options{FS: fsys})
+	var tf *TestFailure
+	if !errors.As(err, &tf) {
+		t.Fatalf("err = %v, want a *TestFailure", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{"modèle s", "unique(k)", "1 ligne(s) en échec", "k=2, nb_lignes=2"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message lacks %q:\n%s", want, msg)
+		}
+	}
+	if len(rep.Models) != 1 || rep.Failed == nil {
+		t.Errorf("report = %+v, want the build stopped after s", rep)
+	}
+	// A warn-level custom test reports without stopping.
+	fsys["staging/s.sql"] = &fstest.MapFile{Data: []byte("-- s\nSELECT 1 AS k")}
+	fsys["tests/t.sql"] = &fstest.MapFile{Data: []byte("-- severity: warn\nSELECT * FROM m WHERE k = 1")}
+	rep, err = Build(context.Background(), db, Options{FS: fsys})
+	if err != nil || rep.Warnings != 1 || len(rep.Models) != 2 {
+		t.Fatalf("warn test: err = %v, report = %+v", err, rep)
+	}
+}
