@@ -54,8 +54,8 @@
 //	Big       *int64     `parquet:"big,optional"`                  BIGINT, nil → NULL
 //	Hours     *float64   `parquet:"hours,optional"`                DOUBLE, nil → NULL
 //	Cents     int64      `parquet:"amount,decimal(2:18)"`          DECIMAL(18,2): value in cents
-//	Day       time.Time  `parquet:"day,date"`                      DATE
-//	MaybeDay  *time.Time `parquet:"maybe_day,optional,date"`      DATE, nil → NULL
+//	Day       lake.Date  `parquet:"day,date"`                      DATE (not time.Time: see Date)
+//	MaybeDay  *lake.Date `parquet:"maybe_day,optional,date"`      DATE, nil → NULL
 //	At        time.Time  `parquet:"at,timestamp(microsecond:local)"` TIMESTAMP (naive, agora stores UTC)
 //	AtUTC     time.Time  `parquet:"at_utc,timestamp(microsecond)"`  TIMESTAMP WITH TIME ZONE
 //	Pseudo    [16]byte   `parquet:"pseudo,uuid"`                   UUID

@@ -176,6 +176,9 @@ func schemaOf[T any]() (s *parquet.Schema, err error) {
 	if t.Kind() != reflect.Struct {
 		return nil, fmt.Errorf("lake : les lignes Parquet doivent être des structures, pas %v", t)
 	}
+	if err := checkTimeTags(t, map[reflect.Type]bool{}); err != nil {
+		return nil, err
+	}
 	return parquet.SchemaOf(reflect.New(t).Elem().Interface()), nil
 }
 
