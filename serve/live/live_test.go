@@ -1,0 +1,202 @@
+package live
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	_ "github.com/duckdb/duckdb-go/v2"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// writeWarehouse builds a DuckDB file holding one table v(n) = n under a
+// temporary name and renames it onto path, as a build lands.
+func writeWarehouse(t testing.TB, path string, n int) {
+	t.Helper()
+	tmp := path + ".new"
+	os.Remove(tmp)
+	db, err := sql.Open("duckdb", tmp)
+	require.NoError(t, err)
+	_, err = db.Exec(`CREATE TABLE v AS SELECT ? AS n`, n)
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+	require.NoError(t, os.Rename(tmp, path))
+}
+
+func readOnly(path string) OpenFunc { return ReadOnly(path, Options{Threads: 1}) }
+
+func TestLiveDBSwapsWithoutFailingReaders(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "warehouse.duckdb")
+	l := New(path, readOnly(path), nil)
+	_, _, err := l.Acquire()
+	assert.ErrorIs(t, err, ErrUnavailable, "nothing to serve before the first build")
+
+	swapped, err := l.Reload(t.Context(), true)
+	assert.False(t, swapped)
+	assert.Error(t, err, "no file yet")
+
+	writeWarehouse(t, path, 1)
+	swapped, err = l.Reload(t.Context(), true)
+	require.NoError(t, err)
+	require.True(t, swapped)
+
+	// Readers query without pause while builds land and the watcher swaps.
+	ctx, cancel := context.WithCancel(t.Context())
+	var (
+		wg        sync.WaitGroup
+		queries   atomic.Int64
+		failures  atomic.Int64
+		maxSeen   atomic.Int64
+		firstErr  atomic.Value
+		decreased atomic.Bool
+	)
+	for range 8 {
+		wg.Go(func() {
+			last := int64(0)
+			for ctx.Err() == nil {
+				db, release, err := l.Acquire()
+				if err != nil {
+					failures.Add(1)
+					firstErr.CompareAndSwap(nil, err)
+					continue
+				}
+				var n int64
+				err = db.QueryRow(`SELECT n FROM v`).Scan(&n)
+				release()
+				queries.Add(1)
+				if err != nil {
+					failures.Add(1)
+					firstErr.CompareAndSwap(nil, err)
+					continue
+				}
+				if n < last {
+					decreased.Store(true)
+				}
+				last = n
+				for {
+					m := maxSeen.Load()
+					if n <= m || maxSeen.CompareAndSwap(m, n) {
+						break
+					}
+				}
+			}
+		})
+	}
+	for n := 2; n <= 6; n++ {
+		time.Sleep(20 * time.Millisecond)
+		writeWarehouse(t, path, n)
+		// The first poll sees a change and waits; the second opens it.
+		swapped, err := l.Reload(t.Context(), false)
+		require.NoError(t, err)
+		assert.False(t, swapped, "a file just changed is not opened at once")
+		swapped, err = l.Reload(t.Context(), false)
+		require.NoError(t, err)
+		assert.True(t, swapped, "build %d", n)
+		// An unchanged file is not reopened.
+		swapped, err = l.Reload(t.Context(), false)
+		require.NoError(t, err)
+		assert.False(t, swapped)
+	}
+	time.Sleep(20 * time.Millisecond)
+	cancel()
+	wg.Wait()
+
+	assert.Zero(t, failures.Load(), "first error: %v", firstErr.Load())
+	assert.Greater(t, queries.Load(), int64(50))
+	assert.Equal(t, int64(6), maxSeen.Load(), "readers see the last build")
+	assert.False(t, decreased.Load(), "a reader never goes back to an older build")
+
+	l.Close()
+	_, _, err = l.Acquire()
+	assert.ErrorIs(t, err, ErrUnavailable)
+}
+
+func TestLiveDBKeepsServingWhenTheNewBuildCannotOpen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "warehouse.duckdb")
+	writeWarehouse(t, path, 1)
+	l := New(path, readOnly(path), nil)
+	_, err := l.Reload(t.Context(), true)
+	require.NoError(t, err)
+	defer l.Close()
+
+	// A corrupt "build" lands: the old database keeps answering.
+	require.NoError(t, os.WriteFile(path+".bad", []byte("not a duckdb file"), 0o644))
+	require.NoError(t, os.Rename(path+".bad", path))
+	_, err = l.Reload(t.Context(), true)
+	require.Error(t, err)
+	db, release, err := l.Acquire()
+	require.NoError(t, err)
+	var n int
+	require.NoError(t, db.QueryRow(`SELECT n FROM v`).Scan(&n))
+	release()
+	assert.Equal(t, 1, n)
+
+	// The next good build is picked up.
+	writeWarehouse(t, path, 2)
+	_, err = l.Reload(t.Context(), true)
+	require.NoError(t, err)
+	db, release, err = l.Acquire()
+	require.NoError(t, err)
+	require.NoError(t, db.QueryRow(`SELECT n FROM v`).Scan(&n))
+	release()
+	assert.Equal(t, 2, n)
+}
+
+func TestLiveDBRetiresOldGenerationAfterItsReaders(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "warehouse.duckdb")
+	writeWarehouse(t, path, 1)
+	l := New(path, readOnly(path), nil)
+	_, err := l.Reload(t.Context(), true)
+	require.NoError(t, err)
+
+	old, release, err := l.Acquire()
+	require.NoError(t, err)
+	writeWarehouse(t, path, 2)
+	_, err = l.Reload(t.Context(), true)
+	require.NoError(t, err)
+
+	// The request that holds the old database can still use it…
+	time.Sleep(20 * time.Millisecond)
+	var n int
+	require.NoError(t, old.QueryRow(`SELECT n FROM v`).Scan(&n))
+	assert.Equal(t, 1, n)
+	release()
+	// …and once released it is closed.
+	require.Eventually(t, func() bool { return old.Ping() != nil }, time.Second, 5*time.Millisecond)
+	l.Close()
+}
+
+func TestReadOnlyIsLockedDown(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "warehouse.duckdb")
+	writeWarehouse(t, path, 7)
+	db, err := readOnly(path)(t.Context())
+	require.NoError(t, err)
+	defer db.Close()
+	var n int
+	require.NoError(t, db.QueryRow(`SELECT n FROM v`).Scan(&n), "tables of the warehouse are found unqualified")
+	assert.Equal(t, 7, n)
+
+	secret := filepath.Join(t.TempDir(), "secret.csv")
+	require.NoError(t, os.WriteFile(secret, []byte("a\n1\n"), 0o600))
+	for _, stmt := range []string{
+		`CREATE TABLE w AS SELECT 1`,               // the warehouse is read-only
+		`INSERT INTO v VALUES (8)`,                 //
+		`SELECT * FROM read_csv('` + secret + `')`, // no other file
+		`SELECT * FROM read_text('/etc/hostname')`, //
+		`ATTACH '` + secret + `.duckdb' AS other`,  //
+		`COPY v TO '` + secret + `.out'`,           //
+		`SET enable_external_access = true`,        // no way back
+		`INSTALL httpfs`,                           // no extension
+	} {
+		_, err := db.Exec(stmt)
+		assert.Error(t, err, stmt)
+	}
+	_, err = os.Stat(secret + ".out")
+	assert.True(t, os.IsNotExist(err))
+}

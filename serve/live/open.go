@@ -1,0 +1,78 @@
+package live
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/duckdb/duckdb-go/v2"
+)
+
+// Options are the settings of the server's DuckDB instance.
+type Options struct {
+	Threads     int    // 0: DuckDB's default (the number of cores)
+	MemoryLimit string // e.g. "2GB"; empty: DuckDB's default
+}
+
+// ReadOnly returns an OpenFunc that opens the DuckDB file at path read-only,
+// in a DuckDB instance of its own: an in-memory database to which the file is
+// attached READ_ONLY and made the default catalog of every connection.
+//
+// Why not open the file directly: the DuckDB driver keeps one instance per
+// path, so opening the warehouse again while the previous generation still
+// serves requests would return that previous instance, still reading the
+// replaced file. A private instance reads the file at its path now.
+//
+// Once the file is attached, the instance is locked down: no access to other
+// files or the network (enable_external_access = false), no extension
+// auto-install or auto-load, and no configuration change (lock_configuration).
+func ReadOnly(path string, opt Options) OpenFunc {
+	return func(ctx context.Context) (*sql.DB, error) {
+		q := url.Values{}
+		q.Set("autoinstall_known_extensions", "false")
+		q.Set("autoload_known_extensions", "false")
+		q.Set("access_mode", "read_write") // of the in-memory database; the warehouse is attached READ_ONLY
+		if opt.Threads > 0 {
+			q.Set("threads", fmt.Sprint(opt.Threads))
+		}
+		if opt.MemoryLimit != "" {
+			q.Set("memory_limit", opt.MemoryLimit)
+		}
+		var (
+			once      sync.Once
+			attachErr error
+		)
+		attach := "ATTACH " + sqlString(path) + " AS entrepot (READ_ONLY)"
+		init := func(e driver.ExecerContext) error {
+			once.Do(func() {
+				for _, stmt := range []string{
+					attach,
+					"SET enable_external_access = false",
+					"SET lock_configuration = true",
+				} {
+					if _, attachErr = e.ExecContext(ctx, stmt, nil); attachErr != nil {
+						attachErr = fmt.Errorf("ouverture de l'entrepôt %s en lecture seule : %w", path, attachErr)
+						return
+					}
+				}
+			})
+			if attachErr != nil {
+				return attachErr
+			}
+			_, err := e.ExecContext(context.Background(), "USE entrepot", nil)
+			return err
+		}
+		c, err := duckdb.NewConnector(":memory:?"+q.Encode(), init)
+		if err != nil {
+			return nil, err
+		}
+		return sql.OpenDB(c), nil
+	}
+}
+
+// sqlString quotes s as a SQL string literal.
+func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
