@@ -103,9 +103,9 @@ func (d Dimension) Check(v string) error {
 		for i, x := range d.Values {
 			codes[i] = x.Code
 		}
-		return badParam(d.ID, "valeur inconnue pour « %s » : %q ; valeurs admises : %s", d.ID, v, strings.Join(codes, ", "))
+		return badParam(d.ID, "valeur inconnue pour « %s » : %s ; valeurs admises : %s", d.ID, quote(v), strings.Join(codes, ", "))
 	}
-	return badParam(d.ID, "valeur invalide pour « %s » : %q ; format attendu : %s", d.ID, v, d.Format)
+	return badParam(d.ID, "valeur invalide pour « %s » : %s ; format attendu : %s", d.ID, quote(v), d.Format)
 }
 
 // LabelOf returns the French label of a code of the dimension, or the code.
@@ -172,6 +172,8 @@ const (
 	TypeNumber  ColumnType = "number"
 	TypeDate    ColumnType = "date"
 	TypeBoolean ColumnType = "boolean"
+	// TypeYearMonth is a month written AAAA-MM.
+	TypeYearMonth ColumnType = "yearmonth"
 )
 
 // Column describes a column of a Table.

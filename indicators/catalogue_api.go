@@ -11,6 +11,7 @@ import (
 // disclosure-controlled publication of a warehouse until its data changes.
 type Catalogue struct {
 	indicators []Indicator
+	defs       []indicatorDef
 	dimensions []Dimension
 	sources    []*source
 	cache      publicationCache

@@ -15,7 +15,6 @@ type DataState struct {
 	LastMonth  string `json:"dernier_mois_couvert"`
 	// LastTransmission is the latest date_transmission of the partner feeds.
 	LastTransmission time.Time `json:"derniere_transmission"`
-	Loads            int64     `json:"nb_chargements"`
 	Dossiers         int64     `json:"nb_dossiers"`
 	Exits            int64     `json:"nb_sortants"`
 	NSFNAFVersion    string    `json:"version_correspondance_nsf_naf"`
@@ -30,8 +29,8 @@ func ReadDataState(ctx context.Context, db *sql.DB) (DataState, error) {
 		version     sql.NullString
 	)
 	err := db.QueryRowContext(ctx, `SELECT premier_mois_couvert, dernier_mois_couvert, derniere_transmission,
-		nb_chargements, nb_dossiers, nb_sortants, version_correspondance_nsf_naf FROM etat_donnees LIMIT 1`).
-		Scan(&first, &last, &trans, &st.Loads, &st.Dossiers, &st.Exits, &version)
+		nb_dossiers, nb_sortants, version_correspondance_nsf_naf FROM etat_donnees LIMIT 1`).
+		Scan(&first, &last, &trans, &st.Dossiers, &st.Exits, &version)
 	if err != nil {
 		return DataState{}, fmt.Errorf("lecture de la date des données (etat_donnees) : %w ; lancez « agora build »", err)
 	}
@@ -53,7 +52,8 @@ func ReadDataState(ctx context.Context, db *sql.DB) (DataState, error) {
 func (s DataState) Date() string {
 	out := "DSN couverte jusqu'à " + monthFR(s.LastMonth)
 	if !s.LastTransmission.IsZero() {
-		out += ", transmissions jusqu'au " + s.LastTransmission.Format("02/01/2006")
+		t := s.LastTransmission
+		out += fmt.Sprintf(", transmissions reçues jusqu'au %d %s %d", t.Day(), monthsFR[t.Month()-1], t.Year())
 	}
 	return out
 }
@@ -72,5 +72,5 @@ func monthFR(m string) string {
 
 // key identifies a state of the warehouse, to invalidate cached publications.
 func (s DataState) key() string {
-	return fmt.Sprintf("%s|%s|%s|%d|%d|%d", s.FirstMonth, s.LastMonth, s.LastTransmission.Format(time.RFC3339Nano), s.Loads, s.Dossiers, s.Exits)
+	return fmt.Sprintf("%s|%s|%s|%d|%d|%s", s.FirstMonth, s.LastMonth, s.LastTransmission.Format(time.RFC3339Nano), s.Dossiers, s.Exits, s.NSFNAFVersion)
 }

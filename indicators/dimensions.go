@@ -69,6 +69,7 @@ var funderTypes = []Value{
 	{dictionary.FunderEtat, "État"},
 	{dictionary.FunderAgefiph, "Agefiph"},
 	{dictionary.FunderAutre, "Autre (employeur, stagiaire)"},
+	unknownValue,
 }
 
 func dimensions() []Dimension {
@@ -98,7 +99,7 @@ func dimensions() []Dimension {
 		closed(dimSituation, "Situation avant l'entrée (DSN)",
 			"Situation d'emploi le mois précédant l'entrée en formation, d'après la DSN.",
 			[]Value{{"EMPLOI", "En emploi"}, {"SANS_EMPLOI", "Sans emploi salarié"}, {"NON_OBSERVE", "Non observé"}}),
-		closed(dimMotif, "Motif de sortie", "Motif de la sortie finale.", fromList(dictionary.MotifsSortie)),
+		closed(dimMotif, "Motif de sortie", "Motif de la sortie finale.", fromList(dictionary.MotifsSortie, unknownValue)),
 		closed(dimSituation6m, "Situation à 6 mois", "Situation d'emploi six mois après la sortie, d'après la DSN.",
 			[]Value{{"EMPLOI_DURABLE", "En emploi durable"}, {"EMPLOI_NON_DURABLE", "En emploi non durable"},
 				{"SANS_EMPLOI", "Sans emploi salarié"}, {"NON_OBSERVE", "Non observé"}}),

@@ -43,7 +43,7 @@ type source struct {
 	implied map[string]string
 	// equations adds the linear relations specific to the source (beyond
 	// margins between levels) to the grid.
-	equations func(b *gridBuilder, s *source)
+	equations func(b *gridBuilder, s *source, rows []prow)
 	// partner, when set, reads one funder's figures (Partner mode).
 	partner *partnerSpec
 }
@@ -87,20 +87,6 @@ func (s *source) finest() []string {
 		}
 	}
 	return best
-}
-
-// carries reports whether a quantity is meaningful at a level: a quantity
-// fixed over a dimension is not carried by a computed level that sums over it.
-func (s *source) carries(q *quantity, level []string, mart bool) bool {
-	if mart {
-		return q.column != "" || true
-	}
-	for _, d := range q.fixedOver {
-		if s.dimIndex(d) >= 0 && !contains(level, d) {
-			return false
-		}
-	}
-	return true
 }
 
 func contains(xs []string, x string) bool {
