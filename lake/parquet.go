@@ -21,12 +21,16 @@ type WriteOptions struct {
 	// RowGroupRows caps the rows per row group (default DefaultRowGroupRows).
 	RowGroupRows int64
 	// SortBy lists top-level column names: rows are written sorted on them,
-	// ascending, nulls first, in this order of priority. Sort on the keys the
-	// models join and filter on, so row-group statistics prune well.
+	// ascending, nulls (nil pointers) first, strings and byte arrays
+	// byte-wise, in this order of priority; rows with equal keys keep their
+	// order. Sort on the keys the models join and filter on, so row-group
+	// statistics prune well. While sorting, the writer keeps the rows given to
+	// Write until Close or a spill: do not modify what their pointer fields
+	// point to after Write.
 	SortBy []string
-	// SortRunRows is how many rows are sorted in memory at a time before
-	// being spilled, compressed, to TempDir (default RowGroupRows). Memory
-	// grows with it; a file may hold at most 32,768 runs.
+	// SortRunRows is how many rows are sorted in memory at a time (default
+	// RowGroupRows). A longer file spills sorted runs, compressed, to TempDir
+	// and merges them on Close. Memory grows with it.
 	SortRunRows int64
 	// TempDir receives the sorted runs (default os.TempDir(); a transaction's
 	// writers use <root>/_tmp).
@@ -130,18 +134,17 @@ func createParquet[T any](path, tmp, sortPattern string, opts WriteOptions) (w *
 	for k, v := range opts.Metadata {
 		options = append(options, parquet.KeyValueMetadata(k, v))
 	}
+	var compare func(a, b *T) int
 	if len(opts.SortBy) > 0 {
+		if compare, err = comparator[T](opts.SortBy); err != nil {
+			return nil, err
+		}
 		cols := make([]parquet.SortingColumn, len(opts.SortBy))
 		for i, name := range opts.SortBy {
-			if _, ok := schema.Lookup(name); !ok {
-				return nil, fmt.Errorf("lake : tri sur %q impossible : pas de colonne de ce nom dans %s", name, schema.Name())
-			}
 			cols[i] = parquet.NullsFirst(parquet.Ascending(name))
 		}
-		options = append(options, parquet.SortingWriterConfig(
-			parquet.SortingColumns(cols...),
-			parquet.SortingBuffers(parquet.NewFileBufferPool(opts.TempDir, sortPattern)),
-		))
+		// Recorded in the row-group metadata; the sorting is done by sortedWriter.
+		options = append(options, parquet.SortingWriterConfig(parquet.SortingColumns(cols...)))
 	}
 
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
@@ -156,10 +159,11 @@ func createParquet[T any](path, tmp, sortPattern string, opts WriteOptions) (w *
 			w, err = nil, fmt.Errorf("lake : écrivain Parquet pour %s : %v", path, r)
 		}
 	}()
-	if len(opts.SortBy) > 0 {
-		w.w = parquet.NewSortingWriter[T](f, opts.SortRunRows, options...)
+	out := parquet.NewGenericWriter[T](f, options...)
+	if compare != nil {
+		w.w = newSortedWriter(out, compare, opts.SortRunRows, opts.TempDir, sortPattern)
 	} else {
-		w.w = parquet.NewGenericWriter[T](f, options...)
+		w.w = out
 	}
 	return w, nil
 }

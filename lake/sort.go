@@ -1,0 +1,344 @@
+package lake
+
+import (
+	"bytes"
+	"cmp"
+	"container/heap"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+	"unsafe"
+
+	"github.com/parquet-go/parquet-go"
+)
+
+// sortedWriter sorts rows in Go before handing them to a parquet-go writer:
+// parquet-go's own SortingWriter is an order of magnitude slower (it sorts
+// generic rows). Rows are buffered by runs of runRows; a file of one run is
+// sorted in memory, longer files spill sorted runs to temporary Parquet files
+// and merge them on Close.
+type sortedWriter[T any] struct {
+	out     *parquet.GenericWriter[T]
+	compare func(a, b *T) int
+	runRows int
+	tempDir string
+	pattern string
+	buf     []T
+	runs    []*os.File
+}
+
+func newSortedWriter[T any](out *parquet.GenericWriter[T], compare func(a, b *T) int, runRows int64, tempDir, pattern string) *sortedWriter[T] {
+	return &sortedWriter[T]{out: out, compare: compare, runRows: int(runRows), tempDir: tempDir, pattern: pattern}
+}
+
+func (w *sortedWriter[T]) Write(rows []T) (int, error) {
+	n := 0
+	for len(rows) > 0 {
+		k := min(len(rows), w.runRows-len(w.buf))
+		w.buf = append(w.buf, rows[:k]...)
+		rows = rows[k:]
+		n += k
+		if len(w.buf) == w.runRows {
+			if err := w.spill(); err != nil {
+				return n, err
+			}
+		}
+	}
+	return n, nil
+}
+
+// writeSorted writes the buffer to out in sorted order, equal rows in input
+// order. It sorts a permutation rather than the rows: rows are large and
+// moving them costs more than the comparisons.
+func (w *sortedWriter[T]) writeSorted(out *parquet.GenericWriter[T]) error {
+	perm := make([]int32, len(w.buf))
+	for i := range perm {
+		perm[i] = int32(i)
+	}
+	slices.SortFunc(perm, func(i, j int32) int {
+		if c := w.compare(&w.buf[i], &w.buf[j]); c != 0 {
+			return c
+		}
+		return cmp.Compare(i, j)
+	})
+	batch := make([]T, 0, min(len(perm), 8192))
+	for _, i := range perm {
+		batch = append(batch, w.buf[i])
+		if len(batch) == cap(batch) {
+			if _, err := out.Write(batch); err != nil {
+				return err
+			}
+			batch = batch[:0]
+		}
+	}
+	_, err := out.Write(batch)
+	clear(w.buf)
+	w.buf = w.buf[:0]
+	return err
+}
+
+// spill writes the buffer, sorted, to a new temporary run file.
+func (w *sortedWriter[T]) spill() error {
+	f, err := os.CreateTemp(w.tempDir, w.pattern)
+	if err != nil {
+		return err
+	}
+	w.runs = append(w.runs, f)
+	run := parquet.NewGenericWriter[T](f, w.out.Schema(), parquet.Compression(zstdFastest),
+		parquet.MaxRowsPerRowGroup(int64(w.runRows)), parquet.PageBufferSize(1<<20), parquet.WriteBufferSize(1<<20))
+	if err := w.writeSorted(run); err != nil {
+		return err
+	}
+	return run.Close()
+}
+
+func (w *sortedWriter[T]) Close() error {
+	defer w.removeRuns()
+	if len(w.runs) == 0 {
+		if err := w.writeSorted(w.out); err != nil {
+			return err
+		}
+		w.buf = nil
+		return w.out.Close()
+	}
+	if len(w.buf) > 0 {
+		if err := w.spill(); err != nil {
+			return err
+		}
+	}
+	w.buf = nil
+	if err := w.merge(); err != nil {
+		return err
+	}
+	return w.out.Close()
+}
+
+func (w *sortedWriter[T]) removeRuns() {
+	for _, f := range w.runs {
+		f.Close()
+		os.Remove(f.Name())
+	}
+	w.runs = nil
+}
+
+// cursor reads one sorted run.
+type cursor[T any] struct {
+	r    *parquet.GenericReader[T]
+	rows []T
+	i, n int
+	run  int // index of the run, to keep equal rows in input order
+}
+
+func (c *cursor[T]) next() error {
+	c.i++
+	if c.i < c.n {
+		return nil
+	}
+	n, err := c.r.Read(c.rows)
+	c.i, c.n = 0, n
+	if n > 0 {
+		return nil
+	}
+	if err == nil {
+		err = io.EOF
+	}
+	return err
+}
+
+type cursorHeap[T any] struct {
+	cs      []*cursor[T]
+	compare func(a, b *T) int
+}
+
+func (h *cursorHeap[T]) Len() int { return len(h.cs) }
+func (h *cursorHeap[T]) Less(i, j int) bool {
+	a, b := h.cs[i], h.cs[j]
+	if c := h.compare(&a.rows[a.i], &b.rows[b.i]); c != 0 {
+		return c < 0
+	}
+	return a.run < b.run
+}
+func (h *cursorHeap[T]) Swap(i, j int) { h.cs[i], h.cs[j] = h.cs[j], h.cs[i] }
+func (h *cursorHeap[T]) Push(x any)    { h.cs = append(h.cs, x.(*cursor[T])) }
+func (h *cursorHeap[T]) Pop() any {
+	c := h.cs[len(h.cs)-1]
+	h.cs = h.cs[:len(h.cs)-1]
+	return c
+}
+
+// merge writes the runs, merged in order, to the output.
+func (w *sortedWriter[T]) merge() error {
+	h := &cursorHeap[T]{compare: w.compare}
+	batch := max(64, min(4096, w.runRows/len(w.runs)))
+	for run, f := range w.runs {
+		st, err := f.Stat()
+		if err != nil {
+			return err
+		}
+		pf, err := parquet.OpenFile(f, st.Size())
+		if err != nil {
+			return err
+		}
+		c := &cursor[T]{r: parquet.NewGenericReader[T](pf), rows: make([]T, batch), i: -1, run: run}
+		defer c.r.Close()
+		switch err := c.next(); {
+		case err == nil:
+			h.cs = append(h.cs, c)
+		case !errors.Is(err, io.EOF):
+			return err
+		}
+	}
+	heap.Init(h)
+	out := make([]T, 0, 8192)
+	for h.Len() > 0 {
+		c := h.cs[0]
+		out = append(out, c.rows[c.i])
+		if len(out) == cap(out) {
+			if _, err := w.out.Write(out); err != nil {
+				return err
+			}
+			clear(out)
+			out = out[:0]
+		}
+		switch err := c.next(); {
+		case err == nil:
+			heap.Fix(h, 0)
+		case errors.Is(err, io.EOF):
+			heap.Pop(h)
+		default:
+			return err
+		}
+	}
+	_, err := w.out.Write(out)
+	return err
+}
+
+// comparator builds a function ordering *T on the given top-level columns
+// (parquet names), ascending, nulls first, byte-wise for strings and arrays,
+// in the order parquet row-group statistics use.
+func comparator[T any](columns []string) (func(a, b *T) int, error) {
+	t := reflect.TypeFor[T]()
+	var fields []func(a, b unsafe.Pointer) int
+	for _, name := range columns {
+		f, ok := fieldByParquetName(t, name)
+		if !ok {
+			return nil, fmt.Errorf("lake : tri sur %q impossible : pas de colonne de ce nom au premier niveau de %v", name, t)
+		}
+		c, ok := compareFunc(f.Type)
+		if !ok {
+			return nil, fmt.Errorf("lake : tri sur %q impossible : type %v non pris en charge", name, f.Type)
+		}
+		off := f.Offset
+		fields = append(fields, func(a, b unsafe.Pointer) int { return c(unsafe.Add(a, off), unsafe.Add(b, off)) })
+	}
+	return func(a, b *T) int {
+		for _, f := range fields {
+			if c := f(unsafe.Pointer(a), unsafe.Pointer(b)); c != 0 {
+				return c
+			}
+		}
+		return 0
+	}, nil
+}
+
+// fieldByParquetName finds the exported field whose parquet column is name.
+func fieldByParquetName(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		tag, _, _ := strings.Cut(f.Tag.Get("parquet"), ",")
+		if tag == "-" {
+			continue
+		}
+		if tag == "" {
+			tag = f.Name
+		}
+		if tag == name {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+func ordered[V cmp.Ordered](a, b unsafe.Pointer) int { return cmp.Compare(*(*V)(a), *(*V)(b)) }
+
+func boolean(a, b unsafe.Pointer) int {
+	x, y := *(*bool)(a), *(*bool)(b)
+	switch {
+	case x == y:
+		return 0
+	case !x:
+		return -1
+	}
+	return 1
+}
+
+// compareFunc returns a comparison of two values of type t given their addresses.
+func compareFunc(t reflect.Type) (func(a, b unsafe.Pointer) int, bool) {
+	if t == timeType {
+		return func(a, b unsafe.Pointer) int { return (*time.Time)(a).Compare(*(*time.Time)(b)) }, true
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return ordered[string], true
+	case reflect.Bool:
+		return boolean, true
+	case reflect.Int:
+		return ordered[int], true
+	case reflect.Int8:
+		return ordered[int8], true
+	case reflect.Int16:
+		return ordered[int16], true
+	case reflect.Int32:
+		return ordered[int32], true
+	case reflect.Int64:
+		return ordered[int64], true
+	case reflect.Uint:
+		return ordered[uint], true
+	case reflect.Uint8:
+		return ordered[uint8], true
+	case reflect.Uint16:
+		return ordered[uint16], true
+	case reflect.Uint32:
+		return ordered[uint32], true
+	case reflect.Uint64:
+		return ordered[uint64], true
+	case reflect.Float32:
+		return ordered[float32], true
+	case reflect.Float64:
+		return ordered[float64], true
+	case reflect.Array:
+		if t.Elem().Kind() != reflect.Uint8 {
+			return nil, false
+		}
+		n := t.Len()
+		return func(a, b unsafe.Pointer) int {
+			return bytes.Compare(unsafe.Slice((*byte)(a), n), unsafe.Slice((*byte)(b), n))
+		}, true
+	case reflect.Pointer:
+		elem, ok := compareFunc(t.Elem())
+		if !ok {
+			return nil, false
+		}
+		return func(a, b unsafe.Pointer) int {
+			x, y := *(*unsafe.Pointer)(a), *(*unsafe.Pointer)(b)
+			switch {
+			case x == nil && y == nil:
+				return 0
+			case x == nil:
+				return -1
+			case y == nil:
+				return 1
+			}
+			return elem(x, y)
+		}, true
+	}
+	return nil, false
+}
