@@ -1,0 +1,215 @@
+package runner
+
+import (
+	"context"
+	"database/sql"
+	"encoding/csv"
+	"flag"
+	"fmt"
+	"math/big"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
+
+	models "github.com/agora-formation/agora/sql"
+)
+
+// update rewrites the snapshots of testdata/handmade/snapshots (outputs nobody
+// checked by hand, kept to show changes in review). It never touches
+// testdata/handmade/expected, whose figures are worked out by hand.
+var update = flag.Bool("update", false, "réécrire testdata/handmade/snapshots (jamais expected/)")
+
+const handmade = "../../testdata/handmade"
+
+// buildHandmade lands the hand-made deliveries and builds every model.
+func buildHandmade(t *testing.T) (*sql.DB, Report, string) {
+	t.Helper()
+	db := openDB(t)
+	newFixtureLake(t, db).landDir(filepath.Join(handmade, "livraisons"))
+	marts := t.TempDir()
+	var progress strings.Builder
+	rep, err := Build(context.Background(), db, Options{MartsDir: marts, Progress: &progress})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, progress.String())
+	}
+	return db, rep, marts
+}
+
+// TestHandmade compares every mart built from the hand-made deliveries with the
+// figures of testdata/handmade/expected, worked out by hand (README.md there).
+func TestHandmade(t *testing.T) {
+	db, rep, marts := buildHandmade(t)
+	if rep.Warnings != 0 || rep.Failed != nil {
+		t.Errorf("report: %d warnings, failed %v", rep.Warnings, rep.Failed)
+	}
+	proj, err := Load(models.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range proj.Order {
+		if !proj.Models[name].IsMart() {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			want := readCSV(t, filepath.Join(handmade, "expected", name+".csv"))
+			got := queryStrings(t, db, "SELECT * FROM "+name)
+			compareTables(t, want, got)
+			// The Parquet copy holds the same rows in the same order.
+			fromParquet := queryStrings(t, db, fmt.Sprintf("SELECT * FROM read_parquet('%s')", filepath.Join(marts, name+".parquet")))
+			compareTables(t, got, fromParquet)
+		})
+	}
+}
+
+// TestHandmadeWindow checks what the marts cannot show: DSN outside every
+// person's window is left out of the contract-months (README.md, « fenêtre »).
+func TestHandmadeWindow(t *testing.T) {
+	db, _, _ := buildHandmade(t)
+	var all, kept int
+	if err := db.QueryRow("SELECT (SELECT count(*) FROM stg_dsn), (SELECT count(*) FROM int_contrats_mois)").Scan(&all, &kept); err != nil {
+		t.Fatal(err)
+	}
+	// 339 tabular rows + 2 rows of the replacing 2024-09 declaration + 2 of 2024-10 = 343;
+	// out of window: P05 (cancelled) 28 months, P14 1, P16 1, P17 3, P25 5, P28 2 = 40.
+	if all != 343 || kept != 303 {
+		t.Errorf("stg_dsn = %d rows (want 343), int_contrats_mois = %d (want 303)", all, kept)
+	}
+	snapshot(t, db, "int_sortants", "SELECT * EXCLUDE (pseudo) FROM int_sortants ORDER BY code_financeur, id_dossier")
+	snapshot(t, db, "int_dossiers", "SELECT * EXCLUDE (pseudo) FROM int_dossiers ORDER BY code_financeur, id_dossier")
+}
+
+// snapshot compares a query with testdata/handmade/snapshots/<name>.csv, or
+// rewrites that file under -update.
+func snapshot(t *testing.T, db *sql.DB, name, q string) {
+	t.Helper()
+	got := queryStrings(t, db, q)
+	path := filepath.Join(handmade, "snapshots", name+".csv")
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := csv.NewWriter(f)
+		w.WriteAll(got)
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	compareTables(t, readCSV(t, path), got)
+}
+
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatalf("%v (écrivez les valeurs attendues à la main, voir testdata/handmade/README.md)", err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return rows
+}
+
+// queryStrings runs q and returns its header and rows as text, formatted as
+// the expected files write them: NULL empty, doubles shortest, decimals with
+// their scale, dates AAAA-MM-JJ, timestamps AAAA-MM-JJTHH:MM:SS.
+func queryStrings(t *testing.T, db *sql.DB, q string) [][]string {
+	t.Helper()
+	rows, err := db.Query(q)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	out := [][]string{cols}
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		row := make([]string, len(cols))
+		for i, v := range vals {
+			row[i] = cell(v)
+		}
+		out = append(out, row)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func cell(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case float32:
+		return strconv.FormatFloat(float64(x), 'f', -1, 32)
+	case bool:
+		return strconv.FormatBool(x)
+	case duckdb.Decimal:
+		r := new(big.Rat).SetFrac(x.Value, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(x.Scale)), nil))
+		return r.FloatString(int(x.Scale))
+	case time.Time:
+		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
+			return x.Format(time.DateOnly)
+		}
+		return x.Format("2006-01-02T15:04:05")
+	}
+	return formatValue(v)
+}
+
+// compareTables reports every differing cell (at most 20), naming the row by
+// its first cells and the column by its header.
+func compareTables(t *testing.T, want, got [][]string) {
+	t.Helper()
+	if len(want) == 0 || len(got) == 0 {
+		t.Fatalf("empty table: want %d rows, got %d", len(want), len(got))
+	}
+	if strings.Join(want[0], ",") != strings.Join(got[0], ",") {
+		t.Fatalf("columns differ:\nwant %v\ngot  %v", want[0], got[0])
+	}
+	if len(want) != len(got) {
+		t.Errorf("want %d rows, got %d", len(want)-1, len(got)-1)
+	}
+	diffs := 0
+	for i := 1; i < min(len(want), len(got)); i++ {
+		for j := range want[0] {
+			if want[i][j] != got[i][j] {
+				diffs++
+				if diffs <= 20 {
+					t.Errorf("row %d (%s), column %s: want %q, got %q", i, strings.Join(want[i][:min(4, len(want[i]))], ","), want[0][j], want[i][j], got[i][j])
+				}
+			}
+		}
+	}
+	if diffs > 20 {
+		t.Errorf("… %d differing cells in all", diffs)
+	}
+	if len(want) != len(got) {
+		for i := min(len(want), len(got)); i < max(len(want), len(got)); i++ {
+			if i < len(want) {
+				t.Errorf("missing row %v", want[i])
+			} else {
+				t.Errorf("unexpected row %v", got[i])
+			}
+		}
+	}
+}
