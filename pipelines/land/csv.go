@@ -1,0 +1,333 @@
+package land
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"math"
+	"strings"
+
+	"github.com/agora-formation/agora/dictionary"
+	"github.com/agora-formation/agora/lake"
+	"github.com/agora-formation/agora/pipelines/delivery"
+)
+
+// fileLanding is the state of one file's landing: its transaction, its
+// quarantine, its counts.
+type fileLanding struct {
+	l       *lander
+	txn     *lake.Txn
+	landing string // value of the _landing lineage column
+	res     *FileResult
+	quar    *sink[quarantineRow]
+	strs    arena
+	closers []func() error
+	// rowsSeen counts rows for the progress bar's rows/s.
+	rowsSeen int64
+}
+
+// landingID is the value written in the _landing lineage column of the rows
+// of a transaction. The manifest id ("<seq>-<token>") is only known at
+// commit, after the files are written; the token, chosen at Begin, ends it
+// and prefixes every file of the transaction, so it identifies the landing.
+func landingID(txn *lake.Txn) string { return txn.Token() }
+
+func newFileLanding(l *lander, txn *lake.Txn, res *FileResult) *fileLanding {
+	fl := &fileLanding{l: l, txn: txn, landing: landingID(txn), res: res}
+	fl.quar = newSink(txn, "quarantaine", cmpQuarantine, l.opts.PartRows)
+	fl.closers = append(fl.closers, fl.quar.close)
+	return fl
+}
+
+// close flushes every sink of the file and returns the first error.
+func (fl *fileLanding) close() error {
+	var errs []error
+	for _, c := range fl.closers {
+		errs = append(errs, c())
+	}
+	return errors.Join(errs...)
+}
+
+// quarantine records one broken rule of a row (or of the whole file, line 0).
+// value must already be masked when it may hold a NIR.
+func (fl *fileLanding) quarantine(line int64, rule, column, value, sender string) {
+	fl.quar.add(quarantineRow{
+		Feed: fl.res.Feed, Fichier: fl.res.Name, Ligne: line, Regle: rule,
+		Colonne: column, Valeur: fl.strs.str(value), CodeFinanceur: sender, Landing: fl.landing,
+	})
+}
+
+// reject records a quarantined row with its violations, counted once per rule.
+func (fl *fileLanding) reject(line int64, vs []dictionary.Violation, sender string) {
+	fl.res.Quarantined++
+	if fl.res.ByRule == nil {
+		fl.res.ByRule = map[string]int64{}
+	}
+	for i, v := range vs {
+		value := v.Value
+		if c, ok := feedColumn(fl.res.Feed, v.Column); !ok || c.Kind != dictionary.NIR {
+			value = maskNIRs(value)
+		}
+		fl.quarantine(line, v.Rule, v.Column, value, sender)
+		counted := false
+		for _, w := range vs[:i] {
+			counted = counted || w.Rule == v.Rule
+		}
+		if !counted {
+			fl.res.ByRule[v.Rule]++
+		}
+	}
+}
+
+func feedColumn(feed, column string) (dictionary.Column, bool) {
+	if feed == NEODeS {
+		feed = dictionary.DSNExtrait.Name
+	}
+	f, ok := dictionary.FeedByName(feed)
+	if !ok {
+		return dictionary.Column{}, false
+	}
+	return f.Column(column)
+}
+
+// senderColumn is the column naming the partner that sent a row.
+func senderColumn(f *dictionary.Feed) int {
+	if i := f.Index("code_financeur_dossier"); i >= 0 {
+		return i
+	}
+	return f.Index("code_financeur")
+}
+
+// sender returns the sending partner of a row when its field is a known code.
+func sender(fields []string, col int) string {
+	if col < 0 || col >= len(fields) {
+		return ""
+	}
+	if c, ok := dictionary.Financeurs.Lookup(strings.TrimSpace(fields[col])); ok {
+		return c.Code
+	}
+	return ""
+}
+
+// table receives the valid rows of a feed.
+type table interface {
+	add(rec dictionary.Record, line int64)
+	close() error
+}
+
+type feedTable[T any] struct {
+	s       *sink[T]
+	fill    func(rec dictionary.Record, landing string, line int64) T
+	landing string
+}
+
+func (t *feedTable[T]) add(rec dictionary.Record, line int64) { t.s.add(t.fill(rec, t.landing, line)) }
+func (t *feedTable[T]) close() error                          { return t.s.close() }
+
+// newTable makes the table of a CSV feed.
+func (fl *fileLanding) newTable(feed *dictionary.Feed) table {
+	fill := newFiller(feed, fl.l.key)
+	n := fl.l.opts.PartRows
+	switch feed {
+	case dictionary.Dossiers:
+		return &feedTable[dossierRow]{newSink(fl.txn, feed.Name, cmpDossier, n), fill.dossier, fl.landing}
+	case dictionary.Evenements:
+		return &feedTable[evenementRow]{newSink(fl.txn, feed.Name, cmpEvenement, n), fill.evenement, fl.landing}
+	case dictionary.Financements:
+		return &feedTable[financementRow]{newSink(fl.txn, feed.Name, cmpFinancement, n), fill.financement, fl.landing}
+	case dictionary.Enveloppes:
+		return &feedTable[enveloppeRow]{newSink(fl.txn, feed.Name, cmpEnveloppe, n), fill.enveloppe, fl.landing}
+	case dictionary.DSNExtrait:
+		return &feedTable[dsnRow]{newDSNSink(fl.txn, n), func(r dictionary.Record, landing string, line int64) dsnRow {
+			return fill.dsn(r, "", landing, line)
+		}, fl.landing}
+	}
+	panic("land: no table for feed " + feed.Name)
+}
+
+// newDSNSink writes dsn_extrait partitioned by month (mois=AAAA-MM-01), so
+// that a month can be refreshed or purged alone.
+func newDSNSink(txn *lake.Txn, partRows int) *sink[dsnRow] {
+	return newSink(txn, dictionary.DSNExtrait.Name, cmpDSN, partRows).partitioned(
+		func(r *dsnRow) int64 { return int64(r.Mois) },
+		func(k int64) []lake.Partition { return []lake.Partition{{Key: "mois", Value: lake.Date(k).String()}} })
+}
+
+// checkEvery is how many rows pass between checks of cancellation and write errors.
+const checkEvery = 1 << 14
+
+// landCSV lands the rows of a CSV delivery.
+func (fl *fileLanding) landCSV(ctx context.Context, rd *delivery.Reader) error {
+	feed := rd.Feed()
+	tab := fl.newTable(feed)
+	fl.closers = append(fl.closers, tab.close)
+	if feed == dictionary.Evenements {
+		ex := newExitCheck(fl, tab)
+		tab = ex
+		fl.closers = append([]func() error{ex.flush}, fl.closers...)
+	}
+	keys := newKeySet(feed)
+	senderCol := senderColumn(feed)
+	rec := make(dictionary.Record, 0, len(feed.Columns))
+	res := fl.res
+	for rd.Next() {
+		row := rd.Row()
+		res.Read++
+		if res.Read%checkEvery == 0 {
+			if err := fl.check(ctx); err != nil {
+				return err
+			}
+			fl.l.progress.rows(checkEvery)
+		}
+		from := sender(row.Fields, senderCol)
+		if row.Bad != "" {
+			fl.reject(row.Line, []dictionary.Violation{{Rule: dictionary.RuleBadLine, Value: row.Bad}}, from)
+			continue
+		}
+		var vs []dictionary.Violation
+		rec, vs = feed.Parse(row.Fields, rec)
+		if len(vs) > 0 {
+			fl.reject(row.Line, vs, from)
+			continue
+		}
+		if first, dup := keys.seen(rec, row.Line); dup {
+			fl.reject(row.Line, []dictionary.Violation{{Rule: dictionary.RuleDuplicateInFile,
+				Column: strings.Join(feed.Key, ","), Value: fmt.Sprintf("même clé qu'à la ligne %d", first)}}, from)
+			continue
+		}
+		res.Landed++
+		tab.add(rec, row.Line)
+	}
+	res.Blank = rd.Blank()
+	fl.l.progress.rows(res.Read % checkEvery)
+	if err := rd.Err(); err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+// check stops a landing that was cancelled or whose writes failed.
+func (fl *fileLanding) check(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := fl.quar.failed(); err != nil {
+		return err
+	}
+	return hit("lignes")
+}
+
+// keySet finds the second occurrence of a feed key in a file (rule
+// DUPLICATE_IN_FILE). Keys are kept as 128-bit hashes of their parsed values
+// (so 01/02/2024 and 2024-02-01 are the same date): the chance that two
+// different keys collide is below 10⁻²⁴ even for 100 million rows.
+type keySet struct {
+	cols   []int
+	first  map[[16]byte]int64
+	buf    []byte
+	s1, s2 maphash.Seed
+}
+
+func newKeySet(feed *dictionary.Feed) *keySet {
+	k := &keySet{first: map[[16]byte]int64{}, s1: maphash.MakeSeed(), s2: maphash.MakeSeed()}
+	for _, c := range feed.Key {
+		k.cols = append(k.cols, feed.Index(c))
+	}
+	return k
+}
+
+// seen records the key of rec at line and returns the line of an earlier row
+// with the same key.
+func (k *keySet) seen(rec dictionary.Record, line int64) (int64, bool) {
+	k.buf = appendKey(k.buf[:0], rec, k.cols)
+	var h [16]byte
+	binary.LittleEndian.PutUint64(h[:8], maphash.Bytes(k.s1, k.buf))
+	binary.LittleEndian.PutUint64(h[8:], maphash.Bytes(k.s2, k.buf))
+	if first, ok := k.first[h]; ok {
+		return first, true
+	}
+	k.first[h] = line
+	return 0, false
+}
+
+// appendKey encodes the values of cols unambiguously.
+func appendKey(b []byte, rec dictionary.Record, cols []int) []byte {
+	for _, i := range cols {
+		v := rec[i]
+		switch {
+		case v.Null:
+			b = append(b, 0)
+		case !v.Time.IsZero():
+			b = append(b, 1)
+			b = binary.LittleEndian.AppendUint64(b, uint64(v.Time.Unix()))
+		case v.Str != "":
+			b = append(b, 2)
+			b = binary.LittleEndian.AppendUint32(b, uint32(len(v.Str)))
+			b = append(b, v.Str...)
+		default:
+			b = append(b, 3)
+			b = binary.LittleEndian.AppendUint64(b, uint64(v.Int))
+			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v.Num))
+		}
+	}
+	return b
+}
+
+// exitCheck applies EXIT_BEFORE_ENTRY: a SORTIE dated before the ENTREE of the
+// same dossier in the same file is quarantined. Since the ENTREE may come
+// after the SORTIE in the file, SORTIE rows wait until the end of the file
+// (as typed rows, not text), then land or go to quarantine.
+type exitCheck struct {
+	fl      *fileLanding
+	next    table
+	entries map[dossierKey]lake.Date // earliest ENTREE of each dossier
+	fill    *filler
+	held    []heldExit
+}
+
+type dossierKey struct{ financeur, id string }
+
+type heldExit struct {
+	row    evenementRow
+	sender string
+}
+
+func newExitCheck(fl *fileLanding, next table) *exitCheck {
+	return &exitCheck{fl: fl, next: next, entries: map[dossierKey]lake.Date{}, fill: newFiller(dictionary.Evenements, fl.l.key)}
+}
+
+func (x *exitCheck) add(rec dictionary.Record, line int64) {
+	switch rec[eType].Str {
+	case "ENTREE":
+		d := lake.DateOf(rec[eDate].Time)
+		// The lookup key aliases the reader's buffer; a stored key must be a copy.
+		if e, ok := x.entries[dossierKey{rec[eCodeFinanceur].Str, rec[eIDDossier].Str}]; !ok || d < e {
+			x.entries[dossierKey{x.fill.text(rec, eCodeFinanceur), x.fill.text(rec, eIDDossier)}] = d
+		}
+	case "SORTIE":
+		r := x.fill.evenement(rec, x.fl.landing, line)
+		x.held = append(x.held, heldExit{r, r.CodeFinanceur})
+		return
+	}
+	x.next.add(rec, line)
+}
+
+// flush lands or quarantines the held SORTIE rows; it runs before the sinks close.
+func (x *exitCheck) flush() error {
+	t := x.next.(*feedTable[evenementRow])
+	for _, h := range x.held {
+		if e, ok := x.entries[dossierKey{h.row.CodeFinanceur, h.row.IDDossier}]; ok && h.row.DateEvenement < e {
+			x.fl.res.Landed--
+			x.fl.reject(h.row.Ligne, []dictionary.Violation{{Rule: dictionary.RuleExitBeforeEntry, Column: "date_evenement",
+				Value: h.row.DateEvenement.String() + " (entrée le " + e.String() + ")"}}, h.sender)
+			continue
+		}
+		t.s.add(h.row)
+	}
+	x.held = nil
+	return nil
+}
+
+func (x *exitCheck) close() error { return nil } // the wrapped table is closed by the landing

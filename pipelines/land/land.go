@@ -1,0 +1,302 @@
+// Package land turns partner deliveries into the lake: for each file it
+// detects the encoding and the feed, validates every row against the
+// dictionary, pseudonymises the NIR, writes typed and sorted Parquet through a
+// lake transaction, puts rejected rows in quarantine, and commits the manifest.
+// It loses nothing (rows read = landed + quarantined, for every file) and leaks
+// nothing (no NIR in clear anywhere under the data root).
+//
+// Each file is its own transaction: a landing killed at any point leaves
+// nothing of that file visible, and landing the same file again completes it.
+// The same bytes never land twice (the lake refuses the same SHA-256 for the
+// same feed): they are reported "déjà chargé".
+package land
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/agora-formation/agora/dictionary"
+	"github.com/agora-formation/agora/lake"
+	"github.com/agora-formation/agora/pipelines/pseudo"
+)
+
+// NEODeS is the feed name of DSN declarations in the NEODeS format, as
+// recorded in manifests and quarantine. Their rows land in dsn_extrait and
+// dsn_declarations.
+const NEODeS = "dsn_neodes"
+
+// UnknownFeed is the feed recorded for a refused file whose feed could not be told.
+const UnknownFeed = "inconnu"
+
+// SchemaVersion is recorded in every manifest.
+const SchemaVersion = "1"
+
+// Meta keys of the manifests written by land.
+const (
+	MetaKey          = "cle_pseudonymisation" // fingerprint of the pseudonymisation key
+	MetaEncoding     = "encodage"
+	MetaExtra        = "colonnes_ignorees"
+	MetaRefusedRule  = "refus_regle"
+	MetaRefusedMsg   = "refus_message"
+	MetaDeclarations = "declarations"
+	MetaSkipped      = "declarations_ignorees"
+)
+
+// Options tune a landing. The zero value detects feeds and lands two files at once.
+type Options struct {
+	// Feed forces the feed of every file: a CSV feed of the dictionary or
+	// NEODeS. Empty: detected from the header, or from the content (and the
+	// .dsn extension) for NEODeS.
+	Feed string
+	// Workers is the number of files landed at once (default: 2, at most GOMAXPROCS).
+	Workers int
+	// PartRows caps the rows per Parquet file (default DefaultPartRows).
+	PartRows int
+	// Progress receives a progress bar (bytes, rows/s); nil draws none.
+	Progress io.Writer
+	// Log receives debug and warning messages; nil discards them. No NIR is ever logged.
+	Log *slog.Logger
+}
+
+// Status is what happened to a file.
+type Status string
+
+const (
+	StatusLanded  Status = "chargé"
+	StatusAlready Status = "déjà chargé"
+	StatusRefused Status = "refusé"  // whole-file error: nothing landed; recorded in the lake
+	StatusFailed  Status = "erreur"  // I/O or lake error: nothing landed, nothing recorded
+	statusPending Status = "en cours"
+)
+
+// FileResult is the outcome of one file.
+type FileResult struct {
+	Path         string           `json:"chemin"`
+	Name         string           `json:"fichier"`
+	Feed         string           `json:"flux"`
+	Status       Status           `json:"statut"`
+	Encoding     string           `json:"encodage,omitempty"`
+	SHA256       string           `json:"sha256,omitempty"`
+	Size         int64            `json:"octets"`
+	Manifest     string           `json:"manifeste,omitempty"`
+	Read         int64            `json:"lignes_lues"`
+	Landed       int64            `json:"lignes_chargees"`
+	Quarantined  int64            `json:"lignes_en_quarantaine"`
+	ByRule       map[string]int64 `json:"quarantaine_par_regle,omitempty"`
+	Extra        []string         `json:"colonnes_ignorees,omitempty"`
+	Blank        int64            `json:"lignes_vides,omitempty"`
+	Declarations int64            `json:"declarations,omitempty"`
+	Skipped      int64            `json:"declarations_ignorees,omitempty"`
+	Rule         string           `json:"regle_refus,omitempty"`
+	Error        string           `json:"erreur,omitempty"`
+	Seconds      float64          `json:"secondes"`
+}
+
+// Summary is the outcome of a landing run.
+type Summary struct {
+	Files       []FileResult `json:"fichiers"`
+	Read        int64        `json:"lignes_lues"`
+	Landed      int64        `json:"lignes_chargees"`
+	Quarantined int64        `json:"lignes_en_quarantaine"`
+	Bytes       int64        `json:"octets"`
+	Seconds     float64      `json:"secondes"`
+}
+
+// Count returns the number of files with that status.
+func (s Summary) Count(st Status) int {
+	n := 0
+	for _, f := range s.Files {
+		if f.Status == st {
+			n++
+		}
+	}
+	return n
+}
+
+// failpoint, when set by a test, is called at named points of a landing; an
+// error stops the landing there as a crash would (the transaction is then
+// aborted, or, for a killed process, simply left behind).
+var failpoint func(point string) error
+
+func hit(point string) error {
+	if failpoint == nil {
+		return nil
+	}
+	return failpoint(point)
+}
+
+// Run lands the files found under paths (files, or folders searched
+// recursively for *.csv and *.dsn) into the lake, with the pseudonymisation
+// key. Per-file problems are in the summary (refused or failed files); the
+// error is for problems that stop everything: no such path, no file, a key
+// other than the one of earlier landings, a cancelled context.
+func Run(ctx context.Context, lk *lake.Lake, key *pseudo.Key, paths []string, opts Options) (Summary, error) {
+	start := time.Now()
+	if key == nil {
+		return Summary{}, errors.New("land : clé de pseudonymisation manquante")
+	}
+	if opts.Feed != "" && opts.Feed != NEODeS {
+		if _, ok := dictionary.FeedByName(opts.Feed); !ok {
+			return Summary{}, fmt.Errorf("flux « %s » inconnu : choisissez parmi %s", opts.Feed, strings.Join(FeedNames(), ", "))
+		}
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = min(2, runtime.GOMAXPROCS(0))
+	}
+	if err := checkKey(lk, key); err != nil {
+		return Summary{}, err
+	}
+	files, err := Collect(paths)
+	if err != nil {
+		return Summary{}, err
+	}
+	if len(files) == 0 {
+		return Summary{}, fmt.Errorf("aucune livraison (*.csv, *.dsn) trouvée dans %s", strings.Join(paths, ", "))
+	}
+	var total int64
+	for _, f := range files {
+		if st, err := os.Stat(f); err == nil {
+			total += st.Size()
+		}
+	}
+	pr := newProgress(opts.Progress, total)
+	defer pr.finish()
+
+	l := &lander{lake: lk, key: key, opts: opts, progress: pr}
+	results := make([]FileResult, len(files))
+	next := atomic.Int64{}
+	var wg sync.WaitGroup
+	for range min(opts.Workers, len(files)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(files) || ctx.Err() != nil {
+					return
+				}
+				results[i] = l.landFile(ctx, files[i])
+			}
+		}()
+	}
+	wg.Wait()
+
+	sum := Summary{Seconds: time.Since(start).Seconds()}
+	for _, r := range results {
+		if r.Path == "" {
+			continue // not started: cancelled
+		}
+		sum.Files = append(sum.Files, r)
+		sum.Read += r.Read
+		sum.Landed += r.Landed
+		sum.Quarantined += r.Quarantined
+		sum.Bytes += r.Size
+	}
+	if err := ctx.Err(); err != nil {
+		return sum, fmt.Errorf("chargement interrompu : les fichiers en cours n'ont rien laissé de visible ; relancez la même commande pour terminer (%w)", err)
+	}
+	return sum, nil
+}
+
+// FeedNames lists the names accepted by Options.Feed.
+func FeedNames() []string {
+	var names []string
+	for _, f := range dictionary.Feeds() {
+		names = append(names, f.Name)
+	}
+	return append(names, NEODeS)
+}
+
+// checkKey refuses a key other than the one earlier landings used: their
+// pseudonyms could never be joined with the new ones.
+func checkKey(lk *lake.Lake, key *pseudo.Key) error {
+	ms, err := lk.Manifests()
+	if err != nil {
+		return err
+	}
+	fp := key.Fingerprint()
+	for _, m := range ms {
+		if m.Kind != lake.Landing {
+			continue
+		}
+		if got, ok := m.Meta[MetaKey]; ok && got != fp {
+			return fmt.Errorf("la clé de pseudonymisation (empreinte %s, %s) n'est pas celle des chargements précédents (empreinte %s, chargement %s) : les pseudonymes ne se joindraient plus. Utilisez la clé d'origine (variable %s ou fichier --cle) ; rien n'a été chargé", fp, key.Origin, got, m.ID, pseudo.EnvKey)
+		}
+	}
+	return nil
+}
+
+// Collect lists the delivery files under paths: a file is taken as it is; a
+// folder is searched recursively for *.csv and *.dsn files (hidden ones
+// skipped). The list is sorted within each folder and free of duplicates.
+func Collect(paths []string) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	add := func(p string) {
+		if abs, err := filepath.Abs(p); err == nil && !seen[abs] {
+			seen[abs] = true
+			out = append(out, p)
+		}
+	}
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("livraison introuvable : %s (vérifiez le chemin)", p)
+		}
+		if !st.IsDir() {
+			add(p)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(p, func(q string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return fmt.Errorf("lecture du dossier %s : %w", q, err)
+			}
+			name := d.Name()
+			if q != p && strings.HasPrefix(name, ".") {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.Type().IsRegular() {
+				switch strings.ToLower(filepath.Ext(name)) {
+				case ".csv", ".dsn":
+					found = append(found, q)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		slices.Sort(found)
+		for _, q := range found {
+			add(q)
+		}
+	}
+	return out, nil
+}
+
+// lander holds what the files of a run share.
+type lander struct {
+	lake     *lake.Lake
+	key      *pseudo.Key
+	opts     Options
+	progress *progress
+}

@@ -1,0 +1,135 @@
+package land
+
+import (
+	"context"
+	"io"
+	"strconv"
+
+	"github.com/agora-formation/agora/dictionary"
+	"github.com/agora-formation/agora/lake"
+	"github.com/agora-formation/agora/pipelines/dsn"
+)
+
+// landNEODeS lands a NEODeS file: its declarations into dsn_declarations
+// (every one, whatever its nature and type: the models pick the surviving
+// declaration of each establishment and month), and the employee × contract
+// rows of its monthly declarations into dsn_extrait, validated as the
+// tabular feed is. A malformed line goes to quarantine (BAD_DSN_LINE) and
+// the rest of the file is read.
+func (fl *fileLanding) landNEODeS(ctx context.Context, r io.Reader) error {
+	h := &neodesHandler{
+		fl: fl, ctx: ctx,
+		rows:  newDSNSink(fl.txn, fl.l.opts.PartRows),
+		decls: newSink(fl.txn, "dsn_declarations", cmpDeclaration, fl.l.opts.PartRows),
+		fill:  newFiller(dictionary.DSNExtrait, fl.l.key),
+		keys:  newKeySet(dictionary.DSNExtrait),
+		rec:   make(dictionary.Record, 0, len(dictionary.DSNExtrait.Columns)),
+	}
+	fl.closers = append(fl.closers, h.rows.close, h.decls.close)
+	st, err := dsn.Parse(r, h)
+	fl.res.Blank = st.Blank
+	fl.res.Declarations = st.Declarations
+	fl.res.Skipped = st.Skipped
+	fl.l.progress.rows(fl.res.Read % checkEvery)
+	if err != nil {
+		return err
+	}
+	if h.err != nil {
+		return h.err
+	}
+	return ctx.Err()
+}
+
+type neodesHandler struct {
+	fl    *fileLanding
+	ctx   context.Context
+	rows  *sink[dsnRow]
+	decls *sink[declarationRow]
+	fill  *filler
+	keys  *keySet
+	rec   dictionary.Record
+	err   error // cancellation or a write error: the rest is skipped
+
+	decl   *dsn.Declaration // the declaration whose id is declID
+	declID string
+}
+
+// declarationID is the SHA-256 of the file, followed by "-2", "-3"… for the
+// second, third… declaration of a file holding several.
+func (h *neodesHandler) declarationID(d *dsn.Declaration) string {
+	if d != h.decl {
+		h.decl = d
+		h.declID = h.fl.res.SHA256
+		if d.Index > 0 {
+			h.declID += "-" + strconv.Itoa(d.Index+1)
+		}
+	}
+	return h.declID
+}
+
+// read counts a row and checks, now and then, for cancellation.
+func (h *neodesHandler) read() bool {
+	res := h.fl.res
+	res.Read++
+	if res.Read%checkEvery == 0 && h.err == nil {
+		h.err = h.fl.check(h.ctx)
+		if h.err == nil {
+			h.err = h.rows.failed()
+		}
+		h.fl.l.progress.rows(checkEvery)
+	}
+	return h.err == nil
+}
+
+func (h *neodesHandler) Row(d *dsn.Declaration, line int64, fields []string) {
+	if !h.read() {
+		return
+	}
+	var vs []dictionary.Violation
+	h.rec, vs = dictionary.DSNExtrait.Parse(fields, h.rec)
+	if len(vs) > 0 {
+		h.fl.reject(line, vs, "")
+		return
+	}
+	if first, dup := h.keys.seen(h.rec, line); dup {
+		h.fl.reject(line, []dictionary.Violation{{Rule: dictionary.RuleDuplicateInFile,
+			Column: "mois,siret_employeur,id_contrat,date_debut_contrat", Value: "même clé qu'à la ligne " + strconv.FormatInt(first, 10)}}, "")
+		return
+	}
+	h.fl.res.Landed++
+	h.rows.add(h.fill.dsn(h.rec, h.declarationID(d), h.fl.landing, line))
+}
+
+func (h *neodesHandler) BadLine(line int64, reason string) {
+	if !h.read() {
+		return
+	}
+	h.fl.reject(line, []dictionary.Violation{{Rule: dictionary.RuleBadDSNLine, Value: reason}}, "")
+}
+
+func (h *neodesHandler) Declaration(d *dsn.Declaration) {
+	row := declarationRow{
+		DeclarationID:   h.declarationID(d),
+		SIRET:           d.SIRET(),
+		Nature:          d.Nature,
+		TypeDeclaration: d.Type,
+		NbLignes:        d.Rows,
+		Landing:         h.fl.landing,
+	}
+	if t, err := dictionary.ParseDSNDate(d.Month); err == nil {
+		m := lake.DateOf(t)
+		row.Mois = &m
+	}
+	if t, err := dictionary.ParseDSNDate(d.FileDate); err == nil {
+		f := lake.DateOf(t)
+		row.DateFichier = &f
+	}
+	if n, err := dictionary.ParseInteger(d.Order); err == nil {
+		row.NumeroOrdre = &n
+	}
+	if row.Mois == nil || row.DateFichier == nil || row.NumeroOrdre == nil || d.Type == "" {
+		h.fl.l.opts.Log.Warn("en-tête de déclaration DSN incomplet ou invalide (mois, date du fichier, numéro d'ordre ou type)",
+			"fichier", h.fl.res.Path, "ligne", d.Line)
+	}
+	h.decls.add(row)
+}
