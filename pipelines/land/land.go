@@ -76,8 +76,8 @@ type Status string
 const (
 	StatusLanded  Status = "chargé"
 	StatusAlready Status = "déjà chargé"
-	StatusRefused Status = "refusé"  // whole-file error: nothing landed; recorded in the lake
-	StatusFailed  Status = "erreur"  // I/O or lake error: nothing landed, nothing recorded
+	StatusRefused Status = "refusé" // whole-file error: nothing landed; recorded in the lake
+	StatusFailed  Status = "erreur" // I/O or lake error: nothing landed, nothing recorded
 	statusPending Status = "en cours"
 )
 
