@@ -64,7 +64,7 @@ func Open(root string) (*Lake, error) {
 		return nil, fmt.Errorf("lake : chemin %s : %w", root, err)
 	}
 	for _, dir := range []string{abs, filepath.Join(abs, manifestsDir), filepath.Join(abs, tmpDir)} {
-		if err := mkdirSynced(dir, filepath.Dir(abs)); err != nil {
+		if err := mkdirSynced(dir, ""); err != nil {
 			return nil, err
 		}
 	}
