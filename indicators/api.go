@@ -72,7 +72,28 @@ type Indicator struct {
 	// Rate is true for percentages with a denominator: published only when the
 	// denominator reaches disclosure.MinDenominator.
 	Rate bool `json:"taux"`
+	// Kind says which publication rule applies (KindCount, KindNumerator…).
+	Kind Kind `json:"nature"`
 }
+
+// Kind is the nature of an indicator, which decides its publication rule.
+type Kind string
+
+// Kinds of indicators.
+const (
+	// KindCount: a count of people or dossiers, hidden below 11.
+	KindCount Kind = "effectif"
+	// KindNumerator: the count behind a rate, published and hidden with it.
+	KindNumerator Kind = "numerateur"
+	// KindRate: a rate on people, hidden when its denominator is below 20, with
+	// its interval bounds, expected rates and value added.
+	KindRate Kind = "taux"
+	// KindAmount: euros or hours, hidden with the count of their row.
+	KindAmount Kind = "montant"
+	// KindRatio: a financial ratio (realisation, consumption, cost per unit),
+	// hidden with the figures it divides.
+	KindRatio Kind = "ratio"
+)
 
 // Dimension is a breakdown of indicators (year, scheme, region…).
 type Dimension struct {

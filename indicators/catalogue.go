@@ -236,6 +236,7 @@ func New() *Catalogue {
 		for k := range dims {
 			d.Dimensions = append(d.Dimensions, k)
 		}
+		d.Kind = kindOf(d, c.sources)
 		sort.Slice(d.Dimensions, func(a, b int) bool { return dimOrder[d.Dimensions[a]] < dimOrder[d.Dimensions[b]] })
 		c.indicators = append(c.indicators, d.Indicator)
 	}
@@ -249,4 +250,26 @@ func (c *Catalogue) def(id string) *indicatorDef {
 		}
 	}
 	return nil
+}
+
+// kindOf classifies an indicator by the rule its figures follow.
+func kindOf(d *indicatorDef, srcs []*source) Kind {
+	switch {
+	case d.Rate:
+		return KindRate
+	case d.typ == TypeInteger && (d.Unit == UnitPersons || d.Unit == UnitDossiers):
+		for _, s := range srcs {
+			if _, ok := s.offers[d.ID]; !ok {
+				continue
+			}
+			if q := s.quantity(d.needs[0]); q != nil && q.rule == ruleRate {
+				return KindNumerator
+			}
+		}
+		return KindCount
+	case d.Unit == UnitEuros && len(d.needs) == 1, d.Unit == UnitHours:
+		return KindAmount
+	default:
+		return KindRatio
+	}
 }

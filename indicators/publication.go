@@ -171,9 +171,11 @@ func (c *Catalogue) publish(ctx context.Context, db *sql.DB) (*publication, erro
 					}
 				}
 				if q.gate != "" {
+					// The row rule is primary only: a count hidden by secondary
+					// suppression does not hide the amounts of its row, which do
+					// not reveal it (cost per trainee, which would, needs the count).
 					gi := s.quantIndex(q.gate)
 					if gate := r.cell[gi]; gate >= 0 {
-						b.g.Link(gate, disclosure.ReasonRowLinked, id)
 						b.g.Suppress(id, disclosure.RowReason(b.g.Value(gate)))
 					} else {
 						b.g.Suppress(id, disclosure.RowReason(r.bound[q.gate]))
@@ -468,7 +470,7 @@ func figure(def *indicatorDef, s *source, r prow, mart bool) any {
 
 // reasonOrder is the order reasons are listed in the secret column.
 var reasonOrder = []string{disclosure.ReasonCount, disclosure.ReasonDenominator, disclosure.ReasonRow,
-	disclosure.ReasonLinked, disclosure.ReasonRowLinked, disclosure.ReasonSecondary}
+	disclosure.ReasonLinked, disclosure.ReasonSecondary}
 
 func joinReasons(rs []string) string {
 	var out []string

@@ -19,8 +19,8 @@ type quantity struct {
 	column string // mart column ("" when the source lacks it: computed only)
 	rule   rule
 	den    string // ruleRate: local name of the denominator
-	// gate is the local name of the count whose hiding hides this quantity too
-	// (financement: fewer than 11 dossiers hide every figure of the row).
+	// gate is the local name of the count of the row: below 11 it hides this
+	// quantity too (financement: fewer than 11 dossiers hide every figure).
 	gate string
 	// fixedOver are the dimensions over which the quantity does not add up
 	// (distinct dossiers over funders): levels summing over them do not carry it.

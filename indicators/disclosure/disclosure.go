@@ -38,7 +38,6 @@ const (
 	ReasonDenominator = "dénominateur < 20"
 	ReasonRow         = "moins de 11 dossiers"
 	ReasonLinked      = "dénominateur masqué"
-	ReasonRowLinked   = "nombre de dossiers masqué"
 	ReasonSecondary   = "secret secondaire"
 )
 
@@ -229,7 +228,7 @@ func (g *Grid) follow(id int, touched *[]int) {
 // cells through the equations, neither by one subtraction (an equation with
 // exactly one hidden cell) nor by any linear combination of equations (checked
 // exactly, see determined). Each step hides the smallest published cell of an
-// equation that would leak, non-zero cells first, parts before totals. It
+// equation that would leak, non-zero cells first. It
 // returns the number of cells hidden by links and secondary suppression.
 func (g *Grid) Protect() int {
 	var touched []int
@@ -318,8 +317,9 @@ func (g *Grid) protectSingles(touched []int) int {
 }
 
 // smallestPublished picks the cell to hide in an equation: the smallest
-// published cell, non-zero first, then on the side with more cells (the parts
-// of a margin rather than its total), then the lowest id.
+// published cell, non-zero first; between equal values the cell on the side
+// with fewer cells (the total of a margin rather than a detail, which hides
+// the same figure), then the lowest id.
 func (g *Grid) smallestPublished(e equation) (int, bool) {
 	plus := 0
 	for _, k := range e.coef {
@@ -353,7 +353,7 @@ func (g *Grid) before(a int, aMajor bool, b int, bMajor bool) bool {
 		return g.value[a] < g.value[b]
 	}
 	if aMajor != bMajor {
-		return aMajor
+		return !aMajor // on a tie, the total rather than a detail
 	}
 	return a < b
 }
