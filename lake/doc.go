@@ -28,10 +28,25 @@
 // sort in commit order. The token is chosen when the transaction begins and
 // prefixes the names of its Parquet files, so every file names its landing.
 //
-// A landing records its sources (file name, SHA-256, size, row counts). The
+// A landing records its sources (file name, SHA-256, size, and rows read,
+// landed and quarantined per source) and their totals. One landing may carry
+// many sources (for example a folder of NEODeS declarations, one per
+// establishment and month, landed as one batch), so that a delivery of many
+// small files does not make as many manifests and tiny Parquet files. The
 // same source (same feed and SHA-256) is never committed twice: Begin and
 // Commit return an error matching ErrAlreadyLanded, also when two processes
 // race to land the same file.
+//
+// Typical landing:
+//
+//	src, _ := lake.SourceOf(path)
+//	txn, err := lk.Begin("dossiers", src)      // errors.Is(err, lake.ErrAlreadyLanded): "déjà chargé"
+//	w, _ := lake.NewWriter[Dossier](txn, "dossiers", []lake.Partition{{Key: "code_financeur", Value: "FT"}},
+//		lake.WriteOptions{SortBy: []string{"id_dossier"}})
+//	w.Write(rows) … w.Close()
+//	m, err := txn.Commit(lake.Summary{Rows: []lake.Rows{{Read: 10, Landed: 9, Quarantined: 1,
+//		QuarantinedByRule: map[string]int64{"NIR_KEY": 1}}}, SchemaVersion: "1"})
+//	// on any error: txn.Abort()
 //
 // # Reading
 //
@@ -44,7 +59,9 @@
 //
 // NewWriter writes typed rows of a Go struct into a transaction; CreateParquet
 // does the same for any path outside the lake. Both compress with zstd, cut
-// row groups of DefaultRowGroupRows rows and can sort rows on given columns.
+// row groups of DefaultRowGroupRows rows and can sort rows on given columns
+// (a sorting writer holds up to SortRunRows rows in memory: mind it when many
+// partitions are written at once).
 // Struct fields use parquet-go tags; the conventions agora relies on:
 //
 //	Name      string     `parquet:"name"`                          VARCHAR

@@ -362,6 +362,14 @@ func TestCommitChecks(t *testing.T) {
 	m, err := txn.Commit(Summary{Rows: []Rows{{Read: 3, Landed: 2, Quarantined: 1, QuarantinedByRule: map[string]int64{"BAD_DATE": 1}}, {Read: 4, Landed: 2, Quarantined: 2, QuarantinedByRule: map[string]int64{"BAD_DATE": 1, "NIR_KEY": 1}}}})
 	require.NoError(t, err)
 	assert.Equal(t, Rows{Read: 7, Landed: 4, Quarantined: 3, QuarantinedByRule: map[string]int64{"BAD_DATE": 2, "NIR_KEY": 1}}, m.Rows)
+	for _, label := range []string{"a", "b"} {
+		landedBy, ok, err := l.Landed("dossiers", src(label).SHA256)
+		require.NoError(t, err)
+		assert.True(t, ok, label)
+		assert.Equal(t, m.ID, landedBy.ID, "both sources of the batch are landed by it")
+	}
+	_, err = l.Begin("dossiers", src("c"), src("b"))
+	assert.ErrorIs(t, err, ErrAlreadyLanded)
 	_, err = txn.Commit(Summary{Rows: []Rows{{}, {}}})
 	assert.ErrorContains(t, err, "déjà terminée")
 	assert.NoError(t, txn.Abort(), "Abort after Commit does nothing")

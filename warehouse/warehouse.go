@@ -37,8 +37,8 @@ type Options struct {
 	MemoryLimit string
 	// Threads used by DuckDB; default runtime.NumCPU().
 	Threads int
-	// TempDir receives what DuckDB spills; default Path+".tmp", or
-	// <os temp dir>/agora-duckdb for an in-memory database.
+	// TempDir receives what DuckDB spills; default Path+".tmp", or for an
+	// in-memory database a fresh directory under os.TempDir() removed by Close.
 	TempDir string
 	// ReadOnly opens the file with access_mode=READ_ONLY: every write fails.
 	ReadOnly bool
@@ -52,12 +52,8 @@ func (o Options) withDefaults() Options {
 	if o.Threads <= 0 {
 		o.Threads = runtime.NumCPU()
 	}
-	if o.TempDir == "" {
-		if o.Path != "" {
-			o.TempDir = o.Path + ".tmp"
-		} else {
-			o.TempDir = filepath.Join(os.TempDir(), "agora-duckdb")
-		}
+	if o.TempDir == "" && o.Path != "" {
+		o.TempDir = o.Path + ".tmp"
 	}
 	return o
 }
@@ -65,8 +61,9 @@ func (o Options) withDefaults() Options {
 // Session is an open DuckDB database. Its settings are global to the
 // database, so every connection of DB() shares them, and so do the views.
 type Session struct {
-	db   *sql.DB
-	opts Options
+	db      *sql.DB
+	opts    Options
+	ownTemp bool // TempDir was created by Open and is removed by Close
 }
 
 // Open opens the database described by opts and checks it is fit for agora.
@@ -79,6 +76,16 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 	}
 	if strings.ContainsAny(opts.Path, "?#") {
 		return nil, fmt.Errorf("warehouse : chemin de base %q invalide : les caractères ? et # ne sont pas acceptés, renommez le dossier", opts.Path)
+	}
+	ownTemp := false
+	if opts.TempDir == "" {
+		// In memory: a directory of its own, as DuckDB's spill file names are
+		// not unique between databases.
+		dir, err := os.MkdirTemp("", "agora-duckdb-")
+		if err != nil {
+			return nil, fmt.Errorf("warehouse : dossier temporaire : %w", err)
+		}
+		opts.TempDir, ownTemp = dir, true
 	}
 	// Settings are given as start-up configuration, so they hold from the
 	// first statement and for every connection.
@@ -100,13 +107,16 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 	}
 	connector, err := duckdb.NewConnector(opts.Path+"?"+config.Encode(), nil)
 	if err != nil {
+		if ownTemp {
+			os.RemoveAll(opts.TempDir)
+		}
 		where := opts.Path
 		if where == "" {
 			where = "(en mémoire)"
 		}
 		return nil, fmt.Errorf("warehouse : ouverture de la base DuckDB %s : %w", where, err)
 	}
-	s := &Session{db: sql.OpenDB(connector), opts: opts}
+	s := &Session{db: sql.OpenDB(connector), opts: opts, ownTemp: ownTemp}
 	if err := requireExtensions(ctx, s.db, RequiredExtensions...); err != nil {
 		s.Close()
 		return nil, err
@@ -151,7 +161,13 @@ func (s *Session) DB() *sql.DB { return s.db }
 func (s *Session) Options() Options { return s.opts }
 
 // Close closes the database; a file database is checkpointed.
-func (s *Session) Close() error { return s.db.Close() }
+func (s *Session) Close() error {
+	err := s.db.Close()
+	if s.ownTemp {
+		os.RemoveAll(s.opts.TempDir)
+	}
+	return err
+}
 
 // Exec runs a statement.
 func (s *Session) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {

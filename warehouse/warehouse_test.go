@@ -53,6 +53,22 @@ func TestOpenAppliesOptions(t *testing.T) {
 	assert.GreaterOrEqual(t, used, int64(0))
 }
 
+func TestInMemoryTempDir(t *testing.T) {
+	ctx := context.Background()
+	a, err := Open(ctx, Options{})
+	require.NoError(t, err)
+	b, err := Open(ctx, Options{})
+	require.NoError(t, err)
+	ta, tb := a.Options().TempDir, b.Options().TempDir
+	assert.NotEqual(t, ta, tb, "one spill directory per database")
+	assert.Equal(t, ta, setting(t, a, "temp_directory"))
+	assert.DirExists(t, ta)
+	require.NoError(t, a.Close())
+	require.NoError(t, b.Close())
+	assert.NoDirExists(t, ta)
+	assert.NoDirExists(t, tb)
+}
+
 func TestOpenDefaults(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "sub", "agora.duckdb")
