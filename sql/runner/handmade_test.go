@@ -16,7 +16,12 @@ import (
 
 	"github.com/duckdb/duckdb-go/v2"
 
+	"github.com/agora-formation/agora/dataroot"
+	"github.com/agora-formation/agora/lake"
+	"github.com/agora-formation/agora/pipelines/land"
+	"github.com/agora-formation/agora/pipelines/pseudo"
 	models "github.com/agora-formation/agora/sql"
+	"github.com/agora-formation/agora/warehouse"
 )
 
 // update rewrites the snapshots of testdata/handmade/snapshots (outputs nobody
@@ -26,18 +31,42 @@ var update = flag.Bool("update", false, "réécrire testdata/handmade/snapshots 
 
 const handmade = "../../testdata/handmade"
 
-// buildHandmade lands the hand-made deliveries and builds every model.
+// buildHandmade lands the hand-made deliveries with the landing pipeline into
+// a fresh data root, mounts the lake and builds every model.
 func buildHandmade(t *testing.T) (*sql.DB, Report, string) {
 	t.Helper()
-	db := openDB(t)
-	newFixtureLake(t, db).landDir(filepath.Join(handmade, "livraisons"))
-	marts := t.TempDir()
+	ctx := context.Background()
+	root := dataroot.Root{Dir: t.TempDir()}
+	lk, err := lake.Open(root.Lake())
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := pseudo.NewKey([]byte("clé de test du jeu fait main, jamais utilisée ailleurs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One file at a time, in name order: the corrections land after what they correct.
+	sum, err := land.Run(ctx, lk, key, []string{filepath.Join(handmade, "livraisons")}, land.Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := sum.Count(land.StatusLanded); n != len(sum.Files) || n != 21 || sum.Quarantined != 2 {
+		t.Fatalf("landing: %d of %d files landed (want 21), %d rows quarantined (want 2): %+v", n, len(sum.Files), sum.Quarantined, sum.Files)
+	}
+	s, err := warehouse.Open(ctx, warehouse.Options{Path: root.Warehouse(), MemoryLimit: "1GB", Threads: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := Mount(ctx, s, root.Lake(), ""); err != nil {
+		t.Fatal(err)
+	}
 	var progress strings.Builder
-	rep, err := Build(context.Background(), db, Options{MartsDir: marts, Progress: &progress})
+	rep, err := Build(ctx, s.DB(), Options{MartsDir: root.Marts(), Progress: &progress})
 	if err != nil {
 		t.Fatalf("%v\n%s", err, progress.String())
 	}
-	return db, rep, marts
+	return s.DB(), rep, root.Marts()
 }
 
 // TestHandmade compares every mart built from the hand-made deliveries with the
