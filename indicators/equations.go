@@ -1,9 +1,21 @@
 package indicators
 
 import (
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
+
+// sortedKeys returns the keys of a map in order, for deterministic grids.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
 
 // Equations beyond the margins between levels: figures of two marts tied by
 // an identity, which an attacker can combine as well as margins.
@@ -49,20 +61,25 @@ func flowEquations(b *gridBuilder, s *source, rows []prow) {
 		}
 	}
 	for _, sums := range []map[string][]int{years, quarters} {
-		for k, parts := range sums {
+		for _, k := range sortedKeys(sums) {
 			if total, ok := b.cells[k]; ok {
-				b.g.Margin(total, parts...)
+				b.g.Margin(total, sums[k]...)
 			}
 		}
 	}
-	for _, byMonth := range months {
-		first := ""
-		for m := range byMonth {
-			if first == "" || m < first {
-				first = m
-			}
-		}
-		for m, c := range byMonth {
+	var keys []series
+	for k := range months {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(x, y series) int {
+		return strings.Compare(x.disp+"|"+x.reg, y.disp+"|"+y.reg)
+	})
+	for _, k := range keys {
+		byMonth := months[k]
+		ms := sortedKeys(byMonth)
+		first := ms[0]
+		for _, m := range ms {
+			c := byMonth[m]
 			t, _ := time.Parse("2006-01", m)
 			prev, ok := byMonth[t.AddDate(0, -1, 0).Format("2006-01")]
 			switch {

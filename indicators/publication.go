@@ -213,7 +213,13 @@ func addMargins(b *gridBuilder, s *source, rows []prow) {
 		k := strings.Join(r.level, ",")
 		byLevel[k] = append(byLevel[k], i)
 	}
-	for _, idx := range byLevel {
+	levels := make([]string, 0, len(byLevel))
+	for k := range byLevel {
+		levels = append(levels, k)
+	}
+	slices.Sort(levels)
+	for _, lk := range levels {
+		idx := byLevel[lk]
 		level := rows[idx[0]].level
 		for _, d := range level {
 			if im, ok := s.implied[dimFinanceur]; ok && im == d && contains(level, dimFinanceur) {
@@ -226,6 +232,7 @@ func addMargins(b *gridBuilder, s *source, rows []prow) {
 				}
 				groups := map[string][]int{}
 				parents := map[string]int{}
+				var order []string
 				for _, i := range idx {
 					r := rows[i]
 					if r.cell[qi] < 0 {
@@ -243,11 +250,14 @@ func addMargins(b *gridBuilder, s *source, rows []prow) {
 					if !ok {
 						continue
 					}
+					if _, seen := parents[pk]; !seen {
+						order = append(order, pk)
+					}
 					parents[pk] = parent
 					groups[pk] = append(groups[pk], r.cell[qi])
 				}
-				for pk, parts := range groups {
-					b.g.Margin(parents[pk], parts...)
+				for _, pk := range order {
+					b.g.Margin(parents[pk], groups[pk]...)
 				}
 			}
 		}
@@ -309,7 +319,11 @@ func readMart(ctx context.Context, db *sql.DB, s *source) ([]prow, error) {
 	for _, col := range cols {
 		sel = append(sel, "CAST("+col+" AS DOUBLE)")
 	}
-	query := "SELECT " + strings.Join(sel, ", ") + " FROM " + s.table
+	var order []string
+	for i := range s.dims {
+		order = append(order, fmt.Sprintf("%d NULLS LAST", i+1))
+	}
+	query := "SELECT " + strings.Join(sel, ", ") + " FROM " + s.table + " ORDER BY " + strings.Join(order, ", ")
 	rs, err := db.QueryContext(ctx, query)
 	if err != nil {
 		return nil, fmt.Errorf("lecture du mart %s : %w", s.table, err)
