@@ -68,12 +68,12 @@ type Dialect struct {
 
 // Schema is a Table Schema.
 type Schema struct {
-	Fields        []Field  `json:"fields"`
-	PrimaryKey    []string `json:"primaryKey,omitempty"`
+	Fields     []Field  `json:"fields"`
+	PrimaryKey []string `json:"primaryKey,omitempty"`
 	// UniqueKeys (Table Schema 2) identifies the rows of files with total rows,
 	// whose breakdown cells may be empty ("all") and so cannot be a primary key.
-	UniqueKeys [][]string `json:"uniqueKeys,omitempty"`
-	MissingValues []string `json:"missingValues"`
+	UniqueKeys    [][]string `json:"uniqueKeys,omitempty"`
+	MissingValues []string   `json:"missingValues"`
 }
 
 // Field is a column of a Table Schema.

@@ -175,14 +175,14 @@ func TestValidatorCatchesErrors(t *testing.T) {
 		return append(out, r)
 	}
 	for _, tc := range []struct{ col, v, want string }{
-		{"nb_sortants", "7", "minimum"},            // a count below 11 published
-		{"taux_emploi_6m", "55,5", "point"},        // decimal comma
-		{"taux_emploi_6m", "105.0", "maximum"},     // rate above 100
-		{"code_dispositif", "XYZ", "liste"},        // unknown scheme
-		{"annee_sortie", "", "obligatoire"},        // required
-		{"nb_observes_6m", "12.5", "entier"},       // integer
-		{"secret", "caché", "motif"},               // unknown reason
-		{"code_region", "84 ", "liste"},            // trailing space
+		{"nb_sortants", "7", "minimum"},        // a count below 11 published
+		{"taux_emploi_6m", "55,5", "point"},    // decimal comma
+		{"taux_emploi_6m", "105.0", "maximum"}, // rate above 100
+		{"code_dispositif", "XYZ", "liste"},    // unknown scheme
+		{"annee_sortie", "", "obligatoire"},    // required
+		{"nb_observes_6m", "12.5", "entier"},   // integer
+		{"secret", "caché", "motif"},           // unknown reason
+		{"code_region", "84 ", "liste"},        // trailing space
 	} {
 		errs := validate(res, mutate(tc.col, tc.v))
 		if assert.NotEmpty(t, errs, tc) {
