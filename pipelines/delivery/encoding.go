@@ -75,6 +75,7 @@ func Inspect(r io.Reader, name string) (Info, error) {
 		undef   = -1   // offset of a byte undefined in Windows-1252
 		undefB  byte   // that byte
 		nul     = -1   // offset of a NUL byte
+		utf16   bool   // starts with a UTF-16 byte-order mark
 	)
 	for {
 		n, err := io.ReadFull(r, buf[carry:])
@@ -83,9 +84,7 @@ func Inspect(r io.Reader, name string) (Info, error) {
 			h.Write(chunk)
 			if first {
 				first = false
-				if bytes.HasPrefix(chunk, []byte{0xFF, 0xFE}) || bytes.HasPrefix(chunk, []byte{0xFE, 0xFF}) {
-					return info, encodingError(name, "le fichier est en UTF-16")
-				}
+				utf16 = bytes.HasPrefix(chunk, []byte{0xFF, 0xFE}) || bytes.HasPrefix(chunk, []byte{0xFE, 0xFF})
 				hasBOM = bytes.HasPrefix(chunk, bom)
 			}
 			if i := bytes.IndexByte(chunk, 0); i >= 0 && nul < 0 {
@@ -126,6 +125,8 @@ func Inspect(r io.Reader, name string) (Info, error) {
 	}
 	info.SHA256 = hex.EncodeToString(h.Sum(nil))
 	switch {
+	case utf16:
+		return info, encodingError(name, "le fichier est en UTF-16")
 	case nul >= 0:
 		return info, encodingError(name, fmt.Sprintf("le fichier contient un octet nul (position %d) : c'est sans doute un fichier UTF-16 ou binaire", nul))
 	case valid && hasBOM:

@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/agora-formation/agora/dictionary"
@@ -91,6 +92,7 @@ func NewReader(r io.Reader, name string, forced *dictionary.Feed) (*Reader, erro
 	for i, f := range rd.fields {
 		h := strings.Clone(strings.ToLower(strings.TrimSpace(f)))
 		if seen[h] {
+			h = MaskNIRs(h)
 			return nil, &FileError{File: name, Rule: dictionary.RuleBadLine, Column: h,
 				Msg: fmt.Sprintf("%s, ligne %d (en-tête) : la colonne « %s » figure deux fois ; rien n'a été chargé. Gardez une seule colonne de ce nom et renvoyez le fichier.", name, headerLine, h)}
 		}
@@ -142,7 +144,7 @@ func missingColumns(name string, header []string, feed *dictionary.Feed) *FileEr
 		}
 		if best == 0 {
 			return &FileError{File: name, Rule: dictionary.RuleMissingColumn,
-				Msg: fmt.Sprintf("%s : en-tête non reconnu (« %s ») : aucune colonne d'un flux du dictionnaire (dossiers, evenements, financements, enveloppes, dsn_extrait) ; rien n'a été chargé. Vérifiez que la première ligne donne les noms des colonnes, séparés par « ; », ou forcez le flux avec --feed.", name, truncate(strings.Join(header, ";"), 200))}
+				Msg: fmt.Sprintf("%s : en-tête non reconnu (« %s ») : aucune colonne d'un flux du dictionnaire (dossiers, evenements, financements, enveloppes, dsn_extrait) ; rien n'a été chargé. Vérifiez que la première ligne donne les noms des colonnes, séparés par « ; », ou forcez le flux avec --feed.", name, truncate(MaskNIRs(strings.Join(header, ";")), 200))}
 		}
 	}
 	var missing []string
@@ -158,6 +160,9 @@ func missingColumns(name string, header []string, feed *dictionary.Feed) *FileEr
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n] + "…"
 }

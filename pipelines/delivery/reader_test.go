@@ -67,6 +67,7 @@ func TestInspectEncodings(t *testing.T) {
 			if tc.bad != "" {
 				fe, ok := IsFileError(err)
 				require.True(t, ok, "want a FileError, got %v", err)
+				assert.Len(t, info.SHA256, 64, "hashed even when refused")
 				assert.Equal(t, dictionary.RuleBadEncoding, fe.Rule)
 				assert.Contains(t, fe.Msg, tc.bad)
 				assert.Contains(t, fe.Msg, "f.csv")
@@ -261,4 +262,29 @@ func FuzzReader(f *testing.F) {
 			t.Fatalf("rows %d + blank %d + header = %d, want %d lines", rows, rd.Blank(), got, lines)
 		}
 	})
+}
+
+func TestMaskNIRs(t *testing.T) {
+	for in, want := range map[string]string{
+		"295109912611193":                "***************",
+		"2951099126111":                  "*************", // raw 13-digit form
+		"253072B07300470":                "***************",
+		"D-295109912611193-x":            "D-***************-x",
+		"12345678200010":                 "12345678200010", // a SIRET (14 digits) stays readable
+		"123456789012":                   "123456789012",
+		"1234567890123456":               "****************",
+		"ligne 12 : 3 champs au lieu de": "ligne 12 : 3 champs au lieu de",
+		"":                               "",
+	} {
+		assert.Equal(t, want, MaskNIRs(in), in)
+	}
+}
+
+// A header that is in fact a data line never shows its NIR in the message.
+func TestUnknownHeaderMasksNIR(t *testing.T) {
+	_, _, _, err := read(t, []byte("D1;FT;295109912611193;2\n"), nil)
+	fe, ok := IsFileError(err)
+	require.True(t, ok)
+	assert.NotContains(t, fe.Msg, "2951099126111")
+	assert.Contains(t, fe.Msg, "d1;ft;***************;2")
 }

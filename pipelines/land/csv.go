@@ -68,7 +68,7 @@ func (fl *fileLanding) reject(line int64, vs []dictionary.Violation, sender stri
 	for i, v := range vs {
 		value := v.Value
 		if c, ok := feedColumn(fl.res.Feed, v.Column); !ok || c.Kind != dictionary.NIR {
-			value = maskNIRs(value)
+			value = delivery.MaskNIRs(value)
 		}
 		fl.quarantine(line, v.Rule, v.Column, value, sender)
 		counted := false
@@ -189,6 +189,10 @@ func (fl *fileLanding) landCSV(ctx context.Context, rd *delivery.Reader) error {
 		var vs []dictionary.Violation
 		rec, vs = feed.Parse(row.Fields, rec)
 		if len(vs) > 0 {
+			fl.reject(row.Line, vs, from)
+			continue
+		}
+		if vs = nirInText(feed, rec); len(vs) > 0 {
 			fl.reject(row.Line, vs, from)
 			continue
 		}
@@ -331,3 +335,35 @@ func (x *exitCheck) flush() error {
 }
 
 func (x *exitCheck) close() error { return nil } // the wrapped table is closed by the landing
+
+// nirInText finds a NIR in a free-text column of a valid row (a partner
+// putting the NIR in a dossier or contract id): such a row cannot land
+// without storing the NIR in clear, so it goes to quarantine (BAD_FORMAT),
+// the value masked.
+func nirInText(feed *dictionary.Feed, rec dictionary.Record) []dictionary.Violation {
+	var vs []dictionary.Violation
+	for i, c := range feed.Columns {
+		if c.Kind == dictionary.Text && !rec[i].Null && containsNIR(rec[i].Str) {
+			vs = append(vs, dictionary.Violation{Rule: dictionary.RuleBadFormat, Column: c.Name, Value: delivery.MaskNIRs(rec[i].Str)})
+		}
+	}
+	return vs
+}
+
+// containsNIR reports whether s holds a valid NIR (15 characters with a
+// correct key) within a run of digits and Corsican letters.
+func containsNIR(s string) bool {
+	run := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= '0' && c <= '9' || c == 'A' || c == 'B' || c == 'a' || c == 'b' {
+			run++
+			if run >= 15 && dictionary.ValidNIR(strings.ToUpper(s[i-14:i+1])) {
+				return true
+			}
+			continue
+		}
+		run = 0
+	}
+	return false
+}

@@ -91,6 +91,10 @@ func (h *neodesHandler) Row(d *dsn.Declaration, line int64, fields []string) {
 		h.fl.reject(line, vs, "")
 		return
 	}
+	if vs = nirInText(dictionary.DSNExtrait, h.rec); len(vs) > 0 {
+		h.fl.reject(line, vs, "")
+		return
+	}
 	if first, dup := h.keys.seen(h.rec, line); dup {
 		h.fl.reject(line, []dictionary.Violation{{Rule: dictionary.RuleDuplicateInFile,
 			Column: "mois,siret_employeur,id_contrat,date_debut_contrat", Value: "même clé qu'à la ligne " + strconv.FormatInt(first, 10)}}, "")
