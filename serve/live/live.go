@@ -20,66 +20,89 @@ import (
 // request uses it any more. See ReadOnly.
 type OpenFunc func(ctx context.Context) (*sql.DB, error)
 
+// PrepareFunc readies a newly opened database before any request sees it (to
+// warm caches, for instance) and returns a value handed to the requests with
+// the database (Lease.Value). An error rejects that build: the previous one
+// keeps being served.
+type PrepareFunc func(ctx context.Context, db *sql.DB) (any, error)
+
 // ErrUnavailable is returned by Acquire while no warehouse could be opened.
 var ErrUnavailable = errors.New("entrepôt indisponible")
 
-// Warehouse is one open read-only *sql.DB at a time, swapped atomically when
-// the warehouse file changes.
+// Warehouse is one open read-only *sql.DB at a time (a generation), swapped
+// atomically when the warehouse file changes.
 //
-// A request acquires the current generation and holds its read lock until it
-// has written its response; a swap publishes the new generation first, then
-// takes the old one's write lock, which waits for the requests still using
-// it, marks it retired and closes it. A request that loaded the old pointer
-// just before the swap finds it retired under the lock and takes the new one:
-// no request fails or sees a closed database because of a reload.
-//
-// A request must acquire at most once: a second Acquire while a swap waits
-// for the first could block.
+// A request acquires the current generation, counting itself in, and releases
+// it once it has written its response. A reload opens and prepares the new
+// generation while the old one still serves, publishes it, then retires the
+// old one: marks it retired and closes it once its count drops to zero. A
+// request that loaded the old generation just as it was retired sees the mark
+// and takes the new one. So no request waits for a reload, fails because of
+// it, or sees a closed database.
 type Warehouse struct {
-	path string
-	open OpenFunc
-	log  *slog.Logger
+	path    string
+	open    OpenFunc
+	prepare PrepareFunc
+	log     *slog.Logger
 
 	cur atomic.Pointer[generation]
 
 	mu      sync.Mutex  // serialises reloads
 	pending fs.FileInfo // stat seen at the previous poll, for the stability check
+	failed  fs.FileInfo // version of the file that could not be opened: not retried
 	retired sync.WaitGroup
 }
 
 type generation struct {
 	db      *sql.DB
+	value   any
 	info    fs.FileInfo // stat of the file when opened
-	mu      sync.RWMutex
-	retired bool
+	refs    atomic.Int64
+	retired atomic.Bool
 }
 
-// New returns the warehouse at path, opened with open. It opens nothing yet:
-// call Reload(ctx, true) first, then Watch.
-func New(path string, open OpenFunc, log *slog.Logger) *Warehouse {
-	return &Warehouse{path: path, open: open, log: log}
+// New returns the warehouse at path, opened with open and readied with
+// prepare (which may be nil). It opens nothing yet: call Reload(ctx, true)
+// first, then Watch.
+func New(path string, open OpenFunc, prepare PrepareFunc, log *slog.Logger) *Warehouse {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Warehouse{path: path, open: open, prepare: prepare, log: log}
 }
 
-// Acquire returns the current database and the function that releases it,
-// to be called once the request is done with it.
-func (l *Warehouse) Acquire() (*sql.DB, func(), error) {
+// Lease is a request's hold on a generation. Release it once, when the
+// request is done with the database.
+type Lease struct {
+	DB    *sql.DB
+	Value any // what PrepareFunc returned for this generation
+	g     *generation
+}
+
+// Release lets the generation close once it is retired.
+func (l *Lease) Release() { l.g.refs.Add(-1) }
+
+// Acquire returns a lease on the current generation.
+func (l *Warehouse) Acquire() (*Lease, error) {
 	for {
 		g := l.cur.Load()
 		if g == nil {
-			return nil, nil, ErrUnavailable
+			return nil, ErrUnavailable
 		}
-		g.mu.RLock()
-		if !g.retired {
-			return g.db, g.mu.RUnlock, nil
+		g.refs.Add(1)
+		if !g.retired.Load() {
+			return &Lease{DB: g.db, Value: g.value, g: g}, nil
 		}
-		g.mu.RUnlock() // swapped meanwhile: take the new one
+		g.refs.Add(-1) // swapped meanwhile: take the new one
 	}
 }
 
 // Reload opens the warehouse when its file differs from the open one (or
-// always, with force) and makes it current. The file must have kept the same
-// identity since the previous poll, so that a build still writing it is not
-// opened half-written. It returns whether a new generation was published.
+// always, with force), prepares it and makes it current. Unless forced, the
+// file must have kept the same identity since the previous poll, so that a
+// build still writing it is not opened half-written, and a version that
+// failed once is not tried again. It returns whether a new generation was
+// published.
 func (l *Warehouse) Reload(ctx context.Context, force bool) (bool, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -90,7 +113,7 @@ func (l *Warehouse) Reload(ctx context.Context, force bool) (bool, error) {
 	}
 	cur := l.cur.Load()
 	if !force {
-		if cur != nil && sameFile(cur.info, info) {
+		if cur != nil && sameFile(cur.info, info) || l.failed != nil && sameFile(l.failed, info) {
 			l.pending = nil
 			return false, nil
 		}
@@ -99,31 +122,52 @@ func (l *Warehouse) Reload(ctx context.Context, force bool) (bool, error) {
 			return false, nil
 		}
 	}
-	db, err := l.open(ctx)
-	if err != nil {
-		return false, err
-	}
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
-		return false, err
-	}
 	l.pending = nil
-	l.cur.Store(&generation{db: db, info: info})
+	g, err := l.openGeneration(ctx, info)
+	if err != nil {
+		l.failed = info
+		return false, err
+	}
+	l.failed = nil
+	l.cur.Store(g)
 	if cur != nil {
 		l.retire(cur)
 	}
 	return true, nil
 }
 
+func (l *Warehouse) openGeneration(ctx context.Context, info fs.FileInfo) (*generation, error) {
+	db, err := l.open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	g := &generation{db: db, info: info}
+	if l.prepare != nil {
+		if g.value, err = l.prepare(ctx, db); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return g, nil
+}
+
+// drainPoll is how often a retired generation checks for its last request.
+const drainPoll = 5 * time.Millisecond
+
 // retire closes g once the requests using it have finished.
 func (l *Warehouse) retire(g *generation) {
+	g.retired.Store(true)
 	l.retired.Add(1)
 	go func() {
 		defer l.retired.Done()
-		g.mu.Lock()
-		g.retired = true
-		g.mu.Unlock()
-		if err := g.db.Close(); err != nil && l.log != nil {
+		for g.refs.Load() > 0 {
+			time.Sleep(drainPoll)
+		}
+		if err := g.db.Close(); err != nil {
 			l.log.Warn("fermeture de l'ancien entrepôt", "erreur", err)
 		}
 	}()
@@ -142,16 +186,16 @@ func (l *Warehouse) Watch(ctx context.Context, every time.Duration) {
 		}
 		swapped, err := l.Reload(ctx, false)
 		switch {
-		case swapped && l.log != nil:
+		case swapped:
 			l.log.Info("nouvel entrepôt chargé", "fichier", l.path)
-		case err != nil && !errors.Is(err, fs.ErrNotExist) && l.log != nil:
-			l.log.Warn("rechargement de l'entrepôt impossible ; l'ancien reste servi", "erreur", err)
+		case err != nil && !errors.Is(err, fs.ErrNotExist) && ctx.Err() == nil:
+			l.log.Warn("nouvel entrepôt inutilisable ; le précédent reste servi", "fichier", l.path, "erreur", err)
 		}
 	}
 }
 
 // Close retires the current generation and waits until every generation is
-// closed.
+// closed, that is until every lease is released.
 func (l *Warehouse) Close() {
 	l.mu.Lock()
 	if g := l.cur.Swap(nil); g != nil {

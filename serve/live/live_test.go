@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"os"
 	"path/filepath"
 	"sync"
@@ -33,8 +34,8 @@ func readOnly(path string) OpenFunc { return ReadOnly(path, Options{Threads: 1})
 
 func TestLiveDBSwapsWithoutFailingReaders(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "warehouse.duckdb")
-	l := New(path, readOnly(path), nil)
-	_, _, err := l.Acquire()
+	l := New(path, readOnly(path), nil, nil)
+	_, err := l.Acquire()
 	assert.ErrorIs(t, err, ErrUnavailable, "nothing to serve before the first build")
 
 	swapped, err := l.Reload(t.Context(), true)
@@ -56,19 +57,19 @@ func TestLiveDBSwapsWithoutFailingReaders(t *testing.T) {
 		firstErr  atomic.Value
 		decreased atomic.Bool
 	)
-	for range 8 {
+	for range 4 {
 		wg.Go(func() {
 			last := int64(0)
 			for ctx.Err() == nil {
-				db, release, err := l.Acquire()
+				lease, err := l.Acquire()
 				if err != nil {
 					failures.Add(1)
 					firstErr.CompareAndSwap(nil, err)
 					continue
 				}
 				var n int64
-				err = db.QueryRow(`SELECT n FROM v`).Scan(&n)
-				release()
+				err = lease.DB.QueryRow(`SELECT n FROM v`).Scan(&n)
+				lease.Release()
 				queries.Add(1)
 				if err != nil {
 					failures.Add(1)
@@ -113,14 +114,14 @@ func TestLiveDBSwapsWithoutFailingReaders(t *testing.T) {
 	assert.False(t, decreased.Load(), "a reader never goes back to an older build")
 
 	l.Close()
-	_, _, err = l.Acquire()
+	_, err = l.Acquire()
 	assert.ErrorIs(t, err, ErrUnavailable)
 }
 
 func TestLiveDBKeepsServingWhenTheNewBuildCannotOpen(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "warehouse.duckdb")
 	writeWarehouse(t, path, 1)
-	l := New(path, readOnly(path), nil)
+	l := New(path, readOnly(path), nil, nil)
 	_, err := l.Reload(t.Context(), true)
 	require.NoError(t, err)
 	defer l.Close()
@@ -130,33 +131,39 @@ func TestLiveDBKeepsServingWhenTheNewBuildCannotOpen(t *testing.T) {
 	require.NoError(t, os.Rename(path+".bad", path))
 	_, err = l.Reload(t.Context(), true)
 	require.Error(t, err)
-	db, release, err := l.Acquire()
+	lease, err := l.Acquire()
 	require.NoError(t, err)
 	var n int
-	require.NoError(t, db.QueryRow(`SELECT n FROM v`).Scan(&n))
-	release()
+	require.NoError(t, lease.DB.QueryRow(`SELECT n FROM v`).Scan(&n))
+	lease.Release()
 	assert.Equal(t, 1, n)
+
+	// Polls do not retry that broken version.
+	swapped, err := l.Reload(t.Context(), false)
+	assert.False(t, swapped)
+	assert.NoError(t, err)
 
 	// The next good build is picked up.
 	writeWarehouse(t, path, 2)
 	_, err = l.Reload(t.Context(), true)
 	require.NoError(t, err)
-	db, release, err = l.Acquire()
+	lease, err = l.Acquire()
 	require.NoError(t, err)
-	require.NoError(t, db.QueryRow(`SELECT n FROM v`).Scan(&n))
-	release()
+	require.NoError(t, lease.DB.QueryRow(`SELECT n FROM v`).Scan(&n))
+	lease.Release()
 	assert.Equal(t, 2, n)
 }
 
 func TestLiveDBRetiresOldGenerationAfterItsReaders(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "warehouse.duckdb")
 	writeWarehouse(t, path, 1)
-	l := New(path, readOnly(path), nil)
+	l := New(path, readOnly(path), nil, nil)
 	_, err := l.Reload(t.Context(), true)
 	require.NoError(t, err)
 
-	old, release, err := l.Acquire()
+	lease, err := l.Acquire()
 	require.NoError(t, err)
+	old := lease.DB
 	writeWarehouse(t, path, 2)
 	_, err = l.Reload(t.Context(), true)
 	require.NoError(t, err)
@@ -166,7 +173,7 @@ func TestLiveDBRetiresOldGenerationAfterItsReaders(t *testing.T) {
 	var n int
 	require.NoError(t, old.QueryRow(`SELECT n FROM v`).Scan(&n))
 	assert.Equal(t, 1, n)
-	release()
+	lease.Release()
 	// …and once released it is closed.
 	require.Eventually(t, func() bool { return old.Ping() != nil }, time.Second, 5*time.Millisecond)
 	l.Close()
@@ -199,4 +206,56 @@ func TestReadOnlyIsLockedDown(t *testing.T) {
 	}
 	_, err = os.Stat(secret + ".out")
 	assert.True(t, os.IsNotExist(err))
+}
+
+func TestPrepareRunsWhileTheOldBuildServes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "warehouse.duckdb")
+	writeWarehouse(t, path, 1)
+	prepared := make(chan struct{})
+	prepare := func(ctx context.Context, db *sql.DB) (any, error) {
+		var n int
+		if err := db.QueryRowContext(ctx, `SELECT n FROM v`).Scan(&n); err != nil {
+			return nil, err
+		}
+		if n == 2 {
+			<-prepared // a slow warm-up of the second build
+		}
+		if n == 3 {
+			return nil, errors.New("mauvaise construction")
+		}
+		return n * 10, nil
+	}
+	l := New(path, readOnly(path), prepare, nil)
+	_, err := l.Reload(t.Context(), true)
+	require.NoError(t, err)
+	defer l.Close()
+
+	writeWarehouse(t, path, 2)
+	done := make(chan error)
+	go func() {
+		_, err := l.Reload(t.Context(), true)
+		done <- err
+	}()
+	// While the second build prepares, requests get the first at once.
+	for range 20 {
+		lease, err := l.Acquire()
+		require.NoError(t, err)
+		assert.Equal(t, 10, lease.Value)
+		lease.Release()
+	}
+	close(prepared)
+	require.NoError(t, <-done)
+	lease, err := l.Acquire()
+	require.NoError(t, err)
+	assert.Equal(t, 20, lease.Value)
+	lease.Release()
+
+	// A build whose preparation fails is not served.
+	writeWarehouse(t, path, 3)
+	_, err = l.Reload(t.Context(), true)
+	require.Error(t, err)
+	lease, err = l.Acquire()
+	require.NoError(t, err)
+	assert.Equal(t, 20, lease.Value)
+	lease.Release()
 }
