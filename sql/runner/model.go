@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -8,6 +9,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	models "github.com/agora-formation/agora/sql"
 )
 
 // Layers in build order. A model's layer comes from its folder.
@@ -51,10 +54,16 @@ var (
 	headerLine = regexp.MustCompile(`^--\s*([a-zéè_]+)\s*:\s*(.*)$`)
 )
 
-// Load reads the models of fsys (folders staging, intermediate, marts) and the
+// ErrUnknownModel is matched (errors.Is) by the error of a selection naming no model.
+var ErrUnknownModel = errors.New("modèle inconnu")
+
+// Load reads the models of fsys (nil: the embedded models of package sql) (folders staging, intermediate, marts) and the
 // custom tests (folder tests), finds what each reads from its SQL and orders
 // them. It fails on a duplicate name, an unreadable header or a cycle.
 func Load(fsys fs.FS) (*Project, error) {
+	if fsys == nil {
+		fsys = models.FS
+	}
 	p := &Project{Models: map[string]*Model{}}
 	for _, layer := range Layers {
 		files, err := fs.Glob(fsys, layer+"/*.sql")
@@ -308,7 +317,7 @@ func (p *Project) Plan(selected []string) ([]*Model, error) {
 	}
 	for _, s := range selected {
 		if p.Models[s] == nil {
-			return nil, fmt.Errorf("modèle « %s » inconnu%s", s, suggest(s, p.Order))
+			return nil, fmt.Errorf("%w : « %s »%s", ErrUnknownModel, s, suggest(s, p.Order))
 		}
 		visit(s)
 	}

@@ -69,14 +69,10 @@ type ModelResult struct {
 // Build runs the selected models (all by default) in dependency order on db.
 // It returns the report so far with the error; a failing data test returns a
 // *TestFailure.
-func Build(ctx context.Context, db DB, opts Options) (Report, error) {
-	rep := Report{Started: time.Now()}
+func Build(ctx context.Context, db DB, opts Options) (rep Report, err error) {
+	rep.Started = time.Now()
 	defer func() { rep.Seconds = time.Since(rep.Started).Seconds() }()
-	fsys := opts.FS
-	if fsys == nil {
-		fsys = models.FS
-	}
-	proj, err := Load(fsys)
+	proj, err := Load(opts.FS)
 	if err != nil {
 		return rep, err
 	}
