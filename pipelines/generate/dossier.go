@@ -322,7 +322,7 @@ func (w *worker) lifecycle(d *dossier, spec *schemeSpec) {
 	d.training = true
 	d.motif = r.pickWeights(spec.motifs[:])
 	length := int(d.end - d.entry)
-	shift := Day(0)
+	shift, resumed := Day(0), Day(0)
 	certFor := func(m int) byte {
 		if len(d.cert) == 0 {
 			return 0
@@ -341,28 +341,35 @@ func (w *worker) lifecycle(d *dossier, spec *schemeSpec) {
 		// interruption, then resumption (or, sometimes, drop-out)
 		a := d.entry + Day(r.between(5, length-5))
 		add(evINTERRUPTION, a, -1, 0)
-		if d.motif == motABANDON && r.bern(.4) {
+		if d.motif == motABANDON && r.bern(.4) { // interrupted, never resumed
 			d.exit = a + Day(r.between(7, 40))
-			add(evSORTIE, d.exit, motABANDON, certFor(motABANDON))
-			d.pending = d.exit
-			return
+			break
 		}
 		b := a + Day(r.between(14, 56))
 		add(evREPRISE, b, -1, 0)
 		shift = b - a
+		resumed = b
 	case d.motif == motFIN && length > 20 && r.bern(.006):
 		// an exit, then a resumption, then the final exit
 		a := d.entry + Day(r.between(5, length-5))
-		add(evSORTIE, a, motAUTRE, 0)
 		b := a + Day(r.between(7, 28))
-		add(evREPRISE, b, -1, 0)
-		shift = b - a
+		if b <= now { // else, as of now, the first exit would be the final one
+			add(evSORTIE, a, motAUTRE, 0)
+			add(evREPRISE, b, -1, 0)
+			shift = b - a
+			resumed = b
+		}
 	}
-	if d.motif == motFIN {
+	switch {
+	case d.exit != 0:
+	case d.motif == motFIN:
 		d.exit = d.end + shift
-	} else {
+	default:
 		frac := r.uniform(.1, .9)
 		d.exit = d.entry + shift + Day(frac*float64(length))
+	}
+	if d.exit <= resumed { // an exit always comes after the resumption
+		d.exit = resumed + Day(r.between(1, 20))
 	}
 	d.pending = d.exit
 	if d.exit > now {

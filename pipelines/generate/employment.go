@@ -378,7 +378,7 @@ func (c *career) before(d *dossier, e Day) {
 			emp := c.employerFor(famCDI, .4)
 			c.add(contract{emp: int32(emp), nature: c.natureFor(famCDI, c.w.g.w.employers[emp].section), start: start, hours: c.hoursFor(famCDI), main: true})
 		} else {
-			start := e - Day(r.between(30, 330))
+			start := minDay(e-Day(r.between(30, 330)), (em-1).Last()-Day(r.IntN(20)))
 			emp := c.employerFor(famCDD, .4)
 			planned := maxDay(d.pending, e) + Day(r.between(30, 400))
 			c.add(contract{emp: int32(emp), nature: c.natureFor(famCDD, c.w.g.w.employers[emp].section), start: start, planned: planned, hours: c.hoursFor(famCDD), main: true})
