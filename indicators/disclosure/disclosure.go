@@ -374,6 +374,10 @@ func (g *Grid) complement(c int) (int, bool) {
 	return best, found
 }
 
+// Recomputable returns the hidden cells that the published cells determine
+// through the equations (none after Protect): for tests and audits.
+func (g *Grid) Recomputable() []int { return g.determined() }
+
 // String summarises the grid for test failures.
 func (g *Grid) String() string {
 	h := 0
