@@ -359,10 +359,10 @@ func TestTableFormats(t *testing.T) {
 // testdata/golden (-update rewrites).
 func TestGoldenTables(t *testing.T) {
 	for name, q := range map[string]Query{
-		"parcours_sankey":     {Indicators: []string{"nb_sortants"}, By: []string{"annee", "situation_avant", "motif_sortie"}},
-		"financeur_type":      {Indicators: []string{"nb_sortants", "taux_emploi_6m"}, By: []string{"annee", "type_financeur"}},
-		"budget_type":         {Indicators: []string{"montant_engage", "montant_realise", "taux_realisation", "taux_consommation_enveloppe"}, By: []string{"annee", "type_financeur"}, Totals: []string{"type_financeur"}},
-		"organismes_2024":     {Indicators: []string{"nb_sortants", "taux_achevement", "taux_certification", "cout_par_heure", "valeur_ajoutee_6m_ic_bas", "valeur_ajoutee_6m_ic_haut"}, By: []string{"organisme"}, Filters: map[string]string{"annee": "2024"}},
+		"parcours_sankey":      {Indicators: []string{"nb_sortants"}, By: []string{"annee", "situation_avant", "motif_sortie"}},
+		"financeur_type":       {Indicators: []string{"nb_sortants", "taux_emploi_6m"}, By: []string{"annee", "type_financeur"}},
+		"budget_type":          {Indicators: []string{"montant_engage", "montant_realise", "taux_realisation", "taux_consommation_enveloppe"}, By: []string{"annee", "type_financeur"}, Totals: []string{"type_financeur"}},
+		"organismes_2024":      {Indicators: []string{"nb_sortants", "taux_achevement", "taux_certification", "cout_par_heure", "valeur_ajoutee_6m_ic_bas", "valeur_ajoutee_6m_ic_haut"}, By: []string{"organisme"}, Filters: map[string]string{"annee": "2024"}},
 		"avant_apres_national": {Indicators: []string{"taux_emploi_avant", "taux_emploi_apres_6m", "evolution_emploi_points"}, By: []string{"annee"}},
 	} {
 		tb := run(t, q, Public)
