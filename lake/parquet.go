@@ -258,7 +258,9 @@ func (w *ParquetWriter[T]) Abort() error {
 		return nil
 	}
 	w.done = true
-	w.w.Close() // releases sort buffers; the output is discarded anyway
+	if s, ok := w.w.(interface{ discard() }); ok {
+		s.discard() // sorted runs; the rows themselves are never written
+	}
 	w.f.Close()
 	err := os.Remove(w.tmp)
 	if w.failed != nil {

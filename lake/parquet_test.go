@@ -183,6 +183,20 @@ func TestSortedRowGroups(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, left, "sort spills removed")
 
+	// Abort after spilling removes the runs too.
+	aborted, err := CreateParquet[keyed](filepath.Join(dir, "aborted.parquet"), WriteOptions{SortBy: []string{"key"}, SortRunRows: 3000, TempDir: spill})
+	require.NoError(t, err)
+	_, err = aborted.Write(rows)
+	require.NoError(t, err)
+	left, err = os.ReadDir(spill)
+	require.NoError(t, err)
+	assert.Len(t, left, 3, "10,000 rows by runs of 3,000: 3 spilled, 1,000 in memory")
+	require.NoError(t, aborted.Abort())
+	left, err = os.ReadDir(spill)
+	require.NoError(t, err)
+	assert.Empty(t, left)
+	assert.NoFileExists(t, filepath.Join(dir, "aborted.parquet"))
+
 	db := openDuckDB(t)
 	src := sqlString(path)
 	var groups, maxRows int64

@@ -118,6 +118,12 @@ func (w *sortedWriter[T]) Close() error {
 	return w.out.Close()
 }
 
+// discard drops the buffered rows and the spilled runs.
+func (w *sortedWriter[T]) discard() {
+	w.buf = nil
+	w.removeRuns()
+}
+
 func (w *sortedWriter[T]) removeRuns() {
 	for _, f := range w.runs {
 		f.Close()
