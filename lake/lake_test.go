@@ -308,6 +308,11 @@ func TestAsOfSelection(t *testing.T) {
 	p.Remove(m1.Files[1].Path)
 	m5, err := p.Commit(Summary{Meta: map[string]string{"motif": "durée de conservation"}})
 	require.NoError(t, err)
+	data, err := os.ReadFile(filepath.Join(l.Root(), "_manifests", m5.ID+".json"))
+	require.NoError(t, err)
+	assert.Contains(t, string(data), `"files": [],`)
+	assert.Contains(t, string(data), `"sources": [],`)
+	assert.Contains(t, string(data), `"removes": [`+"\n    \""+m1.Files[1].Path+`"`)
 
 	want := map[string][]string{
 		m1.ID: {m1.Files[0].Path, m1.Files[1].Path},

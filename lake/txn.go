@@ -199,6 +199,9 @@ func (t *Txn) Commit(s Summary) (Manifest, error) {
 		StartedAt: t.started, Files: slices.Clone(t.files), Removes: slices.Clone(t.removes), Meta: s.Meta,
 		Sources: []LandedSource{},
 	}
+	if m.Files == nil {
+		m.Files = []File{} // "files": [] rather than null
+	}
 	if len(s.Rows) != len(t.sources) {
 		return Manifest{}, fmt.Errorf("lake : %d comptes de lignes pour %d sources", len(s.Rows), len(t.sources))
 	}
