@@ -143,3 +143,5 @@ func csvFile(header []string, rows ...[]string) []byte {
 	}
 	return []byte(b.String())
 }
+
+func testKeyRaw() (*pseudo.Key, error) { return pseudo.NewKey([]byte(testSecret)) }
