@@ -3,24 +3,32 @@ package generate
 import (
 	"os"
 	"path/filepath"
+	"sort"
 )
 
-// fileSet appends rows to many output files at once with bounded memory: each
-// file has its own buffer, written out (open, append, close) when it grows past
-// perFile bytes, and every buffer is written out and released when together they
-// hold more than budget bytes. Only a handful of descriptors are ever open, and
-// a file's bytes depend only on the order of its own appends.
+// fileSet appends rows to many output files at once (tens of thousands) with
+// bounded memory and few system calls. Each file has a buffer (4 KiB, growing
+// to 64 KiB then 1 MiB); a full 1 MiB buffer is written out. When the buffers together hold
+// more than the budget, the largest are written out and released until half
+// the budget is free. Descriptors of recently written files stay open (a
+// bounded LRU), so hot files are not reopened. A file's bytes depend only on
+// the order of its own appends, never on when it is written out.
 type fileSet struct {
 	dir     string
 	files   map[fileKey]*outFile
 	list    []*outFile
-	held    int // bytes of capacity held by buffers
+	extrait []*outFile // fast path for dsn_extrait files, by month since firstDSNMonth
+	held    int        // capacity of the buffers attached to files
 	budget  int
-	perFile int
 	create  func(key fileKey, f *outFile) // names a new file and writes its head
 	written int64
 	err     error
+	pools   [3][][]byte // free buffers by tier
+	open    []*outFile
+	tick    int64
 }
+
+const maxOpen = 256
 
 // fileKey identifies an output file.
 type fileKey struct {
@@ -36,31 +44,46 @@ const (
 )
 
 type outFile struct {
-	key    fileKey
-	rel    string // path relative to the output directory
-	buf    []byte
-	lines  int64 // lines written (header included)
-	rows   int64 // data lines
-	opened bool
+	key     fileKey
+	rel     string // path relative to the output directory
+	buf     []byte
+	lines   int64 // lines written (header included)
+	rows    int64 // data lines
+	created bool
+	fd      *os.File
+	used    int64
 }
 
-func newFileSet(dir string, budget, perFile int) *fileSet {
-	return &fileSet{dir: dir, files: map[fileKey]*outFile{}, budget: budget, perFile: perFile}
+func newFileSet(dir string, budget int) *fileSet {
+	return &fileSet{dir: dir, files: map[fileKey]*outFile{}, budget: budget}
 }
 
 // get returns the file of key, creating it (and writing its head) on first use.
 func (s *fileSet) get(key fileKey) *outFile {
+	if key.kind == kindExtrait {
+		i := int(key.b) - int(firstDSNMonth)
+		if i >= 0 && i < len(s.extrait) && s.extrait[i] != nil {
+			return s.extrait[i]
+		}
+	}
 	if f, ok := s.files[key]; ok {
 		return f
 	}
 	f := &outFile{key: key}
 	s.files[key] = f
 	s.list = append(s.list, f)
+	if key.kind == kindExtrait {
+		i := int(key.b) - int(firstDSNMonth)
+		for len(s.extrait) <= i {
+			s.extrait = append(s.extrait, nil)
+		}
+		s.extrait[i] = f
+	}
 	s.create(key, f)
 	return f
 }
 
-// head writes the first lines of a new file (not counted as rows).
+// head writes lines of a file that are not rows (headers, NEODeS heads and footers).
 func (s *fileSet) head(f *outFile, data []byte, lines int) {
 	s.write(f, data)
 	f.lines += int64(lines)
@@ -78,47 +101,158 @@ func (s *fileSet) add(key fileKey, data []byte, lines int) (*outFile, int64) {
 }
 
 func (s *fileSet) write(f *outFile, data []byte) {
-	before := cap(f.buf)
-	f.buf = append(f.buf, data...)
-	s.held += cap(f.buf) - before
-	if len(f.buf) >= s.perFile {
-		s.flush(f, false)
+	if need := len(f.buf) + len(data); need > cap(f.buf) {
+		if cap(f.buf) == bufTiers[len(bufTiers)-1] || need > bufTiers[len(bufTiers)-1] {
+			s.flush(f)
+			need = len(data)
+		}
+		if need > cap(f.buf) {
+			t := 0
+			for t < len(bufTiers)-1 && bufTiers[t] < need {
+				t++
+			}
+			if need > bufTiers[t] { // larger than any buffer: write it through
+				s.writeOut(f, data)
+				return
+			}
+			b := append(s.take(t), f.buf...)
+			s.held += cap(b) - cap(f.buf)
+			s.give(f.buf)
+			f.buf = b
+		}
 	}
+	f.buf = append(f.buf, data...)
 	if s.held > s.budget {
-		s.flushAll()
+		s.evict()
 	}
 }
 
-// flush writes a file's buffer out; release also frees the buffer.
-func (s *fileSet) flush(f *outFile, release bool) {
-	if len(f.buf) > 0 && s.err == nil {
-		flag := os.O_WRONLY | os.O_APPEND
-		if !f.opened {
-			flag |= os.O_CREATE | os.O_EXCL
-		}
-		fd, err := os.OpenFile(filepath.Join(s.dir, f.rel), flag, 0o644)
-		if err == nil {
-			_, err = fd.Write(f.buf)
-			if cerr := fd.Close(); err == nil {
-				err = cerr
-			}
-		}
-		if err != nil {
-			s.err = err
-		}
-		f.opened = true
-		s.written += int64(len(f.buf))
+// Buffer sizes: a file's buffer grows through these tiers; a full last tier is
+// written out. Free buffers are kept per tier, up to poolMax each.
+var (
+	bufTiers = []int{4 << 10, 64 << 10, 1 << 20}
+	poolMax  = []int{4096, 512, 64}
+)
+
+func (s *fileSet) take(t int) []byte {
+	if n := len(s.pools[t]); n > 0 {
+		b := s.pools[t][n-1]
+		s.pools[t] = s.pools[t][:n-1]
+		return b
 	}
-	if release {
-		s.held -= cap(f.buf)
-		f.buf = nil
-	} else {
+	return make([]byte, 0, bufTiers[t])
+}
+
+// give returns a buffer to its free list (a bounded one: beyond, the GC takes it).
+func (s *fileSet) give(b []byte) {
+	for t, size := range bufTiers {
+		if cap(b) == size && len(s.pools[t]) < poolMax[t] {
+			s.pools[t] = append(s.pools[t], b[:0])
+		}
+	}
+}
+
+// flush writes a file's buffer out and keeps the buffer.
+func (s *fileSet) flush(f *outFile) {
+	if len(f.buf) > 0 {
+		s.writeOut(f, f.buf)
 		f.buf = f.buf[:0]
 	}
 }
 
-func (s *fileSet) flushAll() {
-	for _, f := range s.list {
-		s.flush(f, true)
+// release writes a file's buffer out and frees it.
+func (s *fileSet) release(f *outFile) {
+	s.flush(f)
+	if cap(f.buf) > 0 {
+		s.held -= cap(f.buf)
+		s.give(f.buf)
+		f.buf = nil
 	}
+}
+
+// evict writes out and frees the largest buffers until half the budget is free.
+func (s *fileSet) evict() {
+	var full []*outFile
+	for _, f := range s.list {
+		if cap(f.buf) > 0 {
+			full = append(full, f)
+		}
+	}
+	sort.Slice(full, func(i, j int) bool { return len(full[i].buf) > len(full[j].buf) })
+	for _, f := range full {
+		if s.held <= s.budget/2 {
+			break
+		}
+		s.release(f)
+	}
+}
+
+// writeOut appends data to the file on disk, through a cached descriptor.
+func (s *fileSet) writeOut(f *outFile, data []byte) {
+	if s.err != nil {
+		return
+	}
+	s.tick++
+	f.used = s.tick
+	if f.fd == nil {
+		if len(s.open) >= maxOpen {
+			s.closeLRU()
+		}
+		flag := os.O_WRONLY | os.O_APPEND
+		if !f.created {
+			flag |= os.O_CREATE | os.O_EXCL
+		}
+		fd, err := os.OpenFile(filepath.Join(s.dir, f.rel), flag, 0o644)
+		if err != nil {
+			s.err = err
+			return
+		}
+		f.fd, f.created = fd, true
+		s.open = append(s.open, f)
+	}
+	if _, err := f.fd.Write(data); err != nil {
+		s.err = err
+	}
+	s.written += int64(len(data))
+}
+
+// closeLRU closes the least recently used quarter of the open descriptors.
+func (s *fileSet) closeLRU() {
+	sort.Slice(s.open, func(i, j int) bool { return s.open[i].used > s.open[j].used })
+	keep := len(s.open) * 3 / 4
+	for _, f := range s.open[keep:] {
+		s.closeFile(f)
+	}
+	s.open = s.open[:keep]
+}
+
+func (s *fileSet) closeFile(f *outFile) {
+	if f.fd != nil {
+		if err := f.fd.Close(); err != nil && s.err == nil {
+			s.err = err
+		}
+		f.fd = nil
+	}
+}
+
+// close writes every buffer out and closes every descriptor.
+func (s *fileSet) close() {
+	for _, f := range s.list {
+		s.release(f)
+	}
+	for _, f := range s.open {
+		s.closeFile(f)
+	}
+	s.open = nil
+}
+
+// abort closes every descriptor without writing (the output is discarded).
+func (s *fileSet) abort() {
+	for _, f := range s.open {
+		if f.fd != nil {
+			f.fd.Close()
+			f.fd = nil
+		}
+	}
+	s.open = nil
 }

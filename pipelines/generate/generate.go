@@ -44,7 +44,7 @@ type Options struct {
 	DefectRate float64   // share of rows given a deliberate defect
 	Overwrite  bool      // replace a previous generation in Out
 	Workers    int       // goroutines generating persons (0: GOMAXPROCS)
-	BufferMiB  int       // memory for output buffers (0: 256)
+	BufferMiB  int       // memory for output buffers (0: 1024)
 }
 
 // DefaultOptions returns the defaults of `agora generate`.
@@ -203,10 +203,10 @@ func newGenerator(opt Options, dir string) *generator {
 		opt.Workers = runtime.GOMAXPROCS(0)
 	}
 	if opt.BufferMiB <= 0 {
-		opt.BufferMiB = 256
+		opt.BufferMiB = 1024
 	}
 	g := &generator{opt: opt, dir: dir, w: newWorld(opt), cells: newNIRCells()}
-	g.fs = newFileSet(dir, opt.BufferMiB<<20, 256<<10)
+	g.fs = newFileSet(dir, opt.BufferMiB<<20)
 	g.fs.create = g.createFile
 	g.acc.init(g)
 	return g
@@ -223,6 +223,7 @@ type batch struct {
 func (g *generator) run(ctx context.Context, progress io.Writer) (Summary, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	defer g.fs.abort()
 	if err := g.acc.open(); err != nil {
 		return Summary{}, err
 	}
@@ -268,7 +269,7 @@ func (g *generator) run(ctx context.Context, progress io.Writer) (Summary, error
 		bar.Finish()
 	}
 	g.finish()
-	g.fs.flushAll()
+	g.fs.close()
 	if g.fs.err != nil {
 		return Summary{}, fmt.Errorf("écriture des livraisons : %w", g.fs.err)
 	}

@@ -182,6 +182,13 @@ func (g *generator) assignNIR(r *rnd, id *identity) error {
 	if r.bern(.01) {
 		first += 6 // temporary number (NIA): 7 or 8
 	}
+	return g.number(first, y, mo, p, &id.nir)
+}
+
+// number writes into nir the next NIR of the cell (first digit, birth year and
+// month, place): the serial is scrambled into the commune and order digits.
+// A full cell moves on to the fictitious months 20-31.
+func (g *generator) number(first, y, mo, p int, nir *[15]byte) error {
 	fi := map[int]int{1: 0, 2: 1, 7: 2, 8: 3}[first]
 	pl := places[p]
 	capacity := 999 * map[int]int{3: 990, 2: 99, 0: 1}[pl.free]
@@ -197,7 +204,7 @@ func (g *generator) assignNIR(r *rnd, id *identity) error {
 		if mi >= 12 {
 			month = 20 + mi - 12
 		}
-		b := id.nir[:0]
+		b := nir[:0]
 		b = append(b, byte('0'+first))
 		b = append2(b, y%100)
 		b = append2(b, month)
@@ -210,8 +217,7 @@ func (g *generator) assignNIR(r *rnd, id *identity) error {
 		}
 		o := 1 + x%999
 		b = append(b, byte('0'+o/100), byte('0'+o/10%10), byte('0'+o%10))
-		key := nirKey(b[:13])
-		b = append2(b, key)
+		append2(b, nirKey(b[:13]))
 		return nil
 	}
 	return fmt.Errorf("plus de numéros NIR disponibles pour la cellule (sexe %d, %d-%02d, lieu %s)", first, y, mo, pl.code)

@@ -271,7 +271,7 @@ func (w *world) buildEmployers(r *rnd) {
 	case DSNBoth:
 		// NEODeS senders: a few big establishments, some switching to NEODeS during
 		// the period. Their count is capped so the number of files stays bounded.
-		k := clampInt(w.opt.Dossiers/200, 5, 250)
+		k := clampInt(w.opt.Dossiers/400, 5, 150)
 		order := make([]int, n)
 		for i := range order {
 			order[i] = i
