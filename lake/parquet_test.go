@@ -223,26 +223,29 @@ func TestSortedRowGroups(t *testing.T) {
 }
 
 func TestSortIsStable(t *testing.T) {
-	// 1,000 rows, keys k9…k0 repeating (key = 9 - i%10), sorted on key only in
-	// runs of 333 rows (4 runs, so most keys span runs): within a key, seq must
-	// stay increasing, 100 rows per key.
-	rows := make([]keyed, 1000)
-	for i := range rows {
-		rows[i] = keyed{Key: fmt.Sprint("k", 9-i%10), Seq: int64(i)}
-	}
-	path := filepath.Join(t.TempDir(), "stable.parquet")
-	w, err := CreateParquet[keyed](path, WriteOptions{SortBy: []string{"key"}, SortRunRows: 333, TempDir: t.TempDir()})
-	require.NoError(t, err)
-	_, err = w.Write(rows)
-	require.NoError(t, err)
-	require.NoError(t, w.Close())
-	got := scanStrings(t, openDuckDB(t), `SELECT key, count(*)::VARCHAR, bool_and(seq > prev OR prev IS NULL)::VARCHAR, min(file_row_number)::VARCHAR
-		FROM (SELECT key, seq, file_row_number, lag(seq) OVER (PARTITION BY key ORDER BY file_row_number) AS prev
-		      FROM read_parquet(`+sqlString(path)+`, file_row_number = true))
-		GROUP BY key ORDER BY key`)
-	require.Len(t, got, 10)
-	for k, row := range got {
-		assert.Equal(t, []any{fmt.Sprint("k", k), "100", "true", fmt.Sprint(k * 100)}, row)
+	// n rows, keys k9…k0 repeating (key = 9 - i%10), sorted on key only:
+	// within a key, seq must stay increasing, n/10 rows per key, key k starting
+	// at row k·n/10. Runs of 333 rows make most keys span runs; runs of 18,000
+	// rows span several 8,192-row chunks and refill them after each spill.
+	for _, c := range []struct{ n, run int }{{1000, 333}, {40_000, 18_000}, {40_000, 1 << 20}} {
+		rows := make([]keyed, c.n)
+		for i := range rows {
+			rows[i] = keyed{Key: fmt.Sprint("k", 9-i%10), Seq: int64(i)}
+		}
+		path := filepath.Join(t.TempDir(), "stable.parquet")
+		w, err := CreateParquet[keyed](path, WriteOptions{SortBy: []string{"key"}, SortRunRows: int64(c.run), TempDir: t.TempDir()})
+		require.NoError(t, err)
+		_, err = w.Write(rows)
+		require.NoError(t, err)
+		require.NoError(t, w.Close())
+		got := scanStrings(t, openDuckDB(t), `SELECT key, count(*)::VARCHAR, bool_and(seq > prev OR prev IS NULL)::VARCHAR, min(file_row_number)::VARCHAR
+			FROM (SELECT key, seq, file_row_number, lag(seq) OVER (PARTITION BY key ORDER BY file_row_number) AS prev
+			      FROM read_parquet(`+sqlString(path)+`, file_row_number = true))
+			GROUP BY key ORDER BY key`)
+		require.Len(t, got, 10)
+		for k, row := range got {
+			assert.Equal(t, []any{fmt.Sprint("k", k), fmt.Sprint(c.n / 10), "true", fmt.Sprint(k * c.n / 10)}, row, "n=%d run=%d", c.n, c.run)
+		}
 	}
 }
 

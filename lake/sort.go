@@ -28,8 +28,44 @@ type sortedWriter[T any] struct {
 	runRows int
 	tempDir string
 	pattern string
-	buf     []T
+	buf     chunks[T]
 	runs    []*os.File
+}
+
+// chunks holds buffered rows in fixed-size chunks, so that growing the
+// buffer never copies the rows already in it.
+type chunks[T any] struct {
+	c [][]T
+	n int
+}
+
+const chunkRows = 8192
+
+func (b *chunks[T]) len() int { return b.n }
+
+func (b *chunks[T]) at(i int) *T { return &b.c[i/chunkRows][i%chunkRows] }
+
+func (b *chunks[T]) append(rows []T) {
+	for len(rows) > 0 {
+		i := b.n / chunkRows
+		if i == len(b.c) {
+			b.c = append(b.c, make([]T, 0, chunkRows))
+		}
+		last := &b.c[i]
+		k := min(len(rows), chunkRows-len(*last))
+		*last = append(*last, rows[:k]...)
+		rows = rows[k:]
+		b.n += k
+	}
+}
+
+// reset empties the buffer, keeping its chunks for reuse.
+func (b *chunks[T]) reset() {
+	for i := range b.c {
+		clear(b.c[i])
+		b.c[i] = b.c[i][:0]
+	}
+	b.n = 0
 }
 
 func newSortedWriter[T any](out *parquet.GenericWriter[T], compare func(a, b *T) int, runRows int64, tempDir, pattern string) *sortedWriter[T] {
@@ -39,11 +75,11 @@ func newSortedWriter[T any](out *parquet.GenericWriter[T], compare func(a, b *T)
 func (w *sortedWriter[T]) Write(rows []T) (int, error) {
 	n := 0
 	for len(rows) > 0 {
-		k := min(len(rows), w.runRows-len(w.buf))
-		w.buf = append(w.buf, rows[:k]...)
+		k := min(len(rows), w.runRows-w.buf.len())
+		w.buf.append(rows[:k])
 		rows = rows[k:]
 		n += k
-		if len(w.buf) == w.runRows {
+		if w.buf.len() == w.runRows {
 			if err := w.spill(); err != nil {
 				return n, err
 			}
@@ -56,19 +92,19 @@ func (w *sortedWriter[T]) Write(rows []T) (int, error) {
 // order. It sorts a permutation rather than the rows: rows are large and
 // moving them costs more than the comparisons.
 func (w *sortedWriter[T]) writeSorted(out *parquet.GenericWriter[T]) error {
-	perm := make([]int32, len(w.buf))
+	perm := make([]int32, w.buf.len())
 	for i := range perm {
 		perm[i] = int32(i)
 	}
 	slices.SortFunc(perm, func(i, j int32) int {
-		if c := w.compare(&w.buf[i], &w.buf[j]); c != 0 {
+		if c := w.compare(w.buf.at(int(i)), w.buf.at(int(j))); c != 0 {
 			return c
 		}
 		return cmp.Compare(i, j)
 	})
 	batch := make([]T, 0, min(len(perm), 8192))
 	for _, i := range perm {
-		batch = append(batch, w.buf[i])
+		batch = append(batch, *w.buf.at(int(i)))
 		if len(batch) == cap(batch) {
 			if _, err := out.Write(batch); err != nil {
 				return err
@@ -77,8 +113,7 @@ func (w *sortedWriter[T]) writeSorted(out *parquet.GenericWriter[T]) error {
 		}
 	}
 	_, err := out.Write(batch)
-	clear(w.buf)
-	w.buf = w.buf[:0]
+	w.buf.reset()
 	return err
 }
 
@@ -103,15 +138,15 @@ func (w *sortedWriter[T]) Close() error {
 		if err := w.writeSorted(w.out); err != nil {
 			return err
 		}
-		w.buf = nil
+		w.buf = chunks[T]{}
 		return w.out.Close()
 	}
-	if len(w.buf) > 0 {
+	if w.buf.len() > 0 {
 		if err := w.spill(); err != nil {
 			return err
 		}
 	}
-	w.buf = nil
+	w.buf = chunks[T]{}
 	if err := w.merge(); err != nil {
 		return err
 	}
@@ -120,7 +155,7 @@ func (w *sortedWriter[T]) Close() error {
 
 // discard drops the buffered rows and the spilled runs.
 func (w *sortedWriter[T]) discard() {
-	w.buf = nil
+	w.buf = chunks[T]{}
 	w.removeRuns()
 }
 
