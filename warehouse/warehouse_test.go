@@ -2,7 +2,6 @@ package warehouse
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -140,10 +139,4 @@ func TestExtensionsCheck(t *testing.T) {
 	assert.Error(t, err)
 	_, err = s.Exec(ctx, "INSTALL spatial")
 	assert.Error(t, err)
-	entries, err := os.ReadDir(filepath.Join(os.Getenv("HOME"), ".duckdb", "extensions"))
-	if err == nil {
-		for _, e := range entries {
-			t.Logf("note: %s exists in ~/.duckdb/extensions (not from this test)", e.Name())
-		}
-	}
 }
