@@ -1,11 +1,108 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/agora-formation/agora/lake"
+	"github.com/agora-formation/agora/pipelines/land"
+	"github.com/agora-formation/agora/pipelines/pseudo"
+)
 
 func landCmd(a *app) *cobra.Command {
-	return &cobra.Command{
-		Use:   "land",
+	var (
+		opts     land.Options
+		keyFile  string
+		progress bool
+	)
+	cmd := &cobra.Command{
+		Use:   "land CHEMIN...",
 		Short: "Charger des livraisons dans le lac (validation, pseudonymisation, quarantaine)",
-		RunE:  notBuilt("land"),
+		Long: `Charge les livraisons des partenaires dans le lac de données : fichiers CSV des flux
+dossiers, evenements, financements, enveloppes et dsn_extrait, et déclarations DSN au
+format NEODeS (extension .dsn, ou reconnues à leur contenu). Un dossier est parcouru
+récursivement (fichiers *.csv et *.dsn).
+
+Pour chaque fichier : détection de l'encodage (UTF-8 avec ou sans BOM, Windows-1252)
+et du flux (d'après l'en-tête, ou --feed), validation de chaque ligne selon le
+dictionnaire des données, pseudonymisation du NIR (HMAC-SHA256 à clé), écriture en
+Parquet typé, puis validation du chargement par son manifeste. Une ligne invalide va
+en quarantaine avec sa règle ; le reste du fichier est chargé. Un fichier illisible
+en entier (colonne obligatoire absente, encodage illisible) n'est pas chargé : le
+message dit pourquoi et comment le corriger.
+
+Le même fichier chargé deux fois ne change rien (« déjà chargé ») ; un chargement
+interrompu ne laisse rien de visible : relancez la même commande.
+
+La clé de pseudonymisation vient de --cle, sinon de la variable AGORA_PSEUDO_KEY,
+sinon du fichier nommé par AGORA_PSEUDO_KEY_FILE, sinon de
+~/.config/agora/cle-pseudonymisation. Elle doit rester hors de la racine des données.`,
+		Example: `  agora land livraisons/
+  agora land --feed dossiers export_region.csv
+  agora land --json livraisons/2025-01/ > bilan.json`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, paths []string) error {
+			key, err := pseudo.Load(keyFile, a.root.Dir)
+			if err != nil {
+				return userErrorf("%s", err)
+			}
+			if err := os.MkdirAll(a.root.Dir, 0o755); err != nil {
+				return userErrorf("racine des données %s : %s", a.root.Dir, err)
+			}
+			lk, err := lake.Open(a.root.Lake())
+			if err != nil {
+				return err
+			}
+			opts.Log = a.log
+			if progress || term.IsTerminal(int(os.Stderr.Fd())) {
+				opts.Progress = a.errOut
+			}
+			a.log.Debug("chargement", "chemins", strings.Join(paths, ", "), "cle", key.Origin, "empreinte", key.Fingerprint())
+			sum, err := land.Run(cmd.Context(), lk, key, paths, opts)
+			if err != nil && len(sum.Files) == 0 {
+				return userErrorf("%s", err)
+			}
+			if a.jsonOut {
+				if jerr := a.printJSON(sum); jerr != nil {
+					return jerr
+				}
+			} else if werr := sum.WriteTable(a.out); werr != nil {
+				return werr
+			}
+			if err != nil {
+				return userErrorf("%s", err)
+			}
+			return landStatus(sum, a.jsonOut)
+		},
 	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Feed, "feed", "", "forcer le flux de chaque fichier : "+strings.Join(land.FeedNames(), ", "))
+	f.StringVar(&keyFile, "cle", "", "fichier de la clé de pseudonymisation (hors de la racine des données)")
+	f.IntVar(&opts.Workers, "paralleles", 0, "fichiers chargés en même temps (défaut : 2)")
+	f.BoolVar(&progress, "progression", false, "afficher la barre de progression même hors d'un terminal")
+	return cmd
+}
+
+// landStatus makes the command fail (status 1) when a file was refused or
+// could not be landed, after the summary has said which and why.
+func landStatus(sum land.Summary, quiet bool) error {
+	refused, failed := sum.Count(land.StatusRefused), sum.Count(land.StatusFailed)
+	if refused+failed == 0 {
+		return nil
+	}
+	var parts []string
+	if refused > 0 {
+		parts = append(parts, fmt.Sprintf("%d fichier(s) refusé(s)", refused))
+	}
+	if failed > 0 {
+		parts = append(parts, fmt.Sprintf("%d fichier(s) en erreur", failed))
+	}
+	if quiet {
+		return &userError{msg: strings.Join(parts, ", ") + " : voir le champ « erreur » du bilan JSON.", code: 1}
+	}
+	return &userError{msg: strings.Join(parts, ", ") + " : voir les messages ci-dessus ; les autres fichiers sont chargés.", code: 1}
 }

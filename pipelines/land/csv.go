@@ -14,18 +14,18 @@ import (
 	"github.com/agora-formation/agora/pipelines/delivery"
 )
 
-// fileLanding is the state of one file's landing: its transaction, its
-// quarantine, its counts.
-type fileLanding struct {
+// txnLanding is the state of one transaction: the sinks its files share.
+type txnLanding struct {
 	l       *lander
 	txn     *lake.Txn
 	landing string // value of the _landing lineage column
-	res     *FileResult
 	quar    *sink[quarantineRow]
+	tab     table                 // the CSV feed's rows
+	dsn     *sink[dsnRow]         // NEODeS rows
+	decls   *sink[declarationRow] // NEODeS declarations
+	fill    *filler               // NEODeS rows
 	strs    arena
 	closers []func() error
-	// rowsSeen counts rows for the progress bar's rows/s.
-	rowsSeen int64
 }
 
 // landingID is the value written in the _landing lineage column of the rows
@@ -34,28 +34,71 @@ type fileLanding struct {
 // and prefixes every file of the transaction, so it identifies the landing.
 func landingID(txn *lake.Txn) string { return txn.Token() }
 
-func newFileLanding(l *lander, txn *lake.Txn, res *FileResult) *fileLanding {
-	fl := &fileLanding{l: l, txn: txn, landing: landingID(txn), res: res}
-	fl.quar = newSink(txn, "quarantaine", cmpQuarantine, l.opts.PartRows)
-	fl.closers = append(fl.closers, fl.quar.close)
-	return fl
+func newTxnLanding(l *lander, txn *lake.Txn) *txnLanding {
+	tl := &txnLanding{l: l, txn: txn, landing: landingID(txn)}
+	tl.quar = newSink(txn, "quarantaine", cmpQuarantine, l.opts.PartRows)
+	tl.closers = append(tl.closers, tl.quar.close)
+	return tl
 }
 
-// close flushes every sink of the file and returns the first error.
-func (fl *fileLanding) close() error {
+// close flushes every sink and returns the first error.
+func (tl *txnLanding) close() error {
 	var errs []error
-	for _, c := range fl.closers {
+	for _, c := range tl.closers {
 		errs = append(errs, c())
 	}
 	return errors.Join(errs...)
 }
 
+// table returns the table of a CSV feed, made on first use.
+func (tl *txnLanding) table(feed *dictionary.Feed) table {
+	if tl.tab == nil {
+		tl.tab = tl.newTable(feed)
+		tl.closers = append(tl.closers, tl.tab.close)
+	}
+	return tl.tab
+}
+
+// neodes returns the sinks of NEODeS files, made on first use.
+func (tl *txnLanding) neodes() (*sink[dsnRow], *sink[declarationRow], *filler) {
+	if tl.dsn == nil {
+		tl.dsn = newDSNSink(tl.txn, tl.l.opts.PartRows)
+		tl.decls = newSink(tl.txn, "dsn_declarations", cmpDeclaration, tl.l.opts.PartRows)
+		tl.fill = newFiller(dictionary.DSNExtrait, tl.l.key)
+		tl.closers = append(tl.closers, tl.dsn.close, tl.decls.close)
+	}
+	return tl.dsn, tl.decls, tl.fill
+}
+
+// failed returns the first write error of the sinks.
+func (tl *txnLanding) failed() error {
+	if err := tl.quar.failed(); err != nil {
+		return err
+	}
+	if t, ok := tl.tab.(interface{ failed() error }); ok {
+		if err := t.failed(); err != nil {
+			return err
+		}
+	}
+	if tl.dsn != nil {
+		return errors.Join(tl.dsn.failed(), tl.decls.failed())
+	}
+	return nil
+}
+
+// fileLanding is the landing of one file within a transaction.
+type fileLanding struct {
+	tl  *txnLanding
+	res *FileResult
+}
+
 // quarantine records one broken rule of a row (or of the whole file, line 0).
 // value must already be masked when it may hold a NIR.
 func (fl *fileLanding) quarantine(line int64, rule, column, value, sender string) {
-	fl.quar.add(quarantineRow{
+	tl := fl.tl
+	tl.quar.add(quarantineRow{
 		Feed: fl.res.Feed, Fichier: fl.res.Name, Ligne: line, Regle: rule,
-		Colonne: column, Valeur: fl.strs.str(value), CodeFinanceur: sender, Landing: fl.landing,
+		Colonne: column, Valeur: tl.strs.str(value), CodeFinanceur: sender, Landing: tl.landing,
 	})
 }
 
@@ -125,24 +168,25 @@ type feedTable[T any] struct {
 
 func (t *feedTable[T]) add(rec dictionary.Record, line int64) { t.s.add(t.fill(rec, t.landing, line)) }
 func (t *feedTable[T]) close() error                          { return t.s.close() }
+func (t *feedTable[T]) failed() error                         { return t.s.failed() }
 
 // newTable makes the table of a CSV feed.
-func (fl *fileLanding) newTable(feed *dictionary.Feed) table {
-	fill := newFiller(feed, fl.l.key)
-	n := fl.l.opts.PartRows
+func (tl *txnLanding) newTable(feed *dictionary.Feed) table {
+	fill := newFiller(feed, tl.l.key)
+	n := tl.l.opts.PartRows
 	switch feed {
 	case dictionary.Dossiers:
-		return &feedTable[dossierRow]{newSink(fl.txn, feed.Name, cmpDossier, n), fill.dossier, fl.landing}
+		return &feedTable[dossierRow]{newSink(tl.txn, feed.Name, cmpDossier, n), fill.dossier, tl.landing}
 	case dictionary.Evenements:
-		return &feedTable[evenementRow]{newSink(fl.txn, feed.Name, cmpEvenement, n), fill.evenement, fl.landing}
+		return &feedTable[evenementRow]{newSink(tl.txn, feed.Name, cmpEvenement, n), fill.evenement, tl.landing}
 	case dictionary.Financements:
-		return &feedTable[financementRow]{newSink(fl.txn, feed.Name, cmpFinancement, n), fill.financement, fl.landing}
+		return &feedTable[financementRow]{newSink(tl.txn, feed.Name, cmpFinancement, n), fill.financement, tl.landing}
 	case dictionary.Enveloppes:
-		return &feedTable[enveloppeRow]{newSink(fl.txn, feed.Name, cmpEnveloppe, n), fill.enveloppe, fl.landing}
+		return &feedTable[enveloppeRow]{newSink(tl.txn, feed.Name, cmpEnveloppe, n), fill.enveloppe, tl.landing}
 	case dictionary.DSNExtrait:
-		return &feedTable[dsnRow]{newDSNSink(fl.txn, n), func(r dictionary.Record, landing string, line int64) dsnRow {
+		return &feedTable[dsnRow]{newDSNSink(tl.txn, n), func(r dictionary.Record, landing string, line int64) dsnRow {
 			return fill.dsn(r, "", landing, line)
-		}, fl.landing}
+		}, tl.landing}
 	}
 	panic("land: no table for feed " + feed.Name)
 }
@@ -161,12 +205,11 @@ const checkEvery = 1 << 14
 // landCSV lands the rows of a CSV delivery.
 func (fl *fileLanding) landCSV(ctx context.Context, rd *delivery.Reader) error {
 	feed := rd.Feed()
-	tab := fl.newTable(feed)
-	fl.closers = append(fl.closers, tab.close)
+	tab := fl.tl.table(feed)
+	var exits *exitCheck
 	if feed == dictionary.Evenements {
-		ex := newExitCheck(fl, tab)
-		tab = ex
-		fl.closers = append([]func() error{ex.flush}, fl.closers...)
+		exits = newExitCheck(fl, tab)
+		tab = exits
 	}
 	keys := newKeySet(feed)
 	senderCol := senderColumn(feed)
@@ -179,7 +222,7 @@ func (fl *fileLanding) landCSV(ctx context.Context, rd *delivery.Reader) error {
 			if err := fl.check(ctx); err != nil {
 				return err
 			}
-			fl.l.progress.rows(checkEvery)
+			fl.tl.l.progress.rows(checkEvery)
 		}
 		from := sender(row.Fields, senderCol)
 		if row.Bad != "" {
@@ -205,9 +248,12 @@ func (fl *fileLanding) landCSV(ctx context.Context, rd *delivery.Reader) error {
 		tab.add(rec, row.Line)
 	}
 	res.Blank = rd.Blank()
-	fl.l.progress.rows(res.Read % checkEvery)
+	fl.tl.l.progress.rows(res.Read % checkEvery)
 	if err := rd.Err(); err != nil {
 		return err
+	}
+	if exits != nil {
+		exits.flush()
 	}
 	return ctx.Err()
 }
@@ -217,7 +263,7 @@ func (fl *fileLanding) check(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := fl.quar.failed(); err != nil {
+	if err := fl.tl.failed(); err != nil {
 		return err
 	}
 	return hit("lignes")
@@ -299,7 +345,7 @@ type heldExit struct {
 }
 
 func newExitCheck(fl *fileLanding, next table) *exitCheck {
-	return &exitCheck{fl: fl, next: next, entries: map[dossierKey]lake.Date{}, fill: newFiller(dictionary.Evenements, fl.l.key)}
+	return &exitCheck{fl: fl, next: next, entries: map[dossierKey]lake.Date{}, fill: newFiller(dictionary.Evenements, fl.tl.l.key)}
 }
 
 func (x *exitCheck) add(rec dictionary.Record, line int64) {
@@ -311,15 +357,15 @@ func (x *exitCheck) add(rec dictionary.Record, line int64) {
 			x.entries[dossierKey{x.fill.text(rec, eCodeFinanceur), x.fill.text(rec, eIDDossier)}] = d
 		}
 	case "SORTIE":
-		r := x.fill.evenement(rec, x.fl.landing, line)
+		r := x.fill.evenement(rec, x.fl.tl.landing, line)
 		x.held = append(x.held, heldExit{r, r.CodeFinanceur})
 		return
 	}
 	x.next.add(rec, line)
 }
 
-// flush lands or quarantines the held SORTIE rows; it runs before the sinks close.
-func (x *exitCheck) flush() error {
+// flush lands or quarantines the held SORTIE rows, at the end of the file.
+func (x *exitCheck) flush() {
 	t := x.next.(*feedTable[evenementRow])
 	for _, h := range x.held {
 		if e, ok := x.entries[dossierKey{h.row.CodeFinanceur, h.row.IDDossier}]; ok && h.row.DateEvenement < e {
@@ -331,7 +377,6 @@ func (x *exitCheck) flush() error {
 		t.s.add(h.row)
 	}
 	x.held = nil
-	return nil
 }
 
 func (x *exitCheck) close() error { return nil } // the wrapped table is closed by the landing

@@ -178,23 +178,33 @@ func Run(ctx context.Context, lk *lake.Lake, key *pseudo.Key, paths []string, op
 	defer pr.finish()
 
 	l := &lander{lake: lk, key: key, opts: opts, progress: pr}
+	// First pass over each file (hash, encoding, feed), then the landings, by
+	// batches of small files of one feed; both on opts.Workers goroutines.
+	items := make([]*item, len(files))
+	parallel(ctx, opts.Workers, len(files), func(i int) {
+		items[i] = l.prepare(files[i])
+		if items[i].res.Status != statusPending {
+			pr.add(items[i].res.Size)
+		}
+	})
+	batches := plan(items)
+	parallel(ctx, opts.Workers, len(batches), func(i int) { l.landBatch(ctx, batches[i]) })
 	results := make([]FileResult, len(files))
-	next := atomic.Int64{}
-	var wg sync.WaitGroup
-	for range min(opts.Workers, len(files)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(files) || ctx.Err() != nil {
-					return
-				}
-				results[i] = l.landFile(ctx, files[i])
+	for i, it := range items {
+		if it == nil {
+			continue // not started: cancelled
+		}
+		if it.sameAs != nil {
+			it.res.Manifest = it.sameAs.res.Manifest
+			if it.sameAs.res.Status != StatusLanded && it.sameAs.res.Status != StatusAlready {
+				it.res.Status, it.res.Rule, it.res.Error = it.sameAs.res.Status, it.sameAs.res.Rule, it.sameAs.res.Error
 			}
-		}()
+		}
+		if it.res.Status == statusPending {
+			continue // not landed: cancelled
+		}
+		results[i] = it.res
 	}
-	wg.Wait()
 
 	sum := Summary{Seconds: time.Since(start).Seconds()}
 	for _, r := range results {
@@ -211,6 +221,33 @@ func Run(ctx context.Context, lk *lake.Lake, key *pseudo.Key, paths []string, op
 		return sum, fmt.Errorf("chargement interrompu : les fichiers en cours n'ont rien laissé de visible ; relancez la même commande pour terminer (%w)", err)
 	}
 	return sum, nil
+}
+
+// parallel runs f(0) … f(n-1) on at most workers goroutines, stopping early
+// when ctx is cancelled.
+func parallel(ctx context.Context, workers, n int, f func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(workers, n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n || ctx.Err() != nil {
+					return
+				}
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// feedOrNil returns the forced CSV feed of the options, or nil.
+func feedOrNil(name string) *dictionary.Feed {
+	f, _ := dictionary.FeedByName(name)
+	return f
 }
 
 // FeedNames lists the names accepted by Options.Feed.

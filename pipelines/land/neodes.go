@@ -19,18 +19,15 @@ import (
 func (fl *fileLanding) landNEODeS(ctx context.Context, r io.Reader) error {
 	h := &neodesHandler{
 		fl: fl, ctx: ctx,
-		rows:  newDSNSink(fl.txn, fl.l.opts.PartRows),
-		decls: newSink(fl.txn, "dsn_declarations", cmpDeclaration, fl.l.opts.PartRows),
-		fill:  newFiller(dictionary.DSNExtrait, fl.l.key),
-		keys:  newKeySet(dictionary.DSNExtrait),
-		rec:   make(dictionary.Record, 0, len(dictionary.DSNExtrait.Columns)),
+		keys: newKeySet(dictionary.DSNExtrait),
+		rec:  make(dictionary.Record, 0, len(dictionary.DSNExtrait.Columns)),
 	}
-	fl.closers = append(fl.closers, h.rows.close, h.decls.close)
+	h.rows, h.decls, h.fill = fl.tl.neodes()
 	st, err := dsn.Parse(r, h)
 	fl.res.Blank = st.Blank
 	fl.res.Declarations = st.Declarations
 	fl.res.Skipped = st.Skipped
-	fl.l.progress.rows(fl.res.Read % checkEvery)
+	fl.tl.l.progress.rows(fl.res.Read % checkEvery)
 	if err != nil {
 		return err
 	}
@@ -73,10 +70,7 @@ func (h *neodesHandler) read() bool {
 	res.Read++
 	if res.Read%checkEvery == 0 && h.err == nil {
 		h.err = h.fl.check(h.ctx)
-		if h.err == nil {
-			h.err = h.rows.failed()
-		}
-		h.fl.l.progress.rows(checkEvery)
+		h.fl.tl.l.progress.rows(checkEvery)
 	}
 	return h.err == nil
 }
@@ -101,7 +95,7 @@ func (h *neodesHandler) Row(d *dsn.Declaration, line int64, fields []string) {
 		return
 	}
 	h.fl.res.Landed++
-	h.rows.add(h.fill.dsn(h.rec, h.declarationID(d), h.fl.landing, line))
+	h.rows.add(h.fill.dsn(h.rec, h.declarationID(d), h.fl.tl.landing, line))
 }
 
 func (h *neodesHandler) BadLine(line int64, reason string) {
@@ -118,7 +112,7 @@ func (h *neodesHandler) Declaration(d *dsn.Declaration) {
 		Nature:          d.Nature,
 		TypeDeclaration: d.Type,
 		NbLignes:        d.Rows,
-		Landing:         h.fl.landing,
+		Landing:         h.fl.tl.landing,
 	}
 	if t, err := dictionary.ParseDSNDate(d.Month); err == nil {
 		m := lake.DateOf(t)
@@ -132,7 +126,7 @@ func (h *neodesHandler) Declaration(d *dsn.Declaration) {
 		row.NumeroOrdre = &n
 	}
 	if row.Mois == nil || row.DateFichier == nil || row.NumeroOrdre == nil || d.Type == "" {
-		h.fl.l.opts.Log.Warn("en-tête de déclaration DSN incomplet ou invalide (mois, date du fichier, numéro d'ordre ou type)",
+		h.fl.tl.l.opts.Log.Warn("en-tête de déclaration DSN incomplet ou invalide (mois, date du fichier, numéro d'ordre ou type)",
 			"fichier", h.fl.res.Path, "ligne", d.Line)
 	}
 	h.decls.add(row)
