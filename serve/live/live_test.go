@@ -188,6 +188,9 @@ func TestReadOnlyIsLockedDown(t *testing.T) {
 	var n int
 	require.NoError(t, db.QueryRow(`SELECT n FROM v`).Scan(&n), "tables of the warehouse are found unqualified")
 	assert.Equal(t, 7, n)
+	var tempDir string
+	require.NoError(t, db.QueryRow(`SELECT current_setting('temp_directory')`).Scan(&tempDir))
+	assert.Empty(t, tempDir, "no spilling")
 
 	secret := filepath.Join(t.TempDir(), "secret.csv")
 	require.NoError(t, os.WriteFile(secret, []byte("a\n1\n"), 0o600))

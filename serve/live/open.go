@@ -36,6 +36,9 @@ func ReadOnly(path string, opt Options) OpenFunc {
 		q.Set("autoinstall_known_extensions", "false")
 		q.Set("autoload_known_extensions", "false")
 		q.Set("access_mode", "read_write") // of the in-memory database; the warehouse is attached READ_ONLY
+		// No spilling: the server's queries are small, and an in-memory
+		// database would otherwise spill into ./.tmp of the working directory.
+		q.Set("temp_directory", "")
 		if opt.Threads > 0 {
 			q.Set("threads", fmt.Sprint(opt.Threads))
 		}

@@ -1,0 +1,291 @@
+package serve
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/agora-formation/agora/serve/live"
+	"github.com/agora-formation/agora/serve/token"
+)
+
+// benchWarehouse returns the warehouse the load benchmark runs on:
+// AGORA_BENCH_WAREHOUSE when set (a real build), else package indicators'
+// scaled fixture of about AGORA_BENCH_EXITS exits (default 1,000,000),
+// built in the benchmark's temporary folder.
+func benchWarehouse(b *testing.B) (path, what string) {
+	if p := os.Getenv("AGORA_BENCH_WAREHOUSE"); p != "" {
+		return p, "entrepôt réel " + p
+	}
+	n := 1_000_000
+	if s := os.Getenv("AGORA_BENCH_EXITS"); s != "" {
+		var err error
+		if n, err = strconv.Atoi(s); err != nil {
+			b.Fatalf("AGORA_BENCH_EXITS=%q", s)
+		}
+	}
+	path = filepath.Join(b.TempDir(), "warehouse.duckdb")
+	start := time.Now()
+	buildWarehouse(b, path, n)
+	var exits int64
+	db, err := live.ReadOnly(path, live.Options{})(context.Background())
+	if err == nil {
+		db.QueryRow(`SELECT count(*) FROM resultats_dossiers`).Scan(&exits)
+		db.Close()
+	}
+	b.Logf("synthetic warehouse built in %s", time.Since(start).Round(time.Millisecond))
+	return path, fmt.Sprintf("entrepôt synthétique (indicators/fixture.BuildScaled(%d)) : %d sortants dans resultats_dossiers", n, exits)
+}
+
+// loadRequest is one kind of request of the mix.
+type loadRequest struct {
+	class  string // catalogue, public, partner, dossiers
+	target string
+	funder string // token to send
+	weight int
+}
+
+func loadMix() []loadRequest {
+	return []loadRequest{
+		{"catalogue", "/api/v1/indicateurs", "", 5},
+		{"public", "/api/v1/indicateurs/taux_emploi_6m?par=dispositif,region&annee=2024", "", 10},
+		{"public", "/api/v1/indicateurs/taux_emploi_6m?par=dispositif&annee=2023&format=csv", "", 8},
+		{"public", "/api/v1/indicateurs/nb_sortants?par=region&annee=2022", "", 8},
+		{"public", "/api/v1/indicateurs/taux_emploi_12m?par=sexe,tranche_age&annee=2023", "", 6},
+		{"public", "/api/v1/indicateurs/montant_engage?par=financeur,dispositif&annee=2024", "", 6},
+		{"public", "/api/v1/indicateurs/nb_entrees?par=mois&dispositif=CPF", "", 5},
+		{"public", "/api/v1/indicateurs/valeur_ajoutee_6m?par=organisme&annee=2024", "", 4},
+		{"public", "/api/v1/indicateurs/taux_emploi_apres_6m?par=region&annee=2024", "", 4},
+		{"partner", "/api/v1/partenaires/FT/indicateurs/taux_emploi_6m?par=dispositif,region&annee=2024", "FT", 8},
+		{"partner", "/api/v1/partenaires/CDC/indicateurs/taux_emploi_6m?par=dispositif&annee=2024", "CDC", 8},
+		{"partner", "/api/v1/partenaires/REG-84/indicateurs/montant_engage?par=dispositif&annee=2024", "REG-84", 6},
+		{"partner", "/api/v1/partenaires/REG-84/indicateurs/nb_sortants?par=organisme&annee=2024", "REG-84", 4},
+		{"dossiers", "/api/v1/partenaires/REG-94/dossiers?format=csv", "REG-94", 1},
+	}
+}
+
+// peakRSS samples the resident memory of the process until stop, and returns
+// the highest value seen, in bytes (Linux; 0 elsewhere).
+func peakRSS(stop <-chan struct{}) <-chan int64 {
+	out := make(chan int64, 1)
+	go func() {
+		var peak int64
+		t := time.NewTicker(10 * time.Millisecond)
+		defer t.Stop()
+		for {
+			if rss := currentRSS(); rss > peak {
+				peak = rss
+			}
+			select {
+			case <-stop:
+				out <- peak
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return out
+}
+
+func currentRSS() int64 {
+	b, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 2 {
+		return 0
+	}
+	pages, _ := strconv.ParseInt(f[1], 10, 64)
+	return pages * int64(os.Getpagesize())
+}
+
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(p * float64(len(sorted)-1))
+	return sorted[i]
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// BenchmarkLoad runs 50 concurrent clients on loopback against a real
+// listening server: a mix of catalogue, public, partner and dossier requests
+// (b.N requests in all, at most 2 minutes). It reports requests per second,
+// p50 and p99 latency over all requests and over indicator queries, the time
+// to prepare the build (disclosure-controlled publication) and the peak
+// resident memory during the load.
+//
+//	go test ./serve -run '^$' -bench Load -benchtime 5000x
+func BenchmarkLoad(b *testing.B) {
+	const clients = 50
+	const maxDuration = 2 * time.Minute
+	path, what := benchWarehouse(b)
+	b.Logf("warehouse: %s", what)
+
+	dir := b.TempDir()
+	tokensPath := filepath.Join(dir, "jetons.json")
+	store := token.NewStore(tokensPath)
+	tokens := map[string]string{}
+	for _, f := range []string{"FT", "CDC", "REG-84", "REG-94"} {
+		clear, _, err := store.Create(f, "bench", time.Now())
+		if err != nil {
+			b.Fatal(err)
+		}
+		tokens[f] = clear
+	}
+	srv, err := New(Config{
+		SiteDir:       filepath.Join(dir, "site"),
+		WarehousePath: path,
+		Open:          live.ReadOnly(path, live.Options{MemoryLimit: "4GB"}),
+		TokensPath:    tokensPath,
+		RatePerSecond: -1,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	prepStart := time.Now()
+	go func() { served <- srv.Serve(ctx, ln) }()
+	defer func() {
+		cancel()
+		<-served
+	}()
+	base := "http://" + ln.Addr().String()
+	transport := &http.Transport{MaxIdleConns: clients, MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
+	client := &http.Client{Transport: transport, Timeout: time.Minute}
+	// Wait for the build to be prepared (first public figures).
+	for {
+		resp, err := client.Get(base + "/api/v1/indicateurs/nb_sortants")
+		if err == nil {
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		if time.Since(prepStart) > 30*time.Minute {
+			b.Fatal("build not ready after 30 minutes")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	prepare := time.Since(prepStart)
+
+	var schedule []loadRequest
+	for _, r := range loadMix() {
+		for range r.weight {
+			schedule = append(schedule, r)
+		}
+	}
+	type sample struct {
+		class string
+		d     time.Duration
+	}
+	var (
+		next     atomic.Int64
+		failures atomic.Int64
+		firstErr atomic.Value
+		mu       sync.Mutex
+		samples  = make([]sample, 0, b.N)
+		bytesIn  atomic.Int64
+		wg       sync.WaitGroup
+	)
+	runtime.GC()
+	stop := make(chan struct{})
+	peak := peakRSS(stop)
+	deadline := time.Now().Add(maxDuration)
+	b.ResetTimer()
+	start := time.Now()
+	for range clients {
+		wg.Go(func() {
+			local := make([]sample, 0, b.N/clients+1)
+			defer func() {
+				mu.Lock()
+				samples = append(samples, local...)
+				mu.Unlock()
+			}()
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(b.N) || time.Now().After(deadline) {
+					return
+				}
+				r := schedule[int(i)%len(schedule)]
+				req, _ := http.NewRequest(http.MethodGet, base+r.target, nil)
+				if r.funder != "" {
+					req.Header.Set("Authorization", "Bearer "+tokens[r.funder])
+				}
+				t0 := time.Now()
+				resp, err := client.Do(req)
+				if err != nil {
+					failures.Add(1)
+					firstErr.CompareAndSwap(nil, err.Error())
+					continue
+				}
+				n, _ := io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				d := time.Since(t0)
+				bytesIn.Add(n)
+				if resp.StatusCode != http.StatusOK {
+					failures.Add(1)
+					firstErr.CompareAndSwap(nil, fmt.Sprintf("%s: %d", r.target, resp.StatusCode))
+					continue
+				}
+				local = append(local, sample{r.class, d})
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	b.StopTimer()
+	close(stop)
+	peakBytes := <-peak
+
+	if f := failures.Load(); f > 0 {
+		b.Fatalf("%d failed requests; first: %v", f, firstErr.Load())
+	}
+	var all, indicator []time.Duration
+	byClass := map[string][]time.Duration{}
+	for _, s := range samples {
+		all = append(all, s.d)
+		byClass[s.class] = append(byClass[s.class], s.d)
+		if s.class == "public" || s.class == "partner" {
+			indicator = append(indicator, s.d)
+		}
+	}
+	slices.Sort(all)
+	slices.Sort(indicator)
+	b.ReportMetric(float64(len(all))/elapsed.Seconds(), "req/s")
+	b.ReportMetric(ms(percentile(all, 0.50)), "p50_ms")
+	b.ReportMetric(ms(percentile(all, 0.99)), "p99_ms")
+	b.ReportMetric(ms(percentile(indicator, 0.50)), "p50_indic_ms")
+	b.ReportMetric(ms(percentile(indicator, 0.99)), "p99_indic_ms")
+	b.ReportMetric(float64(peakBytes)/(1<<20), "peak_rss_MB")
+	b.ReportMetric(prepare.Seconds(), "prepare_s")
+	b.ReportMetric(0, "ns/op")
+	for class, ds := range byClass {
+		slices.Sort(ds)
+		b.Logf("%-9s %6d requests  p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms", class, len(ds),
+			ms(percentile(ds, 0.5)), ms(percentile(ds, 0.99)), ms(ds[len(ds)-1]))
+	}
+	b.Logf("%d requests in %s by %d clients, %.1f MB received, prepare %s, peak RSS %.0f MB (%s)",
+		len(all), elapsed.Round(time.Millisecond), clients, float64(bytesIn.Load())/(1<<20), prepare.Round(time.Millisecond),
+		float64(peakBytes)/(1<<20), what)
+}
