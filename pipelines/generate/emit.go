@@ -157,7 +157,6 @@ func (w *worker) emitDossier(d *dossier) {
 
 	// Events.
 	last := w.g.w.lastPeriod(p)
-	var entryPeriod = -1
 	for i := range d.events {
 		e := &d.events[i]
 		k := p.period(e.day) + e.delay
@@ -180,9 +179,6 @@ func (w *worker) emitDossier(d *dossier) {
 		if free > last {
 			free = -1
 		}
-		if e.typ == evENTREE {
-			entryPeriod = k
-		}
 		w.setTS(p, k)
 		key := csvKey(feedEvenements, p, k)
 		w.push(key, nil)
@@ -194,7 +190,6 @@ func (w *worker) emitDossier(d *dossier) {
 			}
 		}
 	}
-	_ = entryPeriod
 
 	// Funding lines.
 	for li := range d.lines {
@@ -358,6 +353,11 @@ func (w *worker) plant(key fileKey, p *partner, free int) {
 	k := kinds[w.r.IntN(len(kinds))]
 	if k.needs && free < 0 {
 		k = kinds[len(kinds)-1] // duplicate
+	}
+	if feed == feedEvenements && k.rule == dictionary.RuleOutOfRange && string(w.row.field(eType)) == "ENTREE" {
+		// a later entry, even rejected, could make a landing misread an exit of the
+		// same file as "before the entry": break its date instead
+		k = kinds[0]
 	}
 	switch k.rule {
 	case dictionary.RuleDuplicateInFile:

@@ -128,11 +128,10 @@ func (s *fileSet) write(f *outFile, data []byte) {
 }
 
 // Buffer sizes: a file's buffer grows through these tiers; a full last tier is
-// written out. Free buffers are kept per tier, up to poolMax each.
-var (
-	bufTiers = []int{4 << 10, 64 << 10, 1 << 20}
-	poolMax  = []int{4096, 512, 64}
-)
+// written out. Freed buffers are kept for reuse: fresh memory costs a page
+// fault per page on first touch, and the free lists never hold more than the
+// peak of buffers in use, which the budget bounds.
+var bufTiers = []int{4 << 10, 64 << 10, 1 << 20}
 
 func (s *fileSet) take(t int) []byte {
 	if n := len(s.pools[t]); n > 0 {
@@ -143,10 +142,10 @@ func (s *fileSet) take(t int) []byte {
 	return make([]byte, 0, bufTiers[t])
 }
 
-// give returns a buffer to its free list (a bounded one: beyond, the GC takes it).
+// give returns a buffer to the free list of its tier.
 func (s *fileSet) give(b []byte) {
 	for t, size := range bufTiers {
-		if cap(b) == size && len(s.pools[t]) < poolMax[t] {
+		if cap(b) == size {
 			s.pools[t] = append(s.pools[t], b[:0])
 		}
 	}

@@ -1,14 +1,3 @@
-// Package generate writes synthetic partner deliveries at national scale: the
-// feeds dossiers, evenements, financements, enveloppes and dsn_extrait as CSV,
-// and DSN declarations in the NEODeS format, exactly in the formats of the data
-// dictionary, with partner habits (encodings, date and decimal styles, column
-// orders), corrections over successive transmissions, cancelled and replaced
-// declarations, and deliberate defects listed in truth.json with the planted
-// parameters of the employment model.
-//
-// Generation is deterministic (same options, same bytes) and streams to disk:
-// persons are generated one by one in parallel batches and appended in person
-// order, with memory bounded whatever the number of dossiers.
 package generate
 
 import (

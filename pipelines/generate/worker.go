@@ -107,9 +107,11 @@ func (w *worker) account(d *dossier) {
 		o.exits = append(o.exits, exitStat{scheme: d.scheme, sit: d.sit, org: d.org, year: d.exit.Year(),
 			observed: m6 <= w.g.w.coverage, p6: d.p6, emp6: d.emp6})
 	}
+	// Envelopes are the main funders' budgets: top-ups by other funders and
+	// commitments before the first year are left out.
 	for i := range d.lines {
 		l := &d.lines[i]
-		if w.g.w.partners[l.payer] == nil || l.finalEng == 0 {
+		if l.payer != d.sender || l.finalEng == 0 || d.created.Year() < firstEntryMonth.Year() {
 			continue
 		}
 		o.commits = append(o.commits, commitStat{payer: l.payer, scheme: d.scheme, year: d.created.Year(), cents: l.finalEng})
