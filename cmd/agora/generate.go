@@ -84,29 +84,29 @@ en quarantaine.`,
 
 func printGenerateSummary(w io.Writer, s generate.Summary) {
 	fmt.Fprintf(w, "Livraisons synthétiques écrites dans %s\n", s.Out)
-	fmt.Fprintf(w, "  graine %d, couverture %s, DSN %s, taux de défauts %s\n", s.Seed, s.Coverage, s.DSNFormat, genFloat(s.DefectRate))
-	fmt.Fprintf(w, "  %s personnes, %s dossiers\n\n", genInt(s.Persons), genInt(s.Dossiers))
+	fmt.Fprintf(w, "  graine %d, couverture %s, DSN %s, taux de défauts %s\n", s.Seed, s.Coverage, s.DSNFormat, frFloat(s.DefectRate))
+	fmt.Fprintf(w, "  %s personnes, %s dossiers\n\n", frInt(s.Persons), frInt(s.Dossiers))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "flux\tfichiers\tlignes\t")
 	for _, f := range s.Feeds {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t\n", f.Feed, genInt(int64(f.Files)), genInt(f.Rows))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t\n", f.Feed, frInt(int64(f.Files)), frInt(f.Rows))
 	}
-	fmt.Fprintf(tw, "dsn (NEODeS)\t%s\t%s\t\n", genInt(int64(s.NEODeS.Files)), genInt(s.NEODeS.ContractMonths))
+	fmt.Fprintf(tw, "dsn (NEODeS)\t%s\t%s\t\n", frInt(int64(s.NEODeS.Files)), frInt(s.NEODeS.ContractMonths))
 	tw.Flush()
 	if s.NEODeS.Files > 0 {
 		var types []string
 		for _, t := range s.NEODeS.ByType {
-			types = append(types, fmt.Sprintf("type %s : %s", t.Code, genInt(t.Count)))
+			types = append(types, fmt.Sprintf("type %s : %s", t.Code, frInt(t.Count)))
 		}
 		fmt.Fprintf(w, "\nNEODeS : %s établissements, déclarations mensuelles (%s), %s signalements (ignorés au chargement) ;\n",
-			genInt(int64(s.NEODeS.Establishments)), strings.Join(types, ", "), genInt(int64(s.NEODeS.EventReports)))
-		fmt.Fprintf(w, "         %s lignes contrat-mois attendues après annulations et remplacements.\n", genInt(s.NEODeS.ContractMonths))
+			frInt(int64(s.NEODeS.Establishments)), strings.Join(types, ", "), frInt(int64(s.NEODeS.EventReports)))
+		fmt.Fprintf(w, "         %s lignes contrat-mois attendues après annulations et remplacements.\n", frInt(s.NEODeS.ContractMonths))
 	}
 	var rules []string
 	for _, r := range s.DefectsByRule {
-		rules = append(rules, fmt.Sprintf("%s %s", r.Code, genInt(r.Count)))
+		rules = append(rules, fmt.Sprintf("%s %s", r.Code, frInt(r.Count)))
 	}
-	fmt.Fprintf(w, "\nDéfauts volontaires : %s", genInt(s.Defects))
+	fmt.Fprintf(w, "\nDéfauts volontaires : %s", frInt(s.Defects))
 	if len(rules) > 0 {
 		fmt.Fprintf(w, " (%s)", strings.Join(rules, ", "))
 	}
@@ -116,11 +116,11 @@ func printGenerateSummary(w io.Writer, s generate.Summary) {
 	if s.Seconds > 0 {
 		rate = float64(s.Dossiers) / s.Seconds
 	}
-	fmt.Fprintf(w, "%s Mio écrits en %s s (%s dossiers/s)\n", genInt(s.Bytes>>20), genFloat(float64(int(s.Seconds*10))/10), genInt(int64(rate)))
+	fmt.Fprintf(w, "%s Mio écrits en %s s (%s dossiers/s)\n", frInt(s.Bytes>>20), frFloat(float64(int(s.Seconds*10))/10), frInt(int64(rate)))
 }
 
-// genInt writes an integer with French digit grouping (narrow no-break spaces).
-func genInt(n int64) string {
+// frInt writes an integer with French digit grouping (narrow no-break spaces).
+func frInt(n int64) string {
 	s := fmt.Sprint(n)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
@@ -137,7 +137,7 @@ func genInt(n int64) string {
 	return b.String()
 }
 
-// genFloat writes a decimal with a French comma.
-func genFloat(x float64) string {
+// frFloat writes a decimal with a French comma.
+func frFloat(x float64) string {
 	return strings.Replace(fmt.Sprint(x), ".", ",", 1)
 }
