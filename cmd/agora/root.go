@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/agora-formation/agora/dataroot"
 )
@@ -62,6 +63,15 @@ func (a *app) printJSON(v any) error {
 	enc := json.NewEncoder(a.out)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// bars returns where progress bars go: standard error when it is a terminal,
+// else nowhere (a log file is no place for a redrawn bar).
+func (a *app) bars() io.Writer {
+	if f, ok := a.errOut.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return f
+	}
+	return nil
 }
 
 // notBuilt is the RunE of a command that does not exist yet: it says so and fails.
