@@ -57,6 +57,14 @@ func (c *Catalogue) Describe(ctx context.Context, db *sql.DB) ([]Indicator, erro
 	return out, nil
 }
 
+// Prepare computes and caches the protected publication of db, so that the
+// first public query does not pay for it (a few seconds on a national
+// warehouse). Servers call it when they open a new warehouse.
+func (c *Catalogue) Prepare(ctx context.Context, db *sql.DB) error {
+	_, err := c.publication(ctx, db)
+	return err
+}
+
 // ParseQuery reads the query of one indicator from URL parameters, as the HTTP
 // API receives them: "par" lists the dimensions of the breakdown
 // (comma-separated), "totaux" the dimensions to add total rows for, and every

@@ -244,16 +244,34 @@ func (g *Grid) Protect() int {
 		if len(leaks) == 0 {
 			return n
 		}
+		// Fix several leaks per round, one per neighbourhood: a leak next to a
+		// cell hidden in this round waits for the next round, as that cell
+		// may already protect it.
 		var fixed []int
-		done := map[int]bool{}
+		touched := map[int]bool{}
 		for _, c := range leaks {
-			pick, ok := g.complement(c)
-			if !ok || done[pick] {
+			near := false
+			for _, e := range g.member[c] {
+				if touched[e] {
+					near = true
+					break
+				}
+			}
+			if near {
 				continue
 			}
-			done[pick] = true
-			g.hide(pick, ReasonSecondary, &fixed)
-			break // one fix at a time: it often protects several leaks
+			pick, ok := g.complement(c)
+			if !ok {
+				continue
+			}
+			var hid []int
+			g.hide(pick, ReasonSecondary, &hid)
+			for _, h := range hid {
+				for _, e := range g.member[h] {
+					touched[e] = true
+				}
+			}
+			fixed = append(fixed, hid...)
 		}
 		if len(fixed) == 0 {
 			return n // nothing left to hide next to the leaks (cannot happen with margins)
