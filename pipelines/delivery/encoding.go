@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
@@ -42,6 +43,10 @@ func (e Encoding) MarshalText() ([]byte, error) { return []byte(e.String()), nil
 
 var bom = []byte{0xEF, 0xBB, 0xBF}
 
+// inspectBuffers are Inspect's read buffers: a landing inspects thousands of
+// small files.
+var inspectBuffers = sync.Pool{New: func() any { b := make([]byte, 1<<20); return &b }}
+
 // Info is what a first pass over a file's bytes learns: its size, its SHA-256
 // (which identifies a delivery: the same bytes never land twice) and its encoding.
 type Info struct {
@@ -63,9 +68,11 @@ type Info struct {
 // other errors are I/O errors. name is the file's name for messages.
 func Inspect(r io.Reader, name string) (Info, error) {
 	h := sha256.New()
+	bp := inspectBuffers.Get().(*[]byte)
+	defer inspectBuffers.Put(bp)
+	buf := *bp
 	var (
 		info    Info
-		buf     = make([]byte, 1<<20)
 		carry   int // bytes of an incomplete UTF-8 sequence kept at the start of buf
 		first   = true
 		hasBOM  bool
@@ -218,7 +225,7 @@ var table1252 = func() (t [256][]byte) {
 func NewDecoder(r io.Reader, enc Encoding) io.Reader {
 	switch enc {
 	case Windows1252:
-		return &decoder1252{r: r, raw: make([]byte, 256<<10)}
+		return &decoder1252{r: r, raw: make([]byte, 64<<10)}
 	case UTF8BOM:
 		return &bomSkipper{r: r}
 	}

@@ -69,7 +69,7 @@ type Reader struct {
 // a required column or repeats a column is a *FileError. name is the file's name
 // for messages.
 func NewReader(r io.Reader, name string, forced *dictionary.Feed) (*Reader, error) {
-	rd := &Reader{name: name, br: bufio.NewReaderSize(r, 1<<20)}
+	rd := &Reader{name: name, br: bufio.NewReaderSize(r, 256<<10)}
 	line, ok, err := rd.readLine()
 	for ok && len(line) == 0 { // leading empty lines
 		rd.blank++

@@ -146,7 +146,7 @@ func NewParser(r io.Reader, h Handler) *Parser {
 // Reset makes the parser read another file, keeping its buffers.
 func (p *Parser) Reset(r io.Reader, h Handler) {
 	if p.br == nil {
-		p.br = bufio.NewReaderSize(r, 1<<20)
+		p.br = bufio.NewReaderSize(r, 256<<10)
 	} else {
 		p.br.Reset(r)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/agora-formation/agora/dictionary"
 	"github.com/agora-formation/agora/lake"
 	"github.com/agora-formation/agora/pipelines/delivery"
+	"github.com/agora-formation/agora/pipelines/dsn"
 )
 
 // txnLanding is the state of one transaction: the sinks its files share.
@@ -21,9 +22,10 @@ type txnLanding struct {
 	landing string // value of the _landing lineage column
 	quar    *sink[quarantineRow]
 	tab     table                 // the CSV feed's rows
-	dsn     *sink[dsnRow]         // NEODeS rows
+	dsnRows *sink[dsnRow]         // NEODeS rows
 	decls   *sink[declarationRow] // NEODeS declarations
 	fill    *filler               // NEODeS rows
+	parser  *dsn.Parser           // NEODeS files, one after the other
 	strs    arena
 	closers []func() error
 }
@@ -61,13 +63,13 @@ func (tl *txnLanding) table(feed *dictionary.Feed) table {
 
 // neodes returns the sinks of NEODeS files, made on first use.
 func (tl *txnLanding) neodes() (*sink[dsnRow], *sink[declarationRow], *filler) {
-	if tl.dsn == nil {
-		tl.dsn = newDSNSink(tl.txn, tl.l.opts.PartRows)
+	if tl.dsnRows == nil {
+		tl.dsnRows = newDSNSink(tl.txn, tl.l.opts.PartRows)
 		tl.decls = newSink(tl.txn, "dsn_declarations", cmpDeclaration, tl.l.opts.PartRows)
 		tl.fill = newFiller(dictionary.DSNExtrait, tl.l.key)
-		tl.closers = append(tl.closers, tl.dsn.close, tl.decls.close)
+		tl.closers = append(tl.closers, tl.dsnRows.close, tl.decls.close)
 	}
-	return tl.dsn, tl.decls, tl.fill
+	return tl.dsnRows, tl.decls, tl.fill
 }
 
 // failed returns the first write error of the sinks.
@@ -80,8 +82,8 @@ func (tl *txnLanding) failed() error {
 			return err
 		}
 	}
-	if tl.dsn != nil {
-		return errors.Join(tl.dsn.failed(), tl.decls.failed())
+	if tl.dsnRows != nil {
+		return errors.Join(tl.dsnRows.failed(), tl.decls.failed())
 	}
 	return nil
 }

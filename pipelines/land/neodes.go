@@ -23,7 +23,12 @@ func (fl *fileLanding) landNEODeS(ctx context.Context, r io.Reader) error {
 		rec:  make(dictionary.Record, 0, len(dictionary.DSNExtrait.Columns)),
 	}
 	h.rows, h.decls, h.fill = fl.tl.neodes()
-	st, err := dsn.Parse(r, h)
+	if fl.tl.parser == nil {
+		fl.tl.parser = dsn.NewParser(r, h)
+	} else {
+		fl.tl.parser.Reset(r, h)
+	}
+	st, err := fl.tl.parser.Parse()
 	fl.res.Blank = st.Blank
 	fl.res.Declarations = st.Declarations
 	fl.res.Skipped = st.Skipped

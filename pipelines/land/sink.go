@@ -63,12 +63,12 @@ func (s *sink[T]) add(r T) {
 	}
 	b := s.bufs[k]
 	if b == nil {
-		b = make([]T, 0, min(s.partRows, 64<<10))
+		b = make([]T, 0, min(s.partRows, 1024))
 	}
 	b = append(b, r)
 	if len(b) >= s.partRows {
 		s.jobs <- job[T]{k, b}
-		b = make([]T, 0, min(s.partRows, 64<<10))
+		b = nil
 	}
 	s.bufs[k] = b
 }
