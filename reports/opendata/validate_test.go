@@ -1,6 +1,7 @@
 package opendata
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -194,3 +195,5 @@ func TestValidatorCatchesErrors(t *testing.T) {
 	bad := append([][]string{append([]string{"x"}, good[0][1:]...)}, good[1:]...)
 	assert.NotEmpty(t, validate(res, bad), "a wrong header")
 }
+
+func readAll(f *os.File) ([][]string, error) { return csv.NewReader(f).ReadAll() }

@@ -1,0 +1,106 @@
+package opendata
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/agora-formation/agora/indicators"
+)
+
+// handmadeMarts is the models' hand-made dataset, as the marts its builds give
+// (figures worked out by hand by the models' tests).
+const handmadeMarts = "../../testdata/handmade/expected"
+
+// TestHandmadeMarts publishes the open data from the marts of the models'
+// hand-made dataset (about 30 dossiers): the catalogue reads the models' real
+// columns and levels, every file validates against its schema, and with so
+// few exits every count is hidden.
+func TestHandmadeMarts(t *testing.T) {
+	if _, err := os.Stat(handmadeMarts); err != nil {
+		t.Skip("no hand-made marts in this tree")
+	}
+	db, err := sql.Open("duckdb", "")
+	require.NoError(t, err)
+	defer db.Close()
+	entries, err := os.ReadDir(handmadeMarts)
+	require.NoError(t, err)
+	text := []string{"code_region", "code_dispositif", "siret_of", "code_financeur", "domaine_nsf", "sexe", "tranche_age",
+		"certification_obtenue", "version_correspondance_nsf_naf", "version_correspondance", "id_dossier",
+		"code_naf_0m", "code_naf_3m", "code_naf_6m", "code_naf_12m", "situation_avant_dsn", "motif_sortie", "situation_6m"}
+	for _, e := range entries {
+		name, ok := strings.CutSuffix(e.Name(), ".csv")
+		if !ok {
+			continue
+		}
+		header, err := os.ReadFile(filepath.Join(handmadeMarts, e.Name()))
+		require.NoError(t, err)
+		first := strings.SplitN(string(header), "\n", 2)[0]
+		var types []string
+		for _, c := range strings.Split(first, ",") {
+			for _, x := range text {
+				if c == x {
+					types = append(types, "'"+c+"': 'VARCHAR'")
+				}
+			}
+		}
+		q := "CREATE TABLE " + name + " AS SELECT * FROM read_csv(" + sqlString(filepath.Join(handmadeMarts, e.Name())) + ", header = true"
+		if len(types) > 0 {
+			q += ", types = {" + strings.Join(types, ", ") + "}"
+		}
+		_, err = db.Exec(q + ")")
+		require.NoError(t, err, name)
+	}
+	dir := filepath.Join(t.TempDir(), "opendata")
+	require.NoError(t, Write(context.Background(), db, dir, Meta{Generated: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC)}))
+
+	b, err := os.ReadFile(filepath.Join(dir, "schema.json"))
+	require.NoError(t, err)
+	var pkg Package
+	require.NoError(t, json.Unmarshal(b, &pkg))
+	cat := indicators.New()
+	for _, res := range pkg.Resources {
+		f, err := os.Open(filepath.Join(dir, res.Path))
+		require.NoError(t, err)
+		recs, err := readAll(f)
+		f.Close()
+		require.NoError(t, err)
+		assert.Empty(t, validate(res, recs), res.Path)
+		// Every published count of people or dossiers is at least 11.
+		for j, h := range recs[0] {
+			in, ok := cat.Indicator(indicatorID(fileNamed(res.Name), h))
+			if !ok || in.Kind != indicators.KindCount {
+				continue
+			}
+			for _, r := range recs[1:] {
+				if r[j] != "" {
+					n, err := strconv.Atoi(r[j])
+					assert.NoError(t, err)
+					assert.GreaterOrEqual(t, n, 11, "%s %s", res.Path, h)
+				}
+			}
+		}
+	}
+	// 27 exits in all: the national rows of 2024 and earlier are all below 11 per scheme.
+	idr, err := os.ReadFile(filepath.Join(dir, "insertion_dispositif_region.csv"))
+	require.NoError(t, err)
+	assert.Contains(t, string(idr), "effectif < 11")
+}
+
+func fileNamed(name string) file {
+	for _, f := range files() {
+		if f.name == name {
+			return f
+		}
+	}
+	return file{}
+}
