@@ -1,0 +1,162 @@
+/* agora — dessin des graphiques (Apache ECharts, inclus dans le site) et
+   tableaux triables et filtrables. Aucune requête réseau. */
+(function () {
+  'use strict';
+
+  var formats = {};
+  function fmt(v, d) {
+    var k = String(d);
+    if (!formats[k]) {
+      formats[k] = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: d, maximumFractionDigits: d });
+    }
+    return formats[k].format(v);
+  }
+
+  function esc(s) {
+    return String(s).replace(/[&<>"']/g, function (c) {
+      return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c];
+    });
+  }
+
+  // The raw value of a data item: a number, '-' (hidden: « secret ») or
+  // nothing (figure that does not exist).
+  function raw(data) {
+    if (data !== null && typeof data === 'object' && !Array.isArray(data)) {
+      return data.value;
+    }
+    return data;
+  }
+
+  function valueText(v, p) {
+    if (v === '-') { return p.secret; }
+    if (v === null || v === undefined || (typeof v === 'number' && isNaN(v))) { return p.missing; }
+    if (Array.isArray(v)) { v = v[v.length - 1]; }
+    return fmt(v, p.decimals) + p.suffix;
+  }
+
+  function tooltip(p) {
+    return function (params) {
+      if (Array.isArray(params)) {
+        var name = params.length ? (params[0].axisValueLabel || params[0].name || '') : '';
+        var head = esc((p.labels && p.labels[name]) || name);
+        var lines = params.map(function (q) {
+          return q.marker + esc(q.seriesName) + '\u00a0: <b>' + esc(valueText(raw(q.data), p)) + '</b>';
+        });
+        return [head].concat(lines).join('<br>');
+      }
+      var q = params;
+      if (q.seriesType === 'sankey') {
+        if (q.dataType === 'edge') {
+          return esc(q.data.source) + ' → ' + esc(q.data.target) + '\u00a0: <b>' + esc(fmt(q.value, 0)) + '</b> sortants';
+        }
+        return esc(q.name) + '\u00a0: <b>' + esc(fmt(q.value, 0)) + '</b> sortants';
+      }
+      if (q.seriesType === 'scatter') {
+        var xy = raw(q.data);
+        return esc(q.name) + '<br>sortants observés\u00a0: <b>' + esc(fmt(xy[0], 0)) +
+          '</b><br>taux d\u2019emploi à 6 mois\u00a0: <b>' + esc(fmt(xy[1], 1) + p.suffix) + '</b>';
+      }
+      var v = raw(q.data);
+      if (Array.isArray(v)) {
+        return esc(q.seriesName) + '<br>' + esc(fmt(v[0], 0)) + ' sortants\u00a0: <b>' + esc(fmt(v[1], p.decimals) + p.suffix) + '</b>';
+      }
+      return q.marker + esc(q.seriesName) + '<br>' + esc(q.name) + '\u00a0: <b>' + esc(valueText(v, p)) + '</b>';
+    };
+  }
+
+  function axisFormatter(ax, p) {
+    if (!ax) { return; }
+    (Array.isArray(ax) ? ax : [ax]).forEach(function (a) {
+      if (a.type === 'value' || a.type === 'log') {
+        a.axisLabel = a.axisLabel || {};
+        a.axisLabel.formatter = function (v) { return fmt(v, 0) + (a.type === 'log' ? '' : p.suffix); };
+      }
+    });
+  }
+
+  var charts = [];
+  function draw(el) {
+    var src = document.getElementById(el.getAttribute('data-chart'));
+    if (!src || typeof echarts === 'undefined') { return; }
+    var p = JSON.parse(src.textContent);
+    var o = p.option;
+    axisFormatter(o.xAxis, p);
+    axisFormatter(o.yAxis, p);
+    o.tooltip = o.tooltip || {};
+    o.tooltip.formatter = tooltip(p);
+    o.tooltip.confine = true;
+    o.textStyle = { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", Arial, sans-serif' };
+    var c = echarts.init(el, null, { renderer: 'canvas' });
+    c.setOption(o);
+    charts.push(c);
+  }
+
+  function sortable(table) {
+    var heads = table.tHead.rows[0].cells;
+    var body = table.tBodies[0];
+    Array.prototype.forEach.call(heads, function (th, col) {
+      var b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = th.textContent;
+      th.textContent = '';
+      th.appendChild(b);
+      b.addEventListener('click', function () {
+        var asc = th.getAttribute('aria-sort') !== 'ascending';
+        Array.prototype.forEach.call(heads, function (h) { h.removeAttribute('aria-sort'); });
+        th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (r1, r2) {
+          var a = r1.cells[col], z = r2.cells[col];
+          var va = a.getAttribute('data-v'), vz = z.getAttribute('data-v');
+          var c;
+          if (va !== '' && vz !== '' && va !== null && vz !== null) {
+            c = parseFloat(va) - parseFloat(vz);
+          } else if (va === '' && vz === '') {
+            c = a.textContent.localeCompare(z.textContent, 'fr');
+            if (th.classList.contains('num')) { c = 0; }
+          } else if (th.classList.contains('num')) {
+            return va === '' ? 1 : -1; // hidden or missing figures last
+          } else {
+            c = a.textContent.localeCompare(z.textContent, 'fr');
+          }
+          return asc ? c : -c;
+        });
+        rows.forEach(function (r) { body.appendChild(r); });
+      });
+    });
+  }
+
+  // Search ignores accents, case and spaces (a SIRET is found with or
+  // without its grouping spaces).
+  function norm(s) {
+    return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/\s+/g, '').toLowerCase();
+  }
+
+  function filterable(input) {
+    var table = document.getElementById(input.getAttribute('data-filter'));
+    var count = document.querySelector('[data-count-for="' + table.id + '"]');
+    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    function update() {
+      var q = norm(input.value.trim());
+      var n = 0;
+      rows.forEach(function (r) {
+        var ok = q === '' || norm(r.textContent).indexOf(q) >= 0;
+        r.hidden = !ok;
+        if (ok) { n++; }
+      });
+      if (count) { count.textContent = fmt(n, 0) + ' ligne' + (n > 1 ? 's' : '') + ' affichée' + (n > 1 ? 's' : ''); }
+    }
+    input.addEventListener('input', update);
+    update();
+  }
+
+  document.querySelectorAll('[data-chart]').forEach(draw);
+  document.querySelectorAll('table[data-sortable]').forEach(sortable);
+  document.querySelectorAll('input[data-filter]').forEach(filterable);
+  var pending = null;
+  window.addEventListener('resize', function () {
+    clearTimeout(pending);
+    pending = setTimeout(function () { charts.forEach(function (c) { c.resize(); }); }, 100);
+  });
+  document.documentElement.setAttribute('data-charts-drawn', String(charts.length));
+}());

@@ -1,0 +1,455 @@
+package site
+
+import (
+	"context"
+	"database/sql"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	cdppage "github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/agora-formation/agora/serve"
+)
+
+// chromium returns the path of a Chromium binary: $AGORA_CHROMIUM, else
+// Debian's /usr/bin/chromium, else one on the PATH. Without one, the browser
+// tests are skipped with a message, except in CI (env CI set) where they fail.
+func chromium(t *testing.T) string {
+	t.Helper()
+	candidates := []string{os.Getenv("AGORA_CHROMIUM"), "/usr/bin/chromium"}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			candidates = append(candidates, p)
+		}
+	}
+	for _, c := range candidates {
+		if c == "" {
+			continue
+		}
+		if st, err := os.Stat(c); err == nil && !st.IsDir() {
+			return c
+		}
+	}
+	msg := "pas de navigateur Chromium (paquet Debian « chromium », ou AGORA_CHROMIUM=chemin) : tests du site dans le navigateur ignorés"
+	if os.Getenv("CI") != "" {
+		t.Fatal(msg + " ; en CI ils sont obligatoires (.ci/run installe chromium)")
+	}
+	t.Skip(msg)
+	return ""
+}
+
+// newBrowser starts a headless Chromium with a new empty profile and nothing
+// that talks to the network on its own.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromium(t)),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.Flag("font-render-hinting", "none"),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	bctx, cancelBrowser := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancelBrowser(); cancelAlloc() })
+	require.NoError(t, chromedp.Do(bctx, chromedp.Navigate("about:blank")), "démarrage de Chromium")
+	return bctx
+}
+
+// pageLog collects what a page did: requests, console errors, exceptions.
+type pageLog struct {
+	mu       sync.Mutex
+	requests []string
+	errors   []string
+}
+
+func (l *pageLog) add(list *[]string, s string) {
+	l.mu.Lock()
+	*list = append(*list, s)
+	l.mu.Unlock()
+}
+
+func (l *pageLog) listen(ctx context.Context) error {
+	return chromedp.Listen(ctx, func(ev any) {
+		switch e := ev.(type) {
+		case *network.EventRequestWillBeSent:
+			l.add(&l.requests, e.Request.URL)
+		case *runtime.EventConsoleAPICalled:
+			if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeWarning || e.Type == runtime.ConsoleAPICalledTypeAssert {
+				var parts []string
+				for _, a := range e.Args {
+					parts = append(parts, string(a.Value)+a.Description)
+				}
+				l.add(&l.errors, fmt.Sprintf("console.%s: %s", e.Type, strings.Join(parts, " ")))
+			}
+		case *runtime.EventExceptionThrown:
+			d := e.ExceptionDetails
+			text := d.Text
+			if d.Exception != nil {
+				text += " " + d.Exception.Description
+			}
+			l.add(&l.errors, "exception: "+text)
+		case *log.EventEntryAdded:
+			if e.Entry.Level == log.EntryLevelError || e.Entry.Level == log.EntryLevelWarning {
+				l.add(&l.errors, fmt.Sprintf("log %s: %s %s", e.Entry.Level, e.Entry.Text, e.Entry.URL))
+			}
+		}
+	})
+}
+
+// local reports whether a request stays on the machine.
+func local(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	switch u.Scheme {
+	case "file", "data", "about", "blob":
+		return true
+	case "http", "https", "ws":
+		return u.Hostname() == "127.0.0.1"
+	}
+	return false
+}
+
+// chartCheck is what the page script reports about each chart.
+type chartCheck struct {
+	ID      string `json:"id"`
+	Canvas  bool   `json:"canvas"`
+	Width   int    `json:"width"`
+	Height  int    `json:"height"`
+	Painted int    `json:"painted"` // pixels that are not transparent
+	Points  int    `json:"points"`  // data items in the chart's series
+	Aria    string `json:"aria"`
+}
+
+const chartsJS = `Array.from(document.querySelectorAll('[data-chart]')).map(function (el) {
+  var c = el.querySelector('canvas');
+  var out = {id: el.getAttribute('data-chart'), canvas: !!c, width: 0, height: 0, painted: 0, points: 0,
+             aria: el.getAttribute('aria-label') || ''};
+  if (c) {
+    out.width = c.width; out.height = c.height;
+    var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (var i = 3; i < d.length; i += 4) { if (d[i] > 0) { out.painted++; } }
+  }
+  var inst = echarts.getInstanceByDom(el);
+  if (inst) {
+    (inst.getOption().series || []).forEach(function (s) {
+      (s.data || []).forEach(function (v) {
+        var x = (v !== null && typeof v === 'object' && !Array.isArray(v)) ? v.value : v;
+        if (x !== undefined && x !== null && x !== '-') { out.points++; }
+      });
+      (s.links || []).forEach(function () { out.points++; });
+    });
+  }
+  return out;
+})`
+
+const tablesJS = `Array.from(document.querySelectorAll('table')).map(function (t) {
+  return {id: t.id || (t.closest('figure') ? t.closest('figure').id : ''), rows: t.tBodies.length ? t.tBodies[0].rows.length : 0};
+})`
+
+type tableCheck struct {
+	ID   string `json:"id"`
+	Rows int    `json:"rows"`
+}
+
+const linksJS = `Array.from(document.querySelectorAll('a[download]')).map(function (a) { return a.getAttribute('href'); })`
+
+// checkPage loads one page in a new tab and checks it: no console error, no
+// request off the machine, every chart drawn, every table filled, every CSV
+// link pointing to a CSV file with a header. It returns the CSV links.
+func checkPage(t *testing.T, bctx context.Context, base, dir, name string, width int64) []string {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(bctx)
+	defer cancel()
+	ctx, cancelTime := context.WithTimeout(ctx, 60*time.Second)
+	defer cancelTime()
+	var l pageLog
+	require.NoError(t, l.listen(ctx))
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.EmulateViewport(width, 900),
+		chromedp.Navigate(base+name),
+	), name)
+	// The page script sets data-charts-drawn once every chart is initialised.
+	drawn, err := chromedp.Run(ctx, chromedp.Poll[string](`document.documentElement.getAttribute('data-charts-drawn')`,
+		chromedp.WithPollingTimeout(20*time.Second)))
+	require.NoError(t, err, "%s : le script de la page ne s'est pas exécuté", name)
+
+	charts, err := chromedp.Run(ctx, chromedp.Evaluate[[]chartCheck](chartsJS))
+	require.NoError(t, err, name)
+	assert.Equal(t, fmt.Sprint(len(charts)), drawn, "%s : graphiques initialisés", name)
+	for _, c := range charts {
+		assert.True(t, c.Canvas, "%s %s : pas de canvas", name, c.ID)
+		assert.Greater(t, c.Width, 100, "%s %s : canvas trop étroit", name, c.ID)
+		area := c.Width * c.Height
+		assert.Greater(t, c.Painted, area/200, "%s %s : canvas vide (%d pixels peints sur %d)", name, c.ID, c.Painted, area)
+		assert.Greater(t, c.Points, 0, "%s %s : aucune donnée dessinée", name, c.ID)
+		assert.NotEmpty(t, c.Aria, "%s %s : pas de description accessible (aria)", name, c.ID)
+	}
+	tables, err := chromedp.Run(ctx, chromedp.Evaluate[[]tableCheck](tablesJS))
+	require.NoError(t, err, name)
+	for _, tb := range tables {
+		assert.Greater(t, tb.Rows, 0, "%s : le tableau %s n'a pas de ligne", name, tb.ID)
+	}
+	links, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](linksJS))
+	require.NoError(t, err, name)
+	for _, href := range links {
+		checkCSV(t, filepath.Join(dir, filepath.FromSlash(href)), name+" → "+href)
+	}
+
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	assert.Empty(t, l.errors, "%s : erreurs dans la console", name)
+	assert.NotEmpty(t, l.requests, name)
+	for _, r := range l.requests {
+		assert.True(t, local(r), "%s : requête hors de la machine : %s", name, r)
+	}
+	return links
+}
+
+// checkCSV reads a CSV file: a header of snake_case names, then rows of the
+// header's width.
+func checkCSV(t *testing.T, path, what string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if !assert.NoError(t, err, what) {
+		return nil
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if !assert.NoError(t, err, what) || !assert.NotEmpty(t, recs, what) {
+		return nil
+	}
+	for _, h := range recs[0] {
+		assert.Regexp(t, `^[a-z][a-z0-9_]*$`, h, "%s : en-tête", what)
+	}
+	assert.Greater(t, len(recs), 1, "%s : aucune ligne de chiffres", what)
+	return recs
+}
+
+// serveSite serves the site on 127.0.0.1 with the handler of `agora serve`
+// (its security headers and Content-Security-Policy included).
+func serveSite(t *testing.T, dir string) string {
+	t.Helper()
+	srv, err := serve.New(serve.Config{SiteDir: dir, Open: func(context.Context) (*sql.DB, error) {
+		return nil, errors.New("pas d'entrepôt dans ce test : seul le site est servi")
+	}})
+	require.NoError(t, err)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 5 * time.Second}
+	go hs.Serve(ln)
+	t.Cleanup(func() { hs.Close() })
+	return "http://" + ln.Addr().String() + "/"
+}
+
+// TestBrowser opens every page of the test site in headless Chromium, from
+// file:// and from a local server.
+func TestBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("tests du navigateur ignorés avec -short")
+	}
+	bctx := newBrowser(t)
+	dir, sum := writeTestSite(t)
+	fileBase := (&url.URL{Scheme: "file", Path: filepath.ToSlash(dir) + "/"}).String()
+	if os.Getenv("AGORA_SCREENSHOTS_ONLY") != "" {
+		screenshots(t, bctx, fileBase, os.Getenv("AGORA_SCREENSHOTS"), strings.Split(os.Getenv("AGORA_SCREENSHOTS_PAGES"), ","))
+		return
+	}
+	t.Run("file", func(t *testing.T) {
+		for _, p := range sum.Pages {
+			checkPage(t, bctx, fileBase, dir, p, 1280)
+		}
+	})
+	t.Run("http", func(t *testing.T) {
+		base := serveSite(t, dir)
+		for _, p := range []string{"index.html", "budget.html", "organismes.html", "region-11.html", "qualite-FT.html", "methodologie.html"} {
+			checkPage(t, bctx, base, dir, p, 1280)
+		}
+	})
+	t.Run("telephone", func(t *testing.T) {
+		for _, p := range []string{"index.html", "budget.html", "organismes.html", "region-84.html"} {
+			checkPage(t, bctx, fileBase, dir, p, 375)
+		}
+	})
+	t.Run("telechargement", func(t *testing.T) { checkDownload(t, bctx, fileBase, dir) })
+	t.Run("tableau", func(t *testing.T) { checkTableSortAndSearch(t, bctx, fileBase) })
+	if out := os.Getenv("AGORA_SCREENSHOTS"); out != "" {
+		pages := sum.Pages
+		if only := os.Getenv("AGORA_SCREENSHOTS_PAGES"); only != "" {
+			pages = strings.Split(only, ",")
+		}
+		t.Run("captures", func(t *testing.T) { screenshots(t, bctx, fileBase, out, pages) })
+	}
+}
+
+// checkDownload clicks a CSV link of a page opened from file:// and checks
+// that the browser saves the CSV.
+func checkDownload(t *testing.T, bctx context.Context, base, dir string) {
+	downloads := t.TempDir()
+	ctx, cancel := chromedp.NewContext(bctx)
+	defer cancel()
+	ctx, cancelTime := context.WithTimeout(ctx, 60*time.Second)
+	defer cancelTime()
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(base+"index.html")))
+	events := true
+	_, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+		Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: downloads, EventsEnabled: &events})
+	require.NoError(t, err)
+	progress := chromedp.BrowserEvents(ctx, browser.DownloadProgress)
+	begin := chromedp.BrowserEvents(ctx, browser.DownloadWillBegin)
+	sel := `#accueil-taux-dispositif .download a`
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(sel)))
+	var guid, suggested string
+	for ev, err := range begin {
+		require.NoError(t, err, "le lien CSV n'a pas déclenché de téléchargement")
+		guid, suggested = ev.GUID, ev.SuggestedFilename
+		break
+	}
+	for ev, err := range progress {
+		require.NoError(t, err)
+		if ev.GUID == guid && ev.State == browser.DownloadProgressStateCompleted {
+			break
+		}
+		require.NotEqual(t, browser.DownloadProgressStateCanceled, ev.State)
+	}
+	assert.Equal(t, "accueil-taux-dispositif.csv", suggested)
+	got, err := os.ReadFile(filepath.Join(downloads, guid))
+	require.NoError(t, err)
+	want, err := os.ReadFile(filepath.Join(dir, "donnees", "accueil-taux-dispositif.csv"))
+	require.NoError(t, err)
+	assert.Equal(t, string(want), string(got))
+	assert.True(t, strings.HasPrefix(string(got), "code_dispositif,nb_sortants,"), "en-tête du CSV : %.60s", got)
+}
+
+// checkTableSortAndSearch sorts the organisations' table and filters it.
+func checkTableSortAndSearch(t *testing.T, bctx context.Context, base string) {
+	ctx, cancel := chromedp.NewContext(bctx)
+	defer cancel()
+	ctx, cancelTime := context.WithTimeout(ctx, 60*time.Second)
+	defer cancelTime()
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(base+"organismes.html")))
+	total, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#organismes-table tbody tr').length`))
+	require.NoError(t, err)
+	require.Greater(t, total, 10)
+
+	// Sort on the number of exits, descending (two clicks), then read the column.
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Click(`#organismes-table thead th:nth-child(2) button`),
+		chromedp.Click(`#organismes-table thead th:nth-child(2) button`)))
+	vals, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](
+		`Array.from(document.querySelectorAll('#organismes-table tbody tr td:nth-child(2)')).map(function (td) { return td.getAttribute('data-v'); })`))
+	require.NoError(t, err)
+	prev := 1e18
+	for _, v := range vals {
+		if v == "" {
+			prev = -1 // hidden values come last
+			continue
+		}
+		var x float64
+		fmt.Sscan(v, &x)
+		assert.LessOrEqual(t, x, prev, "tri décroissant des sortants")
+		prev = x
+	}
+	sort, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#organismes-table thead th:nth-child(2)').getAttribute('aria-sort')`))
+	require.NoError(t, err)
+	assert.Equal(t, "descending", sort)
+
+	// Search for the first SIRET: exactly the matching rows stay visible.
+	first, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#organismes-table tbody tr th').textContent`))
+	require.NoError(t, err)
+	require.NoError(t, chromedp.Do(ctx, chromedp.SendKeys(`#organismes-recherche`, strings.ReplaceAll(first, nnbsp, ""))))
+	visible, err := chromedp.Run(ctx, chromedp.Evaluate[int](`Array.from(document.querySelectorAll('#organismes-table tbody tr')).filter(function (r) { return !r.hidden; }).length`))
+	require.NoError(t, err)
+	assert.Equal(t, 1, visible, "recherche de %q", first)
+}
+
+// screenshots writes captures of every page, desktop (1280 px) and phone
+// (375 px) wide, as tiles of one screen height: NAME-bureau-01.png, …
+func screenshots(t *testing.T, bctx context.Context, base, out string, pages []string) {
+	require.NoError(t, os.MkdirAll(out, 0o755))
+	for _, p := range pages {
+		for _, size := range []struct {
+			name          string
+			width, height int64
+		}{{"bureau", 1280, 1000}, {"telephone", 375, 800}} {
+			n, err := screenshotTiles(bctx, base+p, filepath.Join(out, strings.TrimSuffix(p, ".html")+"-"+size.name), size.width, size.height)
+			require.NoError(t, err, "%s (%s)", p, size.name)
+			require.Greater(t, n, 0)
+		}
+	}
+	t.Logf("captures d'écran dans %s", out)
+}
+
+// screenshotTiles loads a page at a width and writes it as PNG tiles of the
+// given height; it returns the number of tiles.
+func screenshotTiles(bctx context.Context, pageURL, prefix string, width, height int64) (int, error) {
+	ctx, cancel := chromedp.NewContext(bctx)
+	defer cancel()
+	ctx, cancelTime := context.WithTimeout(ctx, 90*time.Second)
+	defer cancelTime()
+	var opts []chromedp.EmulateViewportOption
+	if width < 600 {
+		opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateScale(2))
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, height, opts...), chromedp.Navigate(pageURL)); err != nil {
+		return 0, err
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[string](`document.documentElement.getAttribute('data-charts-drawn')`,
+		chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		return 0, err
+	}
+	total, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.documentElement.scrollHeight`))
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for y := 0.0; y < total && n < 40; y += float64(height) {
+		h := min(float64(height), total-y)
+		res, err := chromedp.Call(ctx, cdppage.CaptureScreenshot, cdppage.CaptureScreenshotParams{
+			Format:                cdppage.CaptureScreenshotFormatPng,
+			Clip:                  &cdppage.Viewport{X: 0, Y: y, Width: float64(width), Height: h, Scale: 1},
+			CaptureBeyondViewport: new(true),
+			FromSurface:           new(true),
+		})
+		if err != nil {
+			return n, err
+		}
+		n++
+		if err := os.WriteFile(fmt.Sprintf("%s-%02d.png", prefix, n), res.Data, 0o644); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}

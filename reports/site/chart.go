@@ -1,0 +1,378 @@
+package site
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"math"
+	"strings"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+)
+
+// chart is one figure of a page: the ECharts option (built with go-echarts),
+// its French text alternative, and the table of its figures, shown under the
+// chart and offered as a CSV file.
+type chart struct {
+	ID      string // unique on the site: HTML id and CSV file name
+	Title   string
+	Summary string // French text alternative: ECharts aria description and visible text
+	Height  int    // pixels
+	Unit    unit   // unit of the value axis and tooltips
+	Option  map[string]any
+	Table   table
+	// Labels maps short category names (scheme codes) to their full labels,
+	// shown in the tooltips.
+	Labels map[string]string
+}
+
+// table is a small table of figures: the visible alternative of a chart, the
+// content of its CSV, or a table of its own.
+type table struct {
+	Head []string // French column headings
+	Keys []string // CSV column names (snake_case, no accents)
+	Rows [][]cell
+	// Numeric tells which columns hold numbers (right-aligned, sorted as numbers).
+	Numeric []bool
+}
+
+// cell is one table cell: what the page shows, what the CSV holds, and the
+// number used to sort it (NaN when hidden or missing).
+type cell struct {
+	Text string
+	CSV  string
+	Sort float64
+}
+
+// textCell is a cell of words.
+func textCell(s string) cell { return cell{Text: s, CSV: s, Sort: math.NaN()} }
+
+// codeCell shows a label and writes the code in the CSV.
+func codeCell(label, code string) cell { return cell{Text: label, CSV: code, Sort: math.NaN()} }
+
+// figCell writes a figure in a unit.
+func figCell(f fig, u unit) cell {
+	c := cell{Text: u.text(f), CSV: u.csv(f), Sort: math.NaN()}
+	if f.ok() {
+		c.Sort = f.v
+	}
+	return c
+}
+
+// SortAttr is the data-v attribute of a cell: its number, or empty.
+func (c cell) SortAttr() string {
+	if math.IsNaN(c.Sort) {
+		return ""
+	}
+	return fmt.Sprint(c.Sort)
+}
+
+// IsSecret reports whether the cell is a hidden figure.
+func (c cell) IsSecret() bool { return c.Text == secretText }
+
+// CSVFile is the path of the chart's CSV, relative to the site root.
+func (c *chart) CSVFile() string { return "donnees/" + c.ID + ".csv" }
+
+// Payload is the JSON the page's script reads: the option and how to write numbers.
+func (c *chart) Payload() (template.JS, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(true) // the JSON sits in a <script> element: no "</script>" may appear
+	err := enc.Encode(map[string]any{
+		"option":   c.Option,
+		"suffix":   c.Unit.suffix(),
+		"decimals": c.Unit.decimals(),
+		"secret":   secretText,
+		"missing":  missingText,
+		"labels":   c.Labels,
+	})
+	return template.JS(strings.TrimSpace(b.String())), err
+}
+
+// palette: colours distinguishable by colour-blind readers and dark enough on
+// white (contrast ≥ 3:1 for graphical objects, WCAG 1.4.11).
+var palette = []string{"#1d4e89", "#c0392b", "#2e7d5b", "#7b4f9e", "#b35c00", "#4f5d6b"}
+
+// common are the options every chart shares: accessibility (aria with our
+// French description), colours, no animation, an axis tooltip.
+func common(summary string) []charts.GlobalOpts {
+	return []charts.GlobalOpts{
+		charts.WithAriaOpts(&opts.Aria{Enabled: opts.Bool(true), Label: &opts.AriaLabel{Description: summary}}),
+		charts.WithColorsOpts(opts.Colors(palette)),
+		charts.WithAnimation(false),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "0", Type: "scroll"}),
+	}
+}
+
+// optionOf renders a go-echarts chart as a plain JSON option map, without
+// the empty components go-echarts adds, ready for small adjustments (set).
+func optionOf(c interface {
+	Validate()
+	JSON() map[string]interface{}
+}) map[string]any {
+	c.Validate()
+	m, err := toMap(c.JSON())
+	if err != nil {
+		// go-echarts options are plain data: marshalling them cannot fail.
+		panic("site: option ECharts illisible : " + err.Error())
+	}
+	for _, k := range []string{"title", "toolbox"} {
+		if v, ok := m[k].(map[string]any); ok && len(v) == 0 {
+			delete(m, k)
+		}
+	}
+	return m
+}
+
+// set sets a value deep in an option: path elements are map keys, or "0"
+// for the first element of a list (ECharts axes and series are lists).
+func set(opt map[string]any, value any, path ...string) {
+	var cur any = opt
+	for i, k := range path {
+		last := i == len(path)-1
+		switch node := cur.(type) {
+		case map[string]any:
+			if last {
+				node[k] = value
+				return
+			}
+			next, ok := node[k]
+			if !ok || next == nil {
+				next = map[string]any{}
+				node[k] = next
+			}
+			cur = next
+		case []any:
+			idx := 0
+			fmt.Sscan(k, &idx)
+			if idx >= len(node) {
+				return
+			}
+			if last {
+				node[idx] = value
+				return
+			}
+			cur = node[idx]
+		default:
+			return
+		}
+	}
+}
+
+// series is a named list of figures, one per category.
+type series struct {
+	Name   string
+	Values []fig
+}
+
+// barData turns figures into bar items: hidden ones are ECharts' empty value.
+func barData(fs []fig) []opts.BarData {
+	out := make([]opts.BarData, len(fs))
+	for i, f := range fs {
+		out[i] = opts.BarData{Value: f.echartsValue()}
+	}
+	return out
+}
+
+// secretLabels marks the categories whose every figure is hidden, so that the
+// chart itself says « secret » where no bar is drawn.
+func secretLabels(cats []string, ss []series) []string {
+	out := append([]string(nil), cats...)
+	for i := range cats {
+		all := len(ss) > 0
+		for _, s := range ss {
+			if !s.Values[i].secret() {
+				all = false
+			}
+		}
+		if all {
+			out[i] += " (" + secretText + ")"
+		}
+	}
+	return out
+}
+
+// hbar is a horizontal bar chart: one bar per category and series. Categories
+// run top to bottom in the given order; long labels fit on a phone.
+func hbar(id, title, summary string, u unit, cats []string, ss []series, t table) *chart {
+	bar := charts.NewBar()
+	g := append(common(summary),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithGridOpts(opts.Grid{ContainLabel: opts.Bool(true), Left: "2%", Right: "6%", Top: "36", Bottom: "8"}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "value"}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: secretLabels(cats, ss), Inverse: opts.Bool(true),
+			AxisLabel: &opts.AxisLabel{Width: 150, Overflow: "break", Interval: "0"}}),
+	)
+	bar.SetGlobalOptions(g...)
+	for _, s := range ss {
+		bar.AddSeries(s.Name, barData(s.Values))
+	}
+	per := 16 + 12*len(ss)
+	if per < 26 {
+		per = 26
+	}
+	opt := optionOf(bar)
+	set(opt, 15, "yAxis", "0", "axisLabel", "lineHeight")
+	return &chart{ID: id, Title: title, Summary: summary, Unit: u, Height: 60 + per*len(cats), Option: opt, Table: t}
+}
+
+// lines is a line chart over ordered categories (quarters, months); a hidden
+// figure leaves a gap in its line.
+func lines(id, title, summary string, u unit, cats []string, ss []series, t table) *chart {
+	line := charts.NewLine()
+	g := append(common(summary),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithGridOpts(opts.Grid{ContainLabel: opts.Bool(true), Left: "2%", Right: "4%", Top: "40", Bottom: "8"}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category"}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Scale: opts.Bool(u == unitPct)}),
+	)
+	line.SetGlobalOptions(g...)
+	line.SetXAxis(cats)
+	for _, s := range ss {
+		data := make([]opts.LineData, len(s.Values))
+		for i, f := range s.Values {
+			data[i] = opts.LineData{Value: f.echartsValue()}
+		}
+		line.AddSeries(s.Name, data, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(len(cats) <= 24)}))
+	}
+	return &chart{ID: id, Title: title, Summary: summary, Unit: u, Height: 340, Option: optionOf(line), Table: t}
+}
+
+// flow is one link of a Sankey diagram.
+type flow struct {
+	From, To string
+	N        fig
+}
+
+// sankey draws flows between labelled nodes in columns (depth 0, 1, 2…).
+// Hidden flows are not drawn: the summary and the table say so.
+func sankey(id, title, summary string, nodes [][]string, flows []flow, t table) *chart {
+	s := charts.NewSankey()
+	s.SetGlobalOptions(append(common(summary),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}))...)
+	var ns []opts.SankeyNode
+	for depth, col := range nodes {
+		for _, n := range col {
+			d := depth
+			ns = append(ns, opts.SankeyNode{Name: n, Depth: &d})
+		}
+	}
+	var ls []opts.SankeyLink
+	for _, f := range flows {
+		if f.N.ok() && f.N.v > 0 {
+			ls = append(ls, opts.SankeyLink{Source: f.From, Target: f.To, Value: float32(f.N.v)})
+		}
+	}
+	s.AddSeries(title, ns, ls, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true)}))
+	opt := optionOf(s)
+	// Labels of the last column go to the left of their nodes, so that the
+	// diagram fits a phone; links take the colour of their source.
+	for k, v := range map[string]any{
+		"left": "1%", "right": "1%", "top": "8", "bottom": "8", "nodeGap": 10,
+		"emphasis":  map[string]any{"focus": "adjacency"},
+		"lineStyle": map[string]any{"color": "source", "opacity": 0.3},
+		"levels":    []any{map[string]any{"depth": len(nodes) - 1, "label": map[string]any{"position": "left"}}},
+	} {
+		set(opt, v, "series", "0", k)
+	}
+	return &chart{ID: id, Title: title, Summary: summary, Unit: unitCount, Height: 460, Option: opt, Table: t}
+}
+
+// toMap turns a go-echarts value into a generic JSON map.
+func toMap(v any) (map[string]any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	return m, json.Unmarshal(b, &m)
+}
+
+// point is one dot of a scatter plot.
+type point struct {
+	Name string
+	X, Y float64
+}
+
+// funnel is a funnel plot: each organisation's rate against its volume, with
+// the control limits of a binomial proportion around the national rate p (in
+// percent): p ± z √(p(100 − p)/n) for z = 1.96 (95 %) and 3.09 (99.8 %).
+func funnel(id, title, summary string, p float64, pts []point, t table) *chart {
+	maxN := 100.0
+	for _, pt := range pts {
+		maxN = math.Max(maxN, pt.X)
+	}
+	limit := func(n, z float64) float64 {
+		v := p + z*math.Sqrt(p*(100-p)/n)
+		return math.Round(math.Min(100, math.Max(0, v))*10) / 10
+	}
+	var ns []float64
+	for n := 20.0; n < maxN*1.05; n *= 1.08 {
+		ns = append(ns, math.Round(n))
+	}
+	ns = append(ns, math.Round(maxN*1.05))
+	limitLine := func(z float64) []opts.LineData {
+		out := make([]opts.LineData, len(ns))
+		for i, n := range ns {
+			out[i] = opts.LineData{Value: []float64{n, limit(n, z)}}
+		}
+		return out
+	}
+	sc := charts.NewScatter()
+	sc.SetGlobalOptions(append(common(summary),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
+		charts.WithGridOpts(opts.Grid{ContainLabel: opts.Bool(true), Left: "2%", Right: "4%", Top: "56", Bottom: "30"}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "log", Name: "sortants observés (échelle logarithmique)", NameLocation: "middle", NameGap: 24,
+			Min: 20, Max: math.Round(maxN * 1.05)}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "taux d'emploi à 6 mois", Min: 0, Max: 100}),
+	)...)
+	data := make([]opts.ScatterData, len(pts))
+	for i, pt := range pts {
+		data[i] = opts.ScatterData{Name: pt.Name, Value: []float64{pt.X, pt.Y}, SymbolSize: 7}
+	}
+	sc.AddSeries("Organismes", data)
+	line := charts.NewLine()
+	natio := []opts.LineData{{Value: []float64{20, p}}, {Value: []float64{math.Round(maxN * 1.05), p}}}
+	line.AddSeries("Taux national", natio, lineStyle("#4f5d6b", "solid"))
+	line.AddSeries("Limites à 95 %", limitLine(1.959964), lineStyle("#b35c00", "dashed"))
+	line.AddSeries("Limites à 95 %", limitLine(-1.959964), lineStyle("#b35c00", "dashed"))
+	line.AddSeries("Limites à 99,8 %", limitLine(3.090232), lineStyle("#c0392b", "dotted"))
+	line.AddSeries("Limites à 99,8 %", limitLine(-3.090232), lineStyle("#c0392b", "dotted"))
+	sc.Overlap(line)
+	opt := optionOf(sc)
+	set(opt, map[string]any{"align": "left"}, "yAxis", "0", "nameTextStyle")
+	return &chart{ID: id, Title: title, Summary: summary, Unit: unitPct, Height: 440, Option: opt, Table: t}
+}
+
+func lineStyle(color, typ string) charts.SeriesOpts {
+	return func(s *charts.SingleSeries) {
+		charts.WithLineStyleOpts(opts.LineStyle{Color: color, Type: typ, Width: 1.5})(s)
+		charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false), Smooth: opts.Bool(true)})(s)
+		charts.WithItemStyleOpts(opts.ItemStyle{Color: color})(s)
+	}
+}
+
+// csv writes the table as CSV: UTF-8, comma-separated, one header line of
+// snake_case names, numbers with a dot, hidden figures as « secret ».
+func (t table) csv() ([]byte, error) {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	if err := w.Write(t.Keys); err != nil {
+		return nil, err
+	}
+	for _, r := range t.Rows {
+		rec := make([]string, len(r))
+		for i, c := range r {
+			rec[i] = c.CSV
+		}
+		if err := w.Write(rec); err != nil {
+			return nil, err
+		}
+	}
+	w.Flush()
+	return b.Bytes(), w.Error()
+}

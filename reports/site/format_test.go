@@ -1,0 +1,50 @@
+package site
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// plain turns the narrow no-break spaces and minus signs into ASCII so that the
+// expected strings below are easy to read.
+func plain(s string) string {
+	return strings.NewReplacer(nnbsp, "_", minus, "-").Replace(s)
+}
+
+func TestFormat(t *testing.T) {
+	cases := []struct{ got, want string }{
+		{fmtInt(0), "0"},
+		{fmtInt(999), "999"},
+		{fmtInt(1000), "1_000"},
+		{fmtInt(812400), "812_400"},
+		{fmtInt(18900000), "18_900_000"},
+		{fmtInt(-12345), "-12_345"},
+		{fmtDec(1234.56, 1), "1_234,6"},
+		{fmtDec(0.04, 1), "0,0"},
+		{fmtDec(-0.04, 1), "0,0"}, // no "−0,0"
+		{fmtDec(-2.25, 2), "-2,25"},
+		{fmtPct(58.3), "58,3_%"},
+		{fmtPct(100), "100,0_%"},
+		{fmtPoints(1.2), "+1,2 point"},
+		{fmtPoints(-0.44), "-0,4 point"},
+		{fmtPoints(2.5), "+2,5 points"},
+		{fmtPoints(-2), "-2,0 points"},
+		{fmtPoints(0.01), "0,0 point"},
+		{fmtChangePct(3.44), "+3,4_%"},
+		{fmtEuros(12345.4), "12_345_€"},
+		{fmtEuros(12.4e6), "12,4 millions d'euros"},
+		{fmtEuros(1.5e6), "1,5 million d'euros"},
+		{fmtEuros(1.254e9), "1,25 milliard d'euros"},
+		{fmtEuros(3.2e9), "3,20 milliards d'euros"},
+		{fmtEurosCents(12.345), "12,35_€"}, // FormatFloat rounds half to even on the binary value: 12.345 is 12.3450000000000006
+		{numberWord(6), "six"},
+		{numberWord(12), "douze"},
+		{numberWord(24), "24"},
+		{capitalize("été"), "Été"},
+	}
+	for i, c := range cases {
+		assert.Equal(t, c.want, plain(c.got), "case %d", i)
+	}
+}

@@ -1,0 +1,91 @@
+package site
+
+import (
+	"fmt"
+	"html/template"
+	"strings"
+
+	"github.com/agora-formation/agora/indicators"
+	"github.com/agora-formation/agora/indicators/disclosure"
+)
+
+// methodology builds the page that defines every indicator of the catalogue,
+// states the publication rules and the date of the data.
+func (b *builder) methodology() (*page, error) {
+	p := &page{File: "methodologie.html", Current: "methodologie.html", Title: "Méthodologie"}
+	st := b.state
+	p.Lead = []string{"D'où viennent les chiffres de ce site, comment ils sont calculés et ce qui n'est pas publié."}
+
+	date := []string{fmt.Sprintf("Date des données : %s.", st.Date())}
+	if st.FirstMonth != "" {
+		date = append(date, fmt.Sprintf("La DSN chargée couvre les mois de %s à %s : une sortie dont le mois + k n'est pas couvert n'est pas observée à k mois, "+
+			"et elle est retirée du dénominateur du taux à k mois (elle n'est jamais comptée comme sans emploi).", monthFR(st.FirstMonth), monthFR(st.LastMonth)))
+	}
+	date = append(date, fmt.Sprintf("Année de référence des pages : %d, dernière année de sortie dont toutes les sorties sont observées six mois après. "+
+		"L'entrepôt compte %s dossiers non annulés et %s sorties de formation.", b.year, fmtInt(st.Dossiers), fmtInt(st.Exits)))
+	if st.NSFNAFVersion != "" {
+		date = append(date, "Table de correspondance entre domaines de formation (NSF) et secteurs d'activité (NAF) : version "+st.NSFNAFVersion+".")
+	}
+	p.Blocks = append(p.Blocks, block{Heading: "Sources et date des données", ID: "sources", Paras: append([]string{
+		"Les organismes de formation déclarent aux financeurs chaque entrée, interruption et sortie de formation ; les financeurs partagent ces dossiers " +
+			"(article L6353-10 du Code du travail). Les déclarations sociales nominatives (DSN) des employeurs disent, mois par mois, qui est salarié, " +
+			"sous quel contrat. Les deux sont rapprochées par le numéro de sécurité sociale, pseudonymisé dès l'arrivée : aucun identifiant personnel n'est publié.",
+	}, date...)})
+
+	p.Blocks = append(p.Blocks, block{Heading: "Règles de publication (secret statistique)", ID: "secret", Paras: []string{
+		fmt.Sprintf("Un effectif de personnes ou de dossiers inférieur à %d n'est pas publié.", disclosure.MinCount),
+		fmt.Sprintf("Un taux n'est publié que si son dénominateur compte au moins %d personnes ; le nombre de personnes derrière le taux est masqué avec lui.", disclosure.MinDenominator),
+		"Dans les tableaux de financement, une ligne de moins de 11 dossiers masque tous ses montants.",
+		"Secret secondaire : quand un tableau publie des totaux ou des sous-totaux, d'autres cases sont masquées pour qu'aucune valeur cachée ne puisse être retrouvée par soustraction.",
+		"Une valeur masquée est écrite « secret » : elle n'est jamais remplacée par zéro. « n.d. » signale une valeur qui n'existe pas (par exemple une enveloppe qui n'a pas été transmise, ou un taux dont aucune sortie n'est encore observée).",
+		"Les mêmes règles, appliquées une seule fois, valent pour ce site, les données ouvertes et l'API : un chiffre y est publié ou masqué de la même façon.",
+		"Dans les fichiers CSV des graphiques, les nombres ont un point décimal et une valeur masquée est écrite « secret ».",
+		"Les pages de qualité des données décrivent les livraisons des partenaires (lignes rejetées, colonnes renseignées, délais) et non des personnes ; seuls leurs nombres de dossiers relèvent du secret des effectifs.",
+	}})
+
+	defs, err := b.catalogue()
+	if err != nil {
+		return nil, err
+	}
+	p.Blocks = append(p.Blocks, block{Heading: "Définition des indicateurs", ID: "indicateurs",
+		Paras: []string{fmt.Sprintf("Les %d indicateurs publiés, avec leur identifiant (nom de colonne dans les données ouvertes et l'API) et leur unité.", len(defs))},
+		HTML:  definitionList(defs)})
+
+	p.Blocks = append(p.Blocks, block{Heading: "Valeur ajoutée des organismes", ID: "valeur-ajoutee", Paras: []string{
+		"Le taux attendu d'un organisme est le taux d'emploi à six mois qu'il aurait si chacun de ses sortants observés avait le taux national de sa strate : " +
+			"même année de sortie, même dispositif, même situation avant l'entrée, même tranche d'âge (moins de 26 ans, 26 à 44 ans, 45 ans ou plus) et même sexe.",
+		"La valeur ajoutée est l'écart, en points, entre le taux observé et le taux attendu ; son intervalle est celui du taux observé (intervalle de Wilson à 95 %) moins le taux attendu.",
+		"Le graphique en entonnoir place chaque organisme selon son nombre de sortants observés ; les limites de contrôle à 95 % et 99,8 % autour du taux national valent p ± z √(p (100 − p) / n), avec z = 1,96 et 3,09.",
+	}})
+	return p, nil
+}
+
+// catalogue returns the indicators of the catalogue with the data date.
+func (b *builder) catalogue() ([]indicators.Indicator, error) {
+	cat := b.opts.Catalogue
+	if cat == nil {
+		cat = indicators.New()
+	}
+	return cat.Describe(b.r.ctx, b.r.db)
+}
+
+// definitionList writes the catalogue as an HTML definition list; every text
+// is escaped.
+func definitionList(defs []indicators.Indicator) template.HTML {
+	var s strings.Builder
+	s.WriteString("<dl>\n")
+	for _, d := range defs {
+		fmt.Fprintf(&s, "<dt id=\"i-%s\">%s <code>%s</code></dt>\n<dd>%s Unité : %s.",
+			template.HTMLEscapeString(d.ID), template.HTMLEscapeString(d.Label), template.HTMLEscapeString(d.ID),
+			template.HTMLEscapeString(d.Definition), template.HTMLEscapeString(string(d.Unit)))
+		if len(d.Dimensions) > 0 {
+			fmt.Fprintf(&s, " Ventilations : %s.", template.HTMLEscapeString(strings.Join(d.Dimensions, ", ")))
+		}
+		if len(d.Sources) > 0 {
+			fmt.Fprintf(&s, " Source : %s.", template.HTMLEscapeString(strings.Join(d.Sources, ", ")))
+		}
+		s.WriteString("</dd>\n")
+	}
+	s.WriteString("</dl>")
+	return template.HTML(s.String())
+}

@@ -1,0 +1,58 @@
+package site
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"text/tabwriter"
+)
+
+// WriteText writes the report for a terminal, in French, with the figures
+// written as on the site's quality pages.
+func (r *QualityReport) WriteText(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "Qualité des données des partenaires (%s)\n", r.DataDate)
+	if len(r.Partners) == 0 {
+		fmt.Fprintln(bw, "\nAucune livraison n'est encore chargée.")
+	}
+	for i := range r.Partners {
+		q := &r.Partners[i]
+		fmt.Fprintf(bw, "\n%s (%s)\n", q.Label, q.Funder)
+		fmt.Fprintf(bw, "  %s\n", qualitySentence(q))
+		fmt.Fprintf(bw, "  Dossiers connus : %s, dont annulés : %s\n", unitCount.text(intFig(q.Dossiers)), unitCount.text(intFig(q.Cancelled)))
+		fmt.Fprintf(bw, "  Lignes rejetées : %s ; événements orphelins : %s ; financements orphelins : %s\n",
+			fmtInt(q.RejectedLines), fmtInt(q.OrphanEvents), fmtInt(q.OrphanFundings))
+		fmt.Fprintf(bw, "  Délai de transmission des %s événements : médiane %s, 90e centile %s ; transmis sous 30 jours : %s\n",
+			fmtInt(q.Events), unitDays.text(floatFig(q.DelayMedian)), unitDays.text(floatFig(q.DelayP90)), unitPct.text(floatFig(q.Within30Days)))
+		fmt.Fprintf(bw, "  Corrections : %s, dont tardives (plus de 30 jours après la première transmission) : %s\n",
+			fmtInt(q.Corrections), fmtInt(q.LateCorrections))
+		if q.Secret != "" {
+			fmt.Fprintf(bw, "  Secret statistique : %s\n", q.Secret)
+		}
+		if len(q.Rejections) > 0 {
+			fmt.Fprintln(bw, "  Rejets par règle :")
+			tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', tabwriter.AlignRight)
+			fmt.Fprintln(tw, "    règle\tflux\tlignes\t")
+			for _, rj := range q.Rejections {
+				fmt.Fprintf(tw, "    %s\t%s\t%s\t  %s\n", rj.Rule, rj.Feed, fmtInt(rj.Lines), rj.Label)
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+		} else {
+			fmt.Fprintln(bw, "  Aucune ligne rejetée.")
+		}
+		if len(q.Completeness) > 0 {
+			fmt.Fprintln(bw, "  Complétude des colonnes :")
+			tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', tabwriter.AlignRight)
+			fmt.Fprintln(tw, "    colonne\tflux\trenseignées\tlignes\ttaux\t")
+			for _, c := range q.Completeness {
+				fmt.Fprintf(tw, "    %s\t%s\t%s\t%s\t%s\t\n", c.Column, c.Feed, fmtInt(c.Filled), fmtInt(c.Lines), unitPct.text(floatFig(c.Rate)))
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return bw.Flush()
+}
