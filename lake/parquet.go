@@ -134,9 +134,9 @@ func createParquet[T any](path, tmp, sortPattern string, opts WriteOptions) (w *
 	for k, v := range opts.Metadata {
 		options = append(options, parquet.KeyValueMetadata(k, v))
 	}
-	var compare func(a, b *T) int
+	var sorting order[T]
 	if len(opts.SortBy) > 0 {
-		if compare, err = comparator[T](opts.SortBy); err != nil {
+		if sorting, err = orderOf[T](opts.SortBy); err != nil {
 			return nil, err
 		}
 		cols := make([]parquet.SortingColumn, len(opts.SortBy))
@@ -160,8 +160,8 @@ func createParquet[T any](path, tmp, sortPattern string, opts WriteOptions) (w *
 		}
 	}()
 	out := parquet.NewGenericWriter[T](f, options...)
-	if compare != nil {
-		w.w = newSortedWriter(out, compare, opts.SortRunRows, opts.TempDir, sortPattern)
+	if sorting.compare != nil {
+		w.w = newSortedWriter(out, sorting, opts.SortRunRows, opts.TempDir, sortPattern)
 	} else {
 		w.w = out
 	}

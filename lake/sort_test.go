@@ -1,6 +1,7 @@
 package lake
 
 import (
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -61,9 +62,14 @@ func TestComparator(t *testing.T) {
 		{"f", row{F: -1.5}, row{F: 0}, -1},
 		{"NT", row{NT: "b"}, row{NT: "a"}, 1},
 	} {
-		cmp, err := comparator[row]([]string{c.col})
+		o, err := orderOf[row]([]string{c.col})
 		assert.NoError(t, err)
-		assert.Equal(t, c.want, cmp(&c.a, &c.b), "%s: %+v vs %+v", c.col, c.a, c.b)
+		assert.Equal(t, c.want, o.compare(&c.a, &c.b), "%s: %+v vs %+v", c.col, c.a, c.b)
+		if o.prefix != nil {
+			pa, pb := o.prefix(&c.a), o.prefix(&c.b)
+			assert.True(t, c.want >= 0 || pa <= pb, "prefix of %s keeps the order", c.col)
+			assert.True(t, c.want <= 0 || pa >= pb, "prefix of %s keeps the order", c.col)
+		}
 	}
 	_, err := comparator[row]([]string{"absent"})
 	assert.Error(t, err)
@@ -72,4 +78,44 @@ func TestComparator(t *testing.T) {
 	}
 	_, err = comparator[nested]([]string{"in"})
 	assert.ErrorContains(t, err, "non pris en charge")
+}
+
+// TestPrefixKeepsOrder checks on random values that a smaller row never gets
+// a larger prefix key.
+func TestPrefixKeepsOrder(t *testing.T) {
+	type row struct {
+		S string   `parquet:"s"`
+		I *int64   `parquet:"i,optional"`
+		J int16    `parquet:"j"`
+		U [16]byte `parquet:"u"`
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	alphabet := []byte("\x00aAzé9-")
+	random := func() row {
+		var x row
+		b := make([]byte, r.IntN(12))
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		x.S = string(b)
+		if r.IntN(4) > 0 {
+			v := r.Int64N(1<<40) - 1<<39
+			x.I = &v
+		}
+		x.J = int16(r.IntN(1<<16) - 1<<15)
+		x.U[r.IntN(16)] = byte(r.IntN(3))
+		return x
+	}
+	for _, col := range []string{"s", "i", "j", "u"} {
+		o, err := orderOf[row]([]string{col})
+		if err != nil || o.prefix == nil {
+			t.Fatalf("%s: no prefix (%v)", col, err)
+		}
+		for range 20_000 {
+			a, b := random(), random()
+			if o.compare(&a, &b) < 0 && o.prefix(&a) > o.prefix(&b) {
+				t.Fatalf("%s: %+v < %+v but prefixes %x > %x", col, a, b, o.prefix(&a), o.prefix(&b))
+			}
+		}
+	}
 }
