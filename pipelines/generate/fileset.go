@@ -17,8 +17,10 @@ type fileSet struct {
 	dir     string
 	files   map[fileKey]*outFile
 	list    []*outFile
-	extrait []*outFile // fast path for dsn_extrait files, by month since firstDSNMonth
-	held    int        // capacity of the buffers attached to files
+	extrait []*outFile   // direct tables: dsn_extrait files by month since firstDSNMonth,
+	csv     [][]*outFile // partner files by feed×64+partner, then period,
+	neodes  [][]*outFile // NEODeS files by employer, then month×3+declaration
+	held    int          // capacity of the buffers attached to files
 	budget  int
 	create  func(key fileKey, f *outFile) // names a new file and writes its head
 	written int64
@@ -52,6 +54,7 @@ type outFile struct {
 	created bool
 	fd      *os.File
 	used    int64
+	pending [][2]int32 // items of the batch being applied (person, item)
 }
 
 func newFileSet(dir string, budget int) *fileSet {
@@ -60,27 +63,55 @@ func newFileSet(dir string, budget int) *fileSet {
 
 // get returns the file of key, creating it (and writing its head) on first use.
 func (s *fileSet) get(key fileKey) *outFile {
-	if key.kind == kindExtrait {
-		i := int(key.b) - int(firstDSNMonth)
-		if i >= 0 && i < len(s.extrait) && s.extrait[i] != nil {
-			return s.extrait[i]
-		}
+	slot := s.slot(key)
+	if slot != nil && *slot != nil {
+		return *slot
 	}
-	if f, ok := s.files[key]; ok {
-		return f
+	f, ok := s.files[key]
+	if !ok {
+		f = &outFile{key: key}
+		s.files[key] = f
+		s.list = append(s.list, f)
+		s.create(key, f)
 	}
-	f := &outFile{key: key}
-	s.files[key] = f
-	s.list = append(s.list, f)
-	if key.kind == kindExtrait {
-		i := int(key.b) - int(firstDSNMonth)
-		for len(s.extrait) <= i {
-			s.extrait = append(s.extrait, nil)
-		}
-		s.extrait[i] = f
+	if slot != nil {
+		*slot = f
 	}
-	s.create(key, f)
 	return f
+}
+
+// slot returns the place of key in the direct tables that spare the map on
+// the hot paths, or nil for keys that go through the map only.
+func (s *fileSet) slot(key fileKey) **outFile {
+	grow := func(t *[]*outFile, i int) **outFile {
+		if i < 0 {
+			return nil
+		}
+		for len(*t) <= i {
+			*t = append(*t, nil)
+		}
+		return &(*t)[i]
+	}
+	switch key.kind {
+	case kindExtrait:
+		return grow(&s.extrait, int(key.b)-int(firstDSNMonth))
+	case kindCSV:
+		i := int(key.a)*64 + int(key.b)
+		for len(s.csv) <= i {
+			s.csv = append(s.csv, nil)
+		}
+		return grow(&s.csv[i], int(key.c))
+	case kindNEODeS:
+		if key.c >= variantNothing || key.c > 3 {
+			return nil
+		}
+		i := int(key.a)
+		for len(s.neodes) <= i {
+			s.neodes = append(s.neodes, nil)
+		}
+		return grow(&s.neodes[i], (int(key.b)-int(firstDSNMonth))*3+int(key.c)-1)
+	}
+	return nil
 }
 
 // head writes lines of a file that are not rows (headers, NEODeS heads and footers).
@@ -93,11 +124,16 @@ func (s *fileSet) head(f *outFile, data []byte, lines int) {
 // the first appended line (1 = the file's first line).
 func (s *fileSet) add(key fileKey, data []byte, lines int) (*outFile, int64) {
 	f := s.get(key)
+	return f, s.append(f, data, lines)
+}
+
+// append appends rows to f and returns the number of the first appended line.
+func (s *fileSet) append(f *outFile, data []byte, lines int) int64 {
 	first := f.lines + 1
 	s.write(f, data)
 	f.lines += int64(lines)
 	f.rows += int64(lines)
-	return f, first
+	return first
 }
 
 func (s *fileSet) write(f *outFile, data []byte) {

@@ -179,12 +179,13 @@ func checkOut(out string, overwrite bool) error {
 
 // generator holds a run's world, output files and accumulators.
 type generator struct {
-	opt   Options
-	w     *world
-	cells *nirCells
-	fs    *fileSet
-	dir   string
-	acc   accumulators
+	opt     Options
+	w       *world
+	cells   *nirCells
+	fs      *fileSet
+	dir     string
+	acc     accumulators
+	touched []*outFile
 }
 
 func newGenerator(opt Options, dir string) *generator {
@@ -233,9 +234,7 @@ func (g *generator) run(ctx context.Context, progress io.Writer) (Summary, error
 	errc := make(chan error, 1)
 	go func() { errc <- g.produce(ctx, free, full) }()
 	for b := range full {
-		for i := range b.outs {
-			g.apply(&b.ids[i], &b.outs[i])
-		}
+		g.apply(b)
 		if g.fs.err != nil {
 			cancel()
 			for range full {
@@ -329,17 +328,39 @@ func (g *generator) produce(ctx context.Context, free <-chan *batch, full chan<-
 	return nil
 }
 
-// apply appends a person's output to the files, in person order.
-func (g *generator) apply(id *identity, o *personOut) {
-	for _, it := range o.items {
-		f, first := g.fs.add(it.key, o.data[it.off:it.end], int(it.lines))
-		if it.key.kind == kindNEODeS {
-			g.acc.neodesRows += int64(it.rows)
-		}
-		if it.defect > 0 {
-			d := &o.defects[it.defect-1]
-			g.acc.defect(f.rel, first+int64(d.lineOff), d.rule, d.column)
+// apply appends a batch's output to the files. Items are grouped by file (in
+// person order within each file), so that each file's buffer is filled in one
+// sequential run rather than one cold cache line per item: the bytes are the
+// same as appending person by person.
+func (g *generator) apply(b *batch) {
+	touched := g.touched[:0]
+	for i := range b.outs {
+		o := &b.outs[i]
+		for j := range o.items {
+			f := g.fs.get(o.items[j].key)
+			if len(f.pending) == 0 {
+				touched = append(touched, f)
+			}
+			f.pending = append(f.pending, [2]int32{int32(i), int32(j)})
 		}
 	}
-	g.acc.person(id, o)
+	for _, f := range touched {
+		for _, p := range f.pending {
+			o := &b.outs[p[0]]
+			it := &o.items[p[1]]
+			first := g.fs.append(f, o.data[it.off:it.end], int(it.lines))
+			if it.key.kind == kindNEODeS {
+				g.acc.neodesRows += int64(it.rows)
+			}
+			if it.defect > 0 {
+				d := &o.defects[it.defect-1]
+				g.acc.defect(f.rel, first+int64(d.lineOff), d.rule, d.column)
+			}
+		}
+		f.pending = f.pending[:0]
+	}
+	g.touched = touched[:0]
+	for i := range b.outs {
+		g.acc.person(&b.ids[i], &b.outs[i])
+	}
 }

@@ -366,6 +366,9 @@ func init() {
 		funderCodes = append(funderCodes, c.Code)
 		funderIdx[c.Code] = i
 	}
+	if len(funderCodes) > 64 {
+		panic("generate: the file set's tables hold 64 partners at most")
+	}
 	for i, s := range schemes {
 		if dictionary.Dispositifs.Codes[i].Code != s.code {
 			panic("generate: scheme table out of the dictionary's order at " + s.code)
