@@ -8,10 +8,18 @@
 // are bound as placeholders), and returns a Table.
 //
 // In Public mode the table is disclosure-controlled by package
-// indicators/disclosure: the rules are applied once to every published level
-// of every mart (with all margins tying them together), so a figure is hidden
-// or shown identically in the site, the open data and the API. In Partner mode
-// the figures are those of one funder's own dossiers, unsuppressed.
+// indicators/disclosure, applied once to the whole warehouse: every published
+// level of every mart (and the totals computed here, such as amounts over
+// funders) becomes cells of one grid, a figure published by two marts being one
+// cell; margins tie each level to the next (national = sum of regions, year =
+// sum of organisations, of quarters, of months…) and identities tie marts
+// together (stock of trainees and flows, employed = with + without NSF
+// correspondence). Primary rules, links (a hidden denominator hides its rates)
+// and secondary suppression run to a fixed point, so a figure is hidden or
+// shown identically in the site, the open data and the API, and no hidden
+// figure can be recomputed from all of them together. The result is cached per
+// warehouse state (Prepare builds it ahead). In Partner mode the figures are
+// those of one funder's own dossiers, unsuppressed.
 package indicators
 
 import (

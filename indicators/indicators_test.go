@@ -106,8 +106,7 @@ func TestEveryLevelRuns(t *testing.T) {
 		for id := range s.offers {
 			def := testCat.def(id)
 			for _, level := range s.levelsAll() {
-				mart := contains(s.finest(), level[0]) && levelIn(level, s.levels)
-				if !s.serves(def, level, mart) {
+				if !s.serves(def, level, levelIn(level, s.levels)) {
 					continue
 				}
 				var by []string
