@@ -1,11 +1,92 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+
+	"github.com/spf13/cobra"
+
+	"github.com/agora-formation/agora/serve"
+	"github.com/agora-formation/agora/serve/live"
+)
 
 func serveCmd(a *app) *cobra.Command {
-	return &cobra.Command{
-		Use:   "serve",
+	var (
+		addr    string
+		memory  string
+		threads int
+		rate    float64
+		burst   int
+	)
+	cmd := &cobra.Command{
+		Use:   "serve [--addr 127.0.0.1:8080]",
 		Short: "Servir le site et l'API des indicateurs",
-		RunE:  notBuilt("serve"),
+		Long: `Sert le site statique (<racine>/site) à la racine et l'API des indicateurs sous /api/v1/ :
+catalogue (/api/v1/indicateurs), valeurs publiques soumises au secret statistique
+(/api/v1/indicateurs/ID?par=dispositif,region&annee=2024&format=csv), description OpenAPI
+(/api/v1/openapi.json) et, avec un jeton (agora token create), les chiffres et résultats par
+dossier d'un financeur (/api/v1/partenaires/CODE/…).
+
+L'entrepôt est ouvert en lecture seule ; une nouvelle construction (agora build) est prise
+en compte sans redémarrer ni interrompre de requête. Journal d'accès JSON sur la sortie
+d'erreur (sans jeton ni valeur de paramètre). Écoute par défaut sur 127.0.0.1 seulement :
+pour un accès distant, placez un serveur mandataire HTTPS devant.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			host, _, err := net.SplitHostPort(addr)
+			if err != nil {
+				return userErrorf("--addr %q invalide : attendu hôte:port, par exemple 127.0.0.1:8080", addr)
+			}
+			if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+				a.log.Warn("écoute sur une adresse non locale : l'API n'est pas chiffrée, placez un mandataire HTTPS devant", "adresse", addr)
+			}
+			if rate < 0 || burst < 1 {
+				return userErrorf("--debit doit être positif ou nul et --rafale au moins 1")
+			}
+			access := slog.New(slog.NewJSONHandler(a.errOut, nil))
+			srv, err := serve.New(serve.Config{
+				SiteDir:       a.root.Site(),
+				WarehousePath: a.root.Warehouse(),
+				Open:          live.ReadOnly(a.root.Warehouse(), live.Options{Threads: threads, MemoryLimit: memory}),
+				TokensPath:    a.root.Tokens(),
+				Log:           a.log,
+				AccessLog:     access,
+				RatePerSecond: rateOrOff(rate),
+				RateBurst:     burst,
+			})
+			if err != nil {
+				return err
+			}
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return userErrorf("impossible d'écouter sur %s : %v ; le port est peut-être pris, choisissez-en un autre avec --addr", addr, err)
+			}
+			url := "http://" + ln.Addr().String()
+			fmt.Fprintf(a.out, "agora sert %s\n  site : %s/\n  API  : %s/api/v1/indicateurs (description : %s/api/v1/openapi.json)\nCtrl-C pour arrêter.\n",
+				a.root.Dir, url, url, url)
+			err = srv.Serve(cmd.Context(), ln)
+			if errors.Is(err, http.ErrServerClosed) {
+				return nil
+			}
+			return err
+		},
 	}
+	f := cmd.Flags()
+	f.StringVar(&addr, "addr", "127.0.0.1:8080", "adresse d'écoute hôte:port")
+	f.StringVar(&memory, "memoire", "4GB", "mémoire maximale de DuckDB pour le serveur")
+	f.IntVar(&threads, "threads", 0, "fils d'exécution de DuckDB (défaut : nombre de cœurs)")
+	f.Float64Var(&rate, "debit", 10, "requêtes par seconde permises à chaque jeton (0 : pas de limite)")
+	f.IntVar(&burst, "rafale", 30, "requêtes permises d'un coup à chaque jeton")
+	return cmd
+}
+
+// rateOrOff maps the flag's 0 (no limit) to the server's negative rate.
+func rateOrOff(rate float64) float64 {
+	if rate == 0 {
+		return -1
+	}
+	return rate
 }
