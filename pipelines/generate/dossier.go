@@ -87,8 +87,7 @@ type dossier struct {
 	emp6     bool
 	cofin    bool
 	lines    []fundLine
-	pending  Day // last day of the training as known (planned end + shifts), for careers
-	training bool
+	trainEnd Day // last day of the training as far as known (planned end, shifts, early exit)
 }
 
 // planDossier draws dossier k of a person.
@@ -284,7 +283,7 @@ func (w *worker) lifecycle(d *dossier, spec *schemeSpec) {
 		}
 		d.events = append(d.events, event{typ: typ, day: day, motif: motif, cert: cert, delay: delay})
 	}
-	d.pending = d.end
+	d.trainEnd = d.end
 	if r.bern(spec.cancel) {
 		if r.bern(.7) || d.start > now {
 			d.cancel = d.created + Day(r.IntN(int(d.start-d.created)+1))
@@ -319,7 +318,6 @@ func (w *worker) lifecycle(d *dossier, spec *schemeSpec) {
 	if d.entry == 0 {
 		return
 	}
-	d.training = true
 	d.motif = r.pickWeights(spec.motifs[:])
 	length := int(d.end - d.entry)
 	shift, resumed := Day(0), Day(0)
@@ -371,7 +369,7 @@ func (w *worker) lifecycle(d *dossier, spec *schemeSpec) {
 	if d.exit <= resumed { // an exit always comes after the resumption
 		d.exit = resumed + Day(r.between(1, 20))
 	}
-	d.pending = d.exit
+	d.trainEnd = d.exit
 	if d.exit > now {
 		d.exit = 0
 		return

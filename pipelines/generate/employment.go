@@ -380,7 +380,7 @@ func (c *career) before(d *dossier, e Day) {
 		} else {
 			start := minDay(e-Day(r.between(30, 330)), (em-1).Last()-Day(r.IntN(20)))
 			emp := c.employerFor(famCDD, .4)
-			planned := maxDay(d.pending, e) + Day(r.between(30, 400))
+			planned := maxDay(d.trainEnd, e) + Day(r.between(30, 400))
 			c.add(contract{emp: int32(emp), nature: c.natureFor(famCDD, c.w.g.w.employers[emp].section), start: start, planned: planned, hours: c.hoursFor(famCDD), main: true})
 		}
 	case sitDE:
@@ -434,7 +434,7 @@ func (c *career) enforce(d *dossier, e Day) {
 				} else {
 					x.end = 0
 					if x.planned != 0 && x.planned < e {
-						x.planned = maxDay(d.pending, e) + Day(r.between(30, 200))
+						x.planned = maxDay(d.trainEnd, e) + Day(r.between(30, 200))
 					}
 				}
 			}
@@ -512,8 +512,8 @@ func (c *career) during(d *dossier, e Day) {
 		if i := c.activeAfter(e - 1); i >= 0 {
 			x := &c.cs[i]
 			x.end = 0
-			if x.planned != 0 && x.planned < d.pending {
-				x.planned = d.pending + Day(r.between(30, 300))
+			if x.planned != 0 && x.planned < d.trainEnd {
+				x.planned = d.trainEnd + Day(r.between(30, 300))
 			}
 		}
 	}

@@ -84,6 +84,9 @@ func extraitRows(t *testing.T, root string) []string {
 }
 
 func TestNEODeSRoundTripThroughTheParser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates two worlds of 3000 dossiers")
+	}
 	both := smallOptions(3000, 8)
 	both.DefectRate = 0
 	extrait := both
