@@ -376,20 +376,46 @@ func (g *Grid) before(a int, aMajor bool, b int, bMajor bool) bool {
 	return a < b
 }
 
-// complement picks a published cell sharing an equation with the hidden cell
-// c, the best over all of c's equations.
+// complement picks a published cell to hide next to the hidden cell c: the
+// best over c's equations; when every cell of those is already hidden (c is
+// then determined through a longer chain of equations), the best of the
+// nearest equations reached through hidden cells.
 func (g *Grid) complement(c int) (int, bool) {
-	best, found := -1, false
-	for _, e := range g.member[c] {
-		pick, ok := g.smallestPublished(g.eqs[e])
-		if !ok {
-			continue
-		}
-		if !found || g.before(pick, true, best, true) {
-			best, found = pick, true
-		}
+	seenEq := map[int]bool{}
+	seenCell := map[int]bool{c: true}
+	layer := append([]int(nil), g.member[c]...)
+	for _, e := range layer {
+		seenEq[e] = true
 	}
-	return best, found
+	for len(layer) > 0 {
+		best, found := -1, false
+		for _, e := range layer {
+			pick, ok := g.smallestPublished(g.eqs[e])
+			if ok && (!found || g.before(pick, true, best, true)) {
+				best, found = pick, true
+			}
+		}
+		if found {
+			return best, true
+		}
+		var next []int
+		for _, e := range layer {
+			for _, x := range g.eqs[e].cells {
+				if seenCell[x] {
+					continue
+				}
+				seenCell[x] = true
+				for _, f := range g.member[x] {
+					if !seenEq[f] {
+						seenEq[f] = true
+						next = append(next, f)
+					}
+				}
+			}
+		}
+		layer = next
+	}
+	return -1, false
 }
 
 // Recomputable returns the hidden cells that the published cells determine
