@@ -219,8 +219,16 @@ func (b *builder) consumptionChart(f *frame, funders []string, y string) *chart 
 	case over > 1:
 		summary += fmt.Sprintf(" %s financeurs ont engagé plus que leur enveloppe.", capitalize(numberWord(over)))
 	}
-	return hbar("budget-consommation", fmt.Sprintf("Consommation des enveloppes %s par financeur", y), summary, unitPct, labels,
+	c := hbar("budget-consommation", fmt.Sprintf("Consommation des enveloppes %s par financeur", y), summary, unitPct, labels,
 		[]series{{"Engagé / enveloppe", rate}}, t)
+	// A line at 100 %: beyond it, a funder has committed more than its envelope.
+	set(c.Option, map[string]any{
+		"silent": true, "symbol": "none",
+		"data":      []any{map[string]any{"xAxis": 100}},
+		"label":     map[string]any{"formatter": "100 %", "position": "end"},
+		"lineStyle": map[string]any{"color": "#1e1e1e", "type": "dashed", "width": 1.5},
+	}, "series", "0", "markLine")
+	return c
 }
 
 // cofinancingChart: share of each funder's dossiers paid by two funders or more.

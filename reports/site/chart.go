@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"math"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -177,45 +178,103 @@ func barData(fs []fig) []opts.BarData {
 	return out
 }
 
-// secretLabels marks the categories whose every figure is hidden, so that the
-// chart itself says « secret » where no bar is drawn.
+// secretLabels marks the categories with hidden figures, so that the chart
+// itself says « secret » where no bar is drawn: « AIF (secret) » when every
+// series is hidden, « AIF (secret : Corse) » when some are.
 func secretLabels(cats []string, ss []series) []string {
 	out := append([]string(nil), cats...)
 	for i := range cats {
-		all := len(ss) > 0
+		var hidden []string
 		for _, s := range ss {
-			if !s.Values[i].secret() {
-				all = false
+			if s.Values[i].secret() {
+				hidden = append(hidden, s.Name)
 			}
 		}
-		if all {
+		switch {
+		case len(hidden) == 0:
+		case len(hidden) == len(ss):
 			out[i] += " (" + secretText + ")"
+		default:
+			out[i] += " (" + secretText + " : " + strings.Join(hidden, ", ") + ")"
 		}
 	}
 	return out
 }
 
+// maxHiddenRows is how many categories whose first series is hidden a bar
+// chart still draws (as « secret » labels); beyond it they are left to the
+// chart's table, which lists them all.
+const maxHiddenRows = 5
+
+// compact drops from a bar chart the categories whose first series is hidden,
+// when there are more than maxHiddenRows of them, and returns how many it dropped.
+func compact(cats []string, ss []series) ([]string, []series, int) {
+	if len(ss) == 0 {
+		return cats, ss, 0
+	}
+	hidden := 0
+	for _, f := range ss[0].Values {
+		if f.secret() {
+			hidden++
+		}
+	}
+	if hidden <= maxHiddenRows {
+		return cats, ss, 0
+	}
+	var keep []int
+	for i, f := range ss[0].Values {
+		if !f.secret() {
+			keep = append(keep, i)
+		}
+	}
+	outCats := make([]string, len(keep))
+	outSS := make([]series, len(ss))
+	for j := range ss {
+		outSS[j] = series{Name: ss[j].Name, Values: make([]fig, len(keep))}
+	}
+	for k, i := range keep {
+		outCats[k] = cats[i]
+		for j := range ss {
+			outSS[j].Values[k] = ss[j].Values[i]
+		}
+	}
+	return outCats, outSS, hidden
+}
+
 // hbar is a horizontal bar chart: one bar per category and series. Categories
-// run top to bottom in the given order; long labels fit on a phone.
+// run top to bottom in the given order; long labels wrap, so it fits a phone.
 func hbar(id, title, summary string, u unit, cats []string, ss []series, t table) *chart {
+	cats, ss, dropped := compact(cats, ss)
+	if dropped > 0 {
+		summary += " Les lignes couvertes par le secret statistique ne sont pas dessinées : " +
+			"elles figurent, marquées « secret », dans le tableau des chiffres."
+	}
+	labels := secretLabels(cats, ss)
+	longest := 0
+	for i := range labels {
+		longest = max(longest, utf8.RuneCountInString(labels[i]))
+	}
 	bar := charts.NewBar()
 	g := append(common(summary),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithGridOpts(opts.Grid{ContainLabel: opts.Bool(true), Left: "2%", Right: "6%", Top: "36", Bottom: "8"}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "value"}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: secretLabels(cats, ss), Inverse: opts.Bool(true),
-			AxisLabel: &opts.AxisLabel{Width: 150, Overflow: "break", Interval: "0"}}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: labels, Inverse: opts.Bool(true),
+			AxisLabel: &opts.AxisLabel{Width: 165, Overflow: "break", Interval: "0"}}),
 	)
 	bar.SetGlobalOptions(g...)
 	for _, s := range ss {
 		bar.AddSeries(s.Name, barData(s.Values))
 	}
-	per := 16 + 12*len(ss)
-	if per < 26 {
-		per = 26
-	}
+	// Room per category: the bars, and the lines of the wrapped label
+	// (about 24 characters a line at 165 px).
+	lines := (longest + 23) / 24
+	per := max(26, 16+12*len(ss), 12+15*lines)
 	opt := optionOf(bar)
 	set(opt, 15, "yAxis", "0", "axisLabel", "lineHeight")
+	for i := range ss {
+		set(opt, 22, "series", fmt.Sprint(i), "barMaxWidth")
+	}
 	return &chart{ID: id, Title: title, Summary: summary, Unit: u, Height: 60 + per*len(cats), Option: opt, Table: t}
 }
 

@@ -98,7 +98,7 @@ func (u unit) csv(f fig) string {
 	case figMissing:
 		return ""
 	}
-	return strconv.FormatFloat(f.v, 'f', u.decimals(), 64)
+	return strconv.FormatFloat(roundHalfAway(f.v, u.decimals()), 'f', u.decimals(), 64)
 }
 
 func (u unit) decimals() int {

@@ -36,7 +36,7 @@ func fmtDec(x float64, d int) string {
 	if d <= 0 {
 		return fmtInt(int64(math.Round(x)))
 	}
-	s := strconv.FormatFloat(math.Abs(x), 'f', d, 64)
+	s := strconv.FormatFloat(math.Abs(roundHalfAway(x, d)), 'f', d, 64)
 	ip, fp, _ := strings.Cut(s, ".")
 	n, _ := strconv.ParseInt(ip, 10, 64)
 	out := fmtInt(n) + "," + fp
@@ -119,4 +119,11 @@ func capitalize(s string) string {
 		return strings.ToUpper(string(r)) + s[i+len(string(r)):]
 	}
 	return s
+}
+
+// roundHalfAway rounds x to d decimals, halves away from zero (61,25 → 61,3),
+// as the indicators are rounded.
+func roundHalfAway(x float64, d int) float64 {
+	p := math.Pow(10, float64(d))
+	return math.Round(x*p) / p
 }

@@ -38,7 +38,9 @@ func TestFormat(t *testing.T) {
 		{fmtEuros(1.5e6), "1,5 million d'euros"},
 		{fmtEuros(1.254e9), "1,25 milliard d'euros"},
 		{fmtEuros(3.2e9), "3,20 milliards d'euros"},
-		{fmtEurosCents(12.345), "12,35_€"}, // FormatFloat rounds half to even on the binary value: 12.345 is 12.3450000000000006
+		{fmtEurosCents(12.345), "12,35_€"},
+		{fmtPct(61.25), "61,3_%"}, // halves away from zero, as the indicators
+		{fmtPct(-0.05), "-0,1_%"},
 		{numberWord(6), "six"},
 		{numberWord(12), "douze"},
 		{numberWord(24), "24"},

@@ -43,13 +43,22 @@ func (b *builder) methodology() (*page, error) {
 		"Les pages de qualité des données décrivent les livraisons des partenaires (lignes rejetées, colonnes renseignées, délais) et non des personnes ; seuls leurs nombres de dossiers relèvent du secret des effectifs.",
 	}})
 
-	defs, err := b.catalogue()
+	cat := b.opts.Catalogue
+	if cat == nil {
+		cat = indicators.New()
+	}
+	defs, err := cat.Describe(b.r.ctx, b.r.db)
 	if err != nil {
 		return nil, err
 	}
+	dims := map[string]string{}
+	for _, d := range cat.Dimensions() {
+		dims[d.ID] = d.Label
+	}
 	p.Blocks = append(p.Blocks, block{Heading: "Définition des indicateurs", ID: "indicateurs",
-		Paras: []string{fmt.Sprintf("Les %d indicateurs publiés, avec leur identifiant (nom de colonne dans les données ouvertes et l'API) et leur unité.", len(defs))},
-		HTML:  definitionList(defs)})
+		Paras: []string{fmt.Sprintf("Les %d indicateurs publiés, avec leur identifiant (nom de colonne dans les données ouvertes et l'API), leur unité, "+
+			"les ventilations possibles et les tables de l'entrepôt dont ils sont lus.", len(defs))},
+		HTML: definitionList(defs, dims)})
 
 	p.Blocks = append(p.Blocks, block{Heading: "Valeur ajoutée des organismes", ID: "valeur-ajoutee", Paras: []string{
 		"Le taux attendu d'un organisme est le taux d'emploi à six mois qu'il aurait si chacun de ses sortants observés avait le taux national de sa strate : " +
@@ -60,32 +69,38 @@ func (b *builder) methodology() (*page, error) {
 	return p, nil
 }
 
-// catalogue returns the indicators of the catalogue with the data date.
-func (b *builder) catalogue() ([]indicators.Indicator, error) {
-	cat := b.opts.Catalogue
-	if cat == nil {
-		cat = indicators.New()
-	}
-	return cat.Describe(b.r.ctx, b.r.db)
-}
-
 // definitionList writes the catalogue as an HTML definition list; every text
 // is escaped.
-func definitionList(defs []indicators.Indicator) template.HTML {
+func definitionList(defs []indicators.Indicator, dims map[string]string) template.HTML {
+	esc := template.HTMLEscapeString
 	var s strings.Builder
 	s.WriteString("<dl>\n")
 	for _, d := range defs {
-		fmt.Fprintf(&s, "<dt id=\"i-%s\">%s <code>%s</code></dt>\n<dd>%s Unité : %s.",
-			template.HTMLEscapeString(d.ID), template.HTMLEscapeString(d.Label), template.HTMLEscapeString(d.ID),
-			template.HTMLEscapeString(d.Definition), template.HTMLEscapeString(string(d.Unit)))
+		fmt.Fprintf(&s, "<dt id=\"i-%s\">%s <code>%s</code></dt>\n<dd><p>%s</p><p class=\"meta\">Unité : %s.",
+			esc(d.ID), esc(d.Label), esc(d.ID), esc(d.Definition), esc(string(d.Unit)))
 		if len(d.Dimensions) > 0 {
-			fmt.Fprintf(&s, " Ventilations : %s.", template.HTMLEscapeString(strings.Join(d.Dimensions, ", ")))
+			labels := make([]string, len(d.Dimensions))
+			for i, id := range d.Dimensions {
+				labels[i] = id
+				if l := dims[id]; l != "" {
+					labels[i] = lowerFirst(l)
+				}
+			}
+			fmt.Fprintf(&s, " Par %s.", esc(strings.Join(labels, ", ")))
 		}
 		if len(d.Sources) > 0 {
-			fmt.Fprintf(&s, " Source : %s.", template.HTMLEscapeString(strings.Join(d.Sources, ", ")))
+			fmt.Fprintf(&s, " Tables : %s.", esc(strings.Join(d.Sources, ", ")))
 		}
-		s.WriteString("</dd>\n")
+		s.WriteString("</p></dd>\n")
 	}
 	s.WriteString("</dl>")
 	return template.HTML(s.String())
+}
+
+// lowerFirst lower-cases the first letter of s (« Région » → « région »).
+func lowerFirst(s string) string {
+	for i, r := range s {
+		return strings.ToLower(string(r)) + s[i+len(string(r)):]
+	}
+	return s
 }

@@ -158,7 +158,7 @@ func rankSummary(intro string, labels []string, vals []fig, u unit, ref string) 
 	}
 	switch {
 	case hidden == 1:
-		b.WriteString(" Une valeur est " + secretPhrase + ".")
+		b.WriteString(" Une valeur est couverte par le secret statistique.")
 	case hidden > 1:
 		fmt.Fprintf(&b, " %s valeurs sont couvertes par le secret statistique.", capitalize(numberWord(hidden)))
 	}

@@ -66,9 +66,9 @@ type Completeness struct {
 func ruleLabel(code string) string {
 	switch code {
 	case "ORPHAN_EVENT":
-		return "Événement d'un dossier inconnu (gardé hors indicateurs)"
+		return "Événement d'un dossier inconnu, gardé hors des indicateurs"
 	case "ORPHAN_FUNDING":
-		return "Financement d'un dossier inconnu (gardé hors indicateurs)"
+		return "Financement d'un dossier inconnu, gardé hors des indicateurs"
 	}
 	if r, ok := dictionary.RuleByCode(code); ok {
 		return r.Label
@@ -294,17 +294,20 @@ func (b *builder) partnerQuality(q *PartnerQuality) *page {
 
 	id := strings.TrimSuffix(qualityFile(q.Funder), ".html")
 	if len(q.Rejections) > 0 {
-		var labels []string
+		var cats, labels []string
 		var n []fig
-		t := table{Head: []string{"Règle", "Flux", "Lignes"}, Keys: []string{"regle", "flux", "nb_lignes"}, Numeric: []bool{false, false, true}}
+		t := table{Head: []string{"Règle", "Flux", "Lignes", "Code de la règle"}, Keys: []string{"libelle", "flux", "nb_lignes", "regle"},
+			Numeric: []bool{false, false, true, false}}
 		for _, r := range q.Rejections {
-			labels = append(labels, r.Label+" ("+r.Feed+")")
+			cats = append(cats, r.Rule+" · "+r.Feed)
+			labels = append(labels, r.Label+", flux "+r.Feed)
 			n = append(n, shown(float64(r.Lines)))
-			t.Rows = append(t.Rows, []cell{codeCell(r.Label, r.Rule), textCell(r.Feed), figCell(shown(float64(r.Lines)), unitCount)})
+			t.Rows = append(t.Rows, []cell{textCell(r.Label), textCell(r.Feed), figCell(shown(float64(r.Lines)), unitCount), textCell(r.Rule)})
 		}
 		summary := rankSummary("Lignes rejetées ou orphelines par règle", labels, n, unitCount, "")
-		p.Blocks = append(p.Blocks, block{Heading: "Rejets par règle", ID: "rejets",
-			Chart: hbar(id+"-rejets", "Lignes rejetées par règle", summary, unitCount, labels, []series{{"Lignes", n}}, t)})
+		c := hbar(id+"-rejets", "Lignes rejetées par règle", summary, unitCount, cats, []series{{"Lignes", n}}, t)
+		c.Labels = labelMap(cats, labels)
+		p.Blocks = append(p.Blocks, block{Heading: "Rejets par règle", ID: "rejets", Chart: c})
 	} else {
 		p.Blocks = append(p.Blocks, block{Heading: "Rejets par règle", ID: "rejets", Paras: []string{"Aucune ligne rejetée."}})
 	}
@@ -316,7 +319,7 @@ func (b *builder) partnerQuality(q *PartnerQuality) *page {
 		cs := append([]Completeness(nil), q.Completeness...)
 		sort.SliceStable(cs, func(a, z int) bool { return floatFig(cs[a].Rate).v < floatFig(cs[z].Rate).v })
 		for _, c := range cs {
-			labels = append(labels, c.Column+" ("+c.Feed+")")
+			labels = append(labels, c.Column+" · "+c.Feed)
 			rate = append(rate, floatFig(c.Rate))
 			t.Rows = append(t.Rows, []cell{textCell(c.Column), textCell(c.Feed), figCell(shown(float64(c.Lines)), unitCount),
 				figCell(shown(float64(c.Filled)), unitCount), figCell(floatFig(c.Rate), unitPct)})

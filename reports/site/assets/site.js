@@ -37,8 +37,9 @@
   function tooltip(p) {
     return function (params) {
       if (Array.isArray(params)) {
-        var name = params.length ? (params[0].axisValueLabel || params[0].name || '') : '';
-        var head = esc((p.labels && p.labels[name]) || name);
+        var name = (params.length ? (params[0].axisValueLabel || params[0].name || '') : '');
+        var key = name.replace(/ \(secret[^)]*\)$/, '');
+        var head = esc((p.labels && p.labels[key]) ? p.labels[key] + name.slice(key.length) : name);
         var lines = params.map(function (q) {
           return q.marker + esc(q.seriesName) + '\u00a0: <b>' + esc(valueText(raw(q.data), p)) + '</b>';
         });

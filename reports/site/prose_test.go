@@ -1,0 +1,143 @@
+package site
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestExitsSentence(t *testing.T) {
+	cases := []struct {
+		exits, rate, change fig
+		want                string
+	}{
+		{shown(812400), shown(58.3), shown(1.2),
+			"En 2024, 812_400 personnes sont sorties de formation ; six mois après, 58,3_% étaient en emploi (+1,2 point sur un an)."},
+		{shown(812400), shown(58.3), shown(-2.04),
+			"En 2024, 812_400 personnes sont sorties de formation ; six mois après, 58,3_% étaient en emploi (-2,0 points sur un an)."},
+		// No change published (previous year hidden): no parenthesis.
+		{shown(15), shown(40), secretFig,
+			"En 2024, 15 personnes sont sorties de formation ; six mois après, 40,0_% étaient en emploi."},
+		{secretFig, secretFig, secretFig,
+			"En 2024, le nombre de sorties de formation est couvert par le secret statistique ; leur taux d'emploi six mois après est couvert par le secret statistique."},
+		{shown(1), missingFig, missingFig,
+			"En 2024, 1 personne est sortie de formation ; leur situation six mois après n'est pas encore connue."},
+	}
+	for i, c := range cases {
+		assert.Equal(t, c.want, plain(exitsSentence("", 2024, c.exits, c.rate, c.change)), "cas %d", i)
+	}
+	assert.Equal(t, "En 2024 en Corse, 107 personnes sont sorties de formation ; six mois après, 61,7_% étaient en emploi.",
+		plain(exitsSentence(" en Corse", 2024, shown(107), shown(61.7), missingFig)))
+}
+
+func TestFundingAndBeforeAfterSentences(t *testing.T) {
+	assert.Equal(t, "Sur les formations engagées en 2024, les financeurs ont payé 64,9 millions d'euros (+0,1_% sur un an), pour 85,0 millions d'euros engagés.",
+		plain(fundingSentence(2024, shown(64.9e6), shown(0.1), shown(85e6))))
+	assert.Equal(t, "Le montant payé sur les formations engagées en 2024 est couvert par le secret statistique.",
+		plain(fundingSentence(2024, secretFig, missingFig, missingFig)))
+	// 60,1 − 35,2 = 24,9 points.
+	assert.Equal(t, "Parmi les sortants de 2024 observés avant et après, 35,2_% étaient en emploi le mois précédant leur entrée en formation, et 60,1_% six mois après leur sortie (+24,9 points).",
+		plain(beforeAfterSentence(2024, shown(35.2), shown(60.1), shown(24.9))))
+	assert.Equal(t, "", beforeAfterSentence(2024, missingFig, shown(60), missingFig))
+}
+
+func TestRankSummary(t *testing.T) {
+	got := rankSummary("Taux par dispositif", []string{"A", "B", "C", "D", "E"},
+		[]fig{shown(50), shown(70.25), secretFig, shown(40), secretFig}, unitPct, "ensemble : 55,0 %")
+	assert.Equal(t, "Taux par dispositif : de 40,0_% (D) à 70,3_% (B) ; ensemble : 55,0 %. Deux valeurs sont couvertes par le secret statistique.", plain(got))
+	assert.Equal(t, "Rien : aucune valeur publiable. Une valeur est couverte par le secret statistique.",
+		plain(rankSummary("Rien", []string{"A"}, []fig{secretFig}, unitPct, "")))
+}
+
+func TestReferenceYear(t *testing.T) {
+	years := []int{2021, 2022, 2023, 2024, 2025}
+	cases := []struct {
+		last string
+		want int
+	}{
+		{"2025-06", 2024}, // December 2024 + 6 months = June 2025: covered
+		{"2025-05", 2023}, // June 2025 not covered: 2024 is not complete
+		{"2026-01", 2024}, // June 2026 not covered yet
+		{"2026-06", 2025},
+		{"2020-03", 2025}, // no year complete: the latest
+		{"", 2025},        // no DSN at all
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.want, referenceYear(years, c.last), c.last)
+	}
+}
+
+func TestFigures(t *testing.T) {
+	assert.Equal(t, "secret", unitPct.text(secretFig))
+	assert.Equal(t, "n.d.", unitPct.text(missingFig))
+	assert.Equal(t, "secret", unitPct.csv(secretFig))
+	assert.Equal(t, "", unitPct.csv(missingFig))
+	assert.Equal(t, "58.3", unitPct.csv(shown(58.26)))
+	assert.Equal(t, "12.35", unitEuroCents.csv(shown(12.3456)))
+	assert.Equal(t, "-", secretFig.echartsValue())
+	assert.Nil(t, missingFig.echartsValue())
+	assert.Equal(t, secretFig, shown(3).minus(secretFig))
+	assert.Equal(t, missingFig, shown(3).minus(missingFig))
+	assert.Equal(t, shown(1.5), shown(3).minus(shown(1.5)))
+	assert.Equal(t, secretFig, pctOf(shown(3), secretFig))
+	assert.Equal(t, shown(25), pctOf(shown(3), shown(12)))
+	assert.Equal(t, missingFig, changePct(shown(3), shown(0)))
+}
+
+// TestHbarSecret: a hidden figure is « - » for ECharts (no bar, never a zero),
+// « secret » in the chart's labels, its table and its CSV.
+func TestHbarSecret(t *testing.T) {
+	tb := table{Keys: []string{"code", "taux"}, Head: []string{"Code", "Taux"},
+		Rows: [][]cell{{textCell("A"), figCell(shown(61.25), unitPct)}, {textCell("B"), figCell(secretFig, unitPct)}}}
+	c := hbar("x", "Titre", "Résumé.", unitPct, []string{"A", "B"},
+		[]series{{"Taux", []fig{shown(61.25), secretFig}}, {"Durable", []fig{shown(40), secretFig}}}, tb)
+	b, err := json.Marshal(c.Option)
+	require.NoError(t, err)
+	var opt struct {
+		Aria struct {
+			Enabled bool
+			Label   struct{ Description string }
+		}
+		YAxis []struct{ Data []string }
+		Series []struct {
+			Data []struct {
+				Value any `json:"value"`
+			}
+		}
+	}
+	require.NoError(t, json.Unmarshal(b, &opt))
+	assert.True(t, opt.Aria.Enabled)
+	assert.Equal(t, "Résumé.", opt.Aria.Label.Description)
+	assert.Equal(t, []string{"A", "B (secret)"}, opt.YAxis[0].Data)
+	assert.Equal(t, 61.25, opt.Series[0].Data[0].Value)
+	assert.Equal(t, "-", opt.Series[0].Data[1].Value)
+	assert.Equal(t, "-", opt.Series[1].Data[1].Value)
+	csv, err := c.Table.csv()
+	require.NoError(t, err)
+	assert.Equal(t, "code,taux\nA,61.3\nB,secret\n", string(csv))
+	assert.Equal(t, "secret", c.Table.Rows[1][1].Text)
+}
+
+// TestCompact: beyond maxHiddenRows hidden categories, a bar chart leaves them
+// to its table and says so.
+func TestCompact(t *testing.T) {
+	cats := []string{"a", "b", "c", "d", "e", "f", "g", "h"}
+	vals := []fig{shown(1), secretFig, secretFig, secretFig, secretFig, secretFig, secretFig, shown(2)}
+	c := hbar("x", "T", "S.", unitCount, cats, []series{{"n", vals}}, table{})
+	b, _ := json.Marshal(c.Option["yAxis"])
+	assert.JSONEq(t, `["a","h"]`, string(mustField(t, b, "data")))
+	assert.Contains(t, c.Summary, "ne sont pas dessinées")
+	few := hbar("x", "T", "S.", unitCount, cats[:3], []series{{"n", vals[:3]}}, table{})
+	b, _ = json.Marshal(few.Option["yAxis"])
+	assert.JSONEq(t, `["a","b (secret)","c (secret)"]`, string(mustField(t, b, "data")))
+}
+
+func mustField(t *testing.T, list []byte, field string) json.RawMessage {
+	t.Helper()
+	var axes []map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(list, &axes))
+	require.NotEmpty(t, axes)
+	return axes[0][field]
+}
