@@ -100,7 +100,7 @@ func TestHbarSecret(t *testing.T) {
 			Enabled bool
 			Label   struct{ Description string }
 		}
-		YAxis []struct{ Data []string }
+		YAxis  []struct{ Data []string }
 		Series []struct {
 			Data []struct {
 				Value any `json:"value"`
