@@ -12,7 +12,9 @@ import (
 
 // Collect deletes the files no committed manifest lists (crash leftovers,
 // aborted transactions, temporary and spill files) once they are older than
-// olderThan and their transaction is no longer running. It returns their
+// olderThan and their transaction is no longer running, and the files a
+// committed purge destroyed that are still on disk (a purge that died
+// between its commit and its deletions), whatever their age. It returns their
 // paths relative to the root. Files of running transactions are never
 // touched, whatever their age; commits wait while Collect runs.
 func (l *Lake) Collect(olderThan time.Duration) ([]string, error) {
@@ -25,12 +27,7 @@ func (l *Lake) Collect(olderThan time.Duration) ([]string, error) {
 
 	l.mu.Lock()
 	err = l.refresh()
-	listed := make(map[string]bool)
-	for _, m := range l.manifests {
-		for _, f := range m.Files {
-			listed[f.Path] = true
-		}
-	}
+	listed, destroyed := listedFiles(l.manifests)
 	l.mu.Unlock()
 	if err != nil {
 		return nil, err
@@ -79,6 +76,15 @@ func (l *Lake) Collect(olderThan time.Duration) ([]string, error) {
 		case strings.HasPrefix(dir, "_"):
 			return nil
 		default:
+			if destroyed[rel] {
+				// Purged: its rows must not stay on disk, whatever its age.
+				if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+					errs = append(errs, err)
+					return nil
+				}
+				removed = append(removed, rel)
+				return nil
+			}
 			if listed[rel] {
 				return nil
 			}

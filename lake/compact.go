@@ -104,8 +104,8 @@ const fpCompactWritten = "compact:written" // one compacted file written, not ye
 // stay on disk, so that a snapshot as of an earlier manifest still reads
 // them. Nothing is visible before the commit: a compaction that fails or
 // crashes leaves the lake as it was (Collect deletes what it wrote).
-func Compact(ctx context.Context, l *Lake, opts CompactOptions) (CompactResult, error) {
-	res := CompactResult{DryRun: opts.DryRun}
+func Compact(ctx context.Context, l *Lake, opts CompactOptions) (res CompactResult, err error) {
+	res = CompactResult{DryRun: opts.DryRun}
 	if opts.DB == nil {
 		return res, errors.New("lake : compactage sans base DuckDB (CompactOptions.DB)")
 	}
@@ -138,7 +138,11 @@ func Compact(ctx context.Context, l *Lake, opts CompactOptions) (CompactResult, 
 	if err != nil {
 		return res, err
 	}
-	defer txn.Abort() // nothing after a commit
+	defer func() {
+		if err != nil {
+			txn.Abort() // not after a panic: a crash leaves its files to Collect
+		}
+	}()
 	done := 0
 	for _, b := range plan {
 		if err := ctx.Err(); err != nil {
@@ -149,7 +153,7 @@ func Compact(ctx context.Context, l *Lake, opts CompactOptions) (CompactResult, 
 			src[i] = f.Abs
 		}
 		query := "SELECT * FROM " + readParquet(src) + orderBy(opts.SortBy[b.dataset])
-		f, err := txn.copyTo(ctx, conn, b.dataset, b.partition(), query, opts.RowGroupRows)
+		f, err := txn.copyTo(ctx, conn, b.dataset, b.partition(), query, opts.RowGroupRows, false)
 		if err != nil {
 			return CompactResult{DryRun: opts.DryRun}, fmt.Errorf("lake : compactage de %s : %w", b.label(), err)
 		}
@@ -288,12 +292,14 @@ func planCompaction(snap *Snapshot, opts CompactOptions) []*bin {
 // readParquet is the DuckDB table function reading files as they are: no
 // Hive columns added from the path (the partition stays a directory), and
 // columns matched by name should schemas differ between landings.
-func readParquet(paths []string) string {
+// Options such as "filename = true" may be added.
+func readParquet(paths []string, options ...string) string {
 	list := make([]string, len(paths))
 	for i, p := range paths {
 		list[i] = quoteString(p)
 	}
-	return "read_parquet([" + strings.Join(list, ", ") + "], hive_partitioning = false, union_by_name = true)"
+	options = append([]string{"hive_partitioning = false", "union_by_name = true"}, options...)
+	return "read_parquet([" + strings.Join(list, ", ") + "], " + strings.Join(options, ", ") + ")"
 }
 
 // orderBy is the ORDER BY clause of the lake's sort order: ascending, nulls
@@ -321,7 +327,8 @@ type execer interface {
 // copyTo writes the result of query, through DuckDB, as a new file of the
 // transaction, with the same atomicity as a ParquetWriter: DuckDB writes a
 // temporary name, which is fsynced and renamed, and the directory fsynced.
-func (t *Txn) copyTo(ctx context.Context, db execer, dataset string, partition []Partition, query string, rowGroupRows int64) (File, error) {
+// A hidden file is not made visible by the commit (see Rewrite).
+func (t *Txn) copyTo(ctx context.Context, db execer, dataset string, partition []Partition, query string, rowGroupRows int64, hidden bool) (File, error) {
 	rel, err := t.reserve(dataset, partition)
 	if err != nil {
 		return File{}, err
@@ -342,7 +349,11 @@ func (t *Txn) copyTo(ctx context.Context, db execer, dataset string, partition [
 		}
 		f.Partition[p.Key] = p.Value
 	}
-	t.add(f)
+	if hidden {
+		t.addHidden(f)
+	} else {
+		t.add(f)
+	}
 	return f, nil
 }
 

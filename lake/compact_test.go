@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path"
@@ -62,7 +63,7 @@ func landDSN(t testing.TB, l *Lake, label string, rows []dsnTest) Manifest {
 	for _, r := range rows {
 		byMonth[r.Mois] = append(byMonth[r.Mois], r)
 	}
-	for _, m := range slices.Sorted(mapsKeys(byMonth)) {
+	for _, m := range slices.Sorted(maps.Keys(byMonth)) {
 		w, err := NewWriter[dsnTest](txn, "dsn_extrait", []Partition{{Key: "mois", Value: m.String()}}, WriteOptions{SortBy: dsnSort[:3]})
 		require.NoError(t, err)
 		_, err = w.Write(byMonth[m])
@@ -73,16 +74,6 @@ func landDSN(t testing.TB, l *Lake, label string, rows []dsnTest) Manifest {
 	man, err := txn.Commit(Summary{Rows: []Rows{{Read: n, Landed: n}}})
 	require.NoError(t, err)
 	return man
-}
-
-func mapsKeys[K comparable, V any](m map[K]V) func(func(K) bool) {
-	return func(yield func(K) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // content reads every row of the dataset in snap, lineage included, as text,

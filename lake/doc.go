@@ -55,6 +55,17 @@
 // files that those manifests remove (compaction, purge). Its Paths method
 // gives what warehouse.MountLake expects.
 //
+// # Compaction and purge
+//
+// Compact (a manifest of kind Compaction) rewrites the small files of each
+// dataset and partition into few large sorted ones and removes the old ones
+// from visibility; they stay on disk for snapshots as of earlier manifests.
+// PurgeDSN (kind Purge) applies the retention rule of the DSN: it rewrites
+// the files holding expired rows without them, visible or not, records the
+// old→new pairs as Rewrites and deletes the old files, so that no snapshot,
+// even as of an earlier manifest, shows a purged row. Both work through a
+// DuckDB database given by the caller.
+//
 // # Writing Parquet
 //
 // NewWriter writes typed rows of a Go struct into a transaction; CreateParquet

@@ -180,6 +180,8 @@ func (l *Lake) find(id string) (Manifest, int) {
 // Snapshot returns the files visible as of the manifest asOf, that is after
 // it committed: the files of every manifest up to and including it, minus
 // those removed by these manifests. An empty asOf means the latest manifest.
+// Files that a later purge destroyed are replaced by their rewrites without
+// the purged rows (see Rewrite).
 func (l *Lake) Snapshot(asOf string) (*Snapshot, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -199,6 +201,7 @@ func (l *Lake) Snapshot(asOf string) (*Snapshot, error) {
 	}
 	s.AsOf = l.manifests[last].ID
 	visible := visibleFiles(l.manifests[:last+1])
+	applyRewrites(visible, l.manifests[last+1:])
 	for _, f := range visible {
 		s.files = append(s.files, f)
 	}
@@ -229,6 +232,23 @@ func visibleFiles(ms []Manifest) map[string]SnapshotFile {
 		}
 	}
 	return visible
+}
+
+// applyRewrites replaces, in a snapshot as of an earlier manifest, the files
+// that later purges destroyed by their rewrites: purged rows are gone from
+// every snapshot, past ones included.
+func applyRewrites(visible map[string]SnapshotFile, later []Manifest) {
+	for _, m := range later {
+		for _, rw := range m.Rewrites {
+			if _, ok := visible[rw.Old]; !ok {
+				continue
+			}
+			delete(visible, rw.Old)
+			if rw.New != nil {
+				visible[rw.New.Path] = SnapshotFile{File: *rw.New, Manifest: m.ID, seq: m.Seq()}
+			}
+		}
+	}
 }
 
 // Snapshot is the set of files visible as of one manifest.

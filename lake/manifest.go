@@ -65,6 +65,18 @@ type File struct {
 	Partition map[string]string `json:"partition,omitempty"`
 }
 
+// Rewrite records a file that a purge rewrote without the purged rows and
+// then deleted from disk. New is the rewritten file, nil when every row was
+// purged. When Old was visible, the purge also removes it and adds New (in
+// Removes and Files); when Old was only part of earlier snapshots (a file a
+// compaction removed), New is invisible in the latest snapshot and stands in
+// for Old in snapshots as of earlier manifests: no snapshot ever shows a
+// purged row again.
+type Rewrite struct {
+	Old string `json:"old"`
+	New *File  `json:"new,omitempty"`
+}
+
 // Manifest is the record of one committed transaction, stored as
 // <root>/_manifests/<ID>.json. Committed manifests are never rewritten; treat
 // returned values as read-only.
@@ -78,7 +90,8 @@ type Manifest struct {
 	StartedAt     time.Time         `json:"started_at"`
 	FinishedAt    time.Time         `json:"finished_at"`
 	Files         []File            `json:"files"`
-	Removes       []string          `json:"removes,omitempty"` // relative paths made invisible
+	Removes       []string          `json:"removes,omitempty"`  // relative paths made invisible
+	Rewrites      []Rewrite         `json:"rewrites,omitempty"` // files a purge destroyed, and what stands in for them
 	Meta          map[string]string `json:"meta,omitempty"`
 }
 

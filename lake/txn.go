@@ -35,6 +35,8 @@ type Txn struct {
 	open      int // writers not yet closed
 	files     []File
 	removes   []string
+	hidden    []File // files of rewrites that are not visible (see Rewrite)
+	rewrites  []Rewrite
 	committed bool
 	ended     bool
 }
@@ -173,6 +175,23 @@ func (t *Txn) Remove(rel string) {
 	t.mu.Unlock()
 }
 
+// addHidden records a finished file that the commit does not make visible:
+// the new side of a rewrite of a file that is no longer visible.
+func (t *Txn) addHidden(f File) {
+	t.mu.Lock()
+	t.open--
+	t.hidden = append(t.hidden, f)
+	t.mu.Unlock()
+}
+
+// rewrite records that old is replaced by new (nil: by nothing) in every
+// snapshot, and deleted from disk after the commit (see Rewrite).
+func (t *Txn) rewrite(old string, new *File) {
+	t.mu.Lock()
+	t.rewrites = append(t.rewrites, Rewrite{Old: old, New: new})
+	t.mu.Unlock()
+}
+
 // Summary is what the caller tells Commit about the transaction.
 type Summary struct {
 	// Rows has one entry per source given to Begin, in the same order.
@@ -197,7 +216,7 @@ func (t *Txn) Commit(s Summary) (Manifest, error) {
 	m := Manifest{
 		Kind: t.kind, Feed: t.feed, SchemaVersion: s.SchemaVersion,
 		StartedAt: t.started, Files: slices.Clone(t.files), Removes: slices.Clone(t.removes), Meta: s.Meta,
-		Sources: []LandedSource{},
+		Sources: []LandedSource{}, Rewrites: slices.Clone(t.rewrites),
 	}
 	if m.Files == nil {
 		m.Files = []File{} // "files": [] rather than null
@@ -218,7 +237,7 @@ func (t *Txn) Commit(s Summary) (Manifest, error) {
 	// Data files are fsynced by their writers; their directories must be too
 	// before the manifest can point at them.
 	dirs := map[string]bool{}
-	for _, f := range m.Files {
+	for _, f := range append(slices.Clone(m.Files), t.hidden...) {
 		for d := path.Dir(f.Path); d != "." && !dirs[d]; d = path.Dir(d) {
 			dirs[d] = true
 		}
@@ -258,7 +277,10 @@ func (t *Txn) Commit(s Summary) (Manifest, error) {
 			}
 		}
 	}
-	for _, f := range m.Files {
+	if err := checkRewrites(l.manifests, m.Rewrites); err != nil {
+		return Manifest{}, err
+	}
+	for _, f := range append(slices.Clone(m.Files), t.hidden...) {
 		if _, err := os.Stat(filepath.Join(l.root, filepath.FromSlash(f.Path))); err != nil {
 			return Manifest{}, fmt.Errorf("lake : fichier de la transaction disparu avant validation : %w", err)
 		}
@@ -296,6 +318,42 @@ func (t *Txn) Commit(s Summary) (Manifest, error) {
 	return m, nil
 }
 
+// checkRewrites refuses to rewrite a file that no manifest lists or that an
+// earlier purge already destroyed (two purges raced).
+func checkRewrites(ms []Manifest, rws []Rewrite) error {
+	if len(rws) == 0 {
+		return nil
+	}
+	listed, destroyed := listedFiles(ms)
+	for _, rw := range rws {
+		switch {
+		case destroyed[rw.Old]:
+			return fmt.Errorf("lake : le fichier %s a déjà été purgé par une autre purge ; relancez la purge", rw.Old)
+		case !listed[rw.Old]:
+			return fmt.Errorf("lake : impossible de réécrire %s : aucun manifeste ne le liste", rw.Old)
+		}
+	}
+	return nil
+}
+
+// listedFiles returns the files some manifest lists (added, or standing in
+// for a purged file) and the files purges destroyed.
+func listedFiles(ms []Manifest) (listed, destroyed map[string]bool) {
+	listed, destroyed = map[string]bool{}, map[string]bool{}
+	for _, m := range ms {
+		for _, f := range m.Files {
+			listed[f.Path] = true
+		}
+		for _, rw := range m.Rewrites {
+			destroyed[rw.Old] = true
+			if rw.New != nil {
+				listed[rw.New.Path] = true
+			}
+		}
+	}
+	return listed, destroyed
+}
+
 // Abort ends a transaction that was not committed and deletes its files. It
 // is safe to call after Commit (it then does nothing) and more than once.
 func (t *Txn) Abort() error {
@@ -305,12 +363,12 @@ func (t *Txn) Abort() error {
 		return nil
 	}
 	var errs []error
-	for _, f := range t.files {
+	for _, f := range append(t.files, t.hidden...) {
 		if err := os.Remove(filepath.Join(t.lake.root, filepath.FromSlash(f.Path))); err != nil && !os.IsNotExist(err) {
 			errs = append(errs, err)
 		}
 	}
-	t.files = nil
+	t.files, t.hidden = nil, nil
 	t.end()
 	return errors.Join(errs...)
 }
