@@ -1,11 +1,108 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/agora-formation/agora/lake"
+	"github.com/agora-formation/agora/warehouse"
+)
 
 func purgeCmd(a *app) *cobra.Command {
-	return &cobra.Command{
+	var (
+		dryRun  bool
+		grace   int
+		memory  string
+		threads int
+	)
+	cmd := &cobra.Command{
 		Use:   "purge",
 		Short: "Purger du lac la DSN hors des fenêtres d'observation (minimisation)",
-		RunE:  notBuilt("purge"),
+		Long: fmt.Sprintf(`Applique la durée de conservation de la DSN : une personne n'est suivie que de %d mois
+avant l'entrée à %d mois après la sortie de chacun de ses dossiers. Sont effacées du lac :
+  - les lignes DSN d'une personne qui a des dossiers, hors de toutes leurs fenêtres ;
+  - les lignes DSN d'une personne sans aucun dossier, antérieures de plus de --delai-sans-dossier
+    mois au dernier mois de DSN chargé (son dossier peut arriver après sa DSN).
+
+Entrée d'un dossier : premier événement ENTREE, ou date de début prévue tant qu'aucune
+entrée n'est reçue. Sortie : dernière SORTIE non suivie d'une REPRISE ; un dossier non
+sorti garde sa fenêtre ouverte. Ce sont les fenêtres du modèle int_fenetres_dsn, élargies :
+la purge ne retire jamais une ligne qu'un indicateur lit.
+
+Les fichiers concernés sont réécrits sans ces lignes puis supprimés du disque, y compris
+ceux que gardait un compactage : aucune relecture du passé (agora build --au) ne montre
+plus une ligne purgée. La purge est un manifeste : les comptes y sont enregistrés.
+Lancez d'abord avec --dry-run pour voir ce qui partirait.`, lake.WindowMonthsBefore, lake.WindowMonthsAfter),
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			if grace < 1 {
+				return userErrorf("--delai-sans-dossier %d invalide : donnez un nombre de mois d'au moins 1 (défaut %d)", grace, lake.DefaultGraceMonths)
+			}
+			l, err := openLake(a)
+			if err != nil {
+				return err
+			}
+			s, err := warehouse.Open(ctx, warehouse.Options{MemoryLimit: memory, Threads: threads, TempDir: a.root.Temp()})
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			t0 := time.Now()
+			res, err := lake.PurgeDSN(ctx, l, lake.PurgeOptions{DB: s.DB(), GraceMonths: grace, DryRun: dryRun, Progress: newFilesBar(a.bars(), "purge")})
+			if err != nil {
+				return userErrorf("%v", err)
+			}
+			if a.jsonOut {
+				return a.printJSON(res)
+			}
+			printPurge(a.out, res, time.Since(t0))
+			return nil
+		},
 	}
+	f := cmd.Flags()
+	f.BoolVar(&dryRun, "dry-run", false, "dire ce qui serait purgé, mois par mois, sans rien modifier")
+	f.IntVar(&grace, "delai-sans-dossier", lake.DefaultGraceMonths, "mois de conservation de la DSN des personnes sans dossier, avant le dernier mois chargé")
+	f.StringVar(&memory, "memoire", "4GB", "mémoire maximale de DuckDB (au-delà, il écrit dans <racine>/tmp)")
+	f.IntVar(&threads, "threads", 0, "fils d'exécution de DuckDB (défaut : nombre de cœurs)")
+	return cmd
+}
+
+// printPurge writes the summary of a purge, in French.
+func printPurge(w io.Writer, res lake.PurgeResult, took time.Duration) {
+	if res.Rows == 0 {
+		fmt.Fprintln(w, "Aucune DSN dans le lac : rien à purger.")
+		return
+	}
+	fmt.Fprintf(w, "DSN du lac : %s lignes, dernier mois chargé %s ; sans dossier, conservation à partir de %s.\n",
+		frInt(res.Rows), res.LatestMonth[:7], res.GraceLimit[:7])
+	if res.Purged() == 0 && res.HistoryRows == 0 {
+		fmt.Fprintln(w, "Rien à purger : toutes les lignes sont dans une fenêtre de conservation.")
+		return
+	}
+	if len(res.Months) > 0 {
+		fmt.Fprintf(w, "  %-8s %14s %14s\n", "mois", "hors fenêtre", "sans dossier")
+		for _, m := range res.Months {
+			fmt.Fprintf(w, "  %-8s %14s %14s\n", m.Month[:7], frInt(m.OutsideWindow), frInt(m.NoDossier))
+		}
+	}
+	verb := "purgées"
+	if res.DryRun {
+		verb = "seraient purgées"
+	}
+	fmt.Fprintf(w, "%s lignes %s : %s hors des fenêtres de leurs dossiers, %s de personnes sans dossier",
+		frInt(res.Purged()), verb, frInt(res.OutsideWindow), frInt(res.NoDossier))
+	if res.HistoryRows > 0 {
+		fmt.Fprintf(w, " ; et %s lignes des fichiers gardés pour relire le passé", frInt(res.HistoryRows))
+	}
+	fmt.Fprintln(w, ".")
+	if res.DryRun {
+		fmt.Fprintln(w, "Simulation : rien n'a été modifié. Relancez sans --dry-run pour purger.")
+		return
+	}
+	fmt.Fprintf(w, "Purge faite en %s s : %d fichiers réécrits, %d supprimés (manifeste %s).\n",
+		frFloat(float64(took.Milliseconds()/100)/10), res.FilesRewritten, res.FilesDeleted, res.Manifest)
 }
