@@ -403,3 +403,39 @@ func appendInt(b []byte, n int64) []byte {
 	}
 	return append(b, byte('0'+n%10))
 }
+
+func TestEdgeOptionsStayValid(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*Options)
+	}{
+		{"earliest coverage", func(o *Options) { o.Coverage = MonthOf(2020, 1) }},
+		{"far coverage", func(o *Options) { o.Coverage = MonthOf(2031, 6) }},
+		{"NEODeS only", func(o *Options) { o.DSNFormat = DSNNEODeS }},
+		{"no defects", func(o *Options) { o.DefectRate = 0 }},
+		{"one dossier", func(o *Options) { o.Dossiers = 1 }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opt := smallOptions(400, 21)
+			tt.edit(&opt)
+			opt.Out = filepath.Join(t.TempDir(), "gen")
+			sum, err := Run(t.Context(), opt, nil)
+			require.NoError(t, err)
+			assert.Equal(t, int64(opt.Dossiers), sum.Dossiers)
+			planted := map[finding]bool{}
+			for _, d := range readTruth(t, opt.Out).Defects {
+				planted[finding{d.File, d.Line, d.Rule, d.Column}] = true
+			}
+			for _, rel := range deliveries(t, opt.Out, ".csv") {
+				_, bad, _ := validate(t, opt.Out, rel)
+				for _, f := range bad {
+					assert.True(t, planted[f], "unplanted rejection %+v", f)
+				}
+			}
+			if opt.DefectRate == 0 {
+				assert.Zero(t, sum.Defects)
+			}
+		})
+	}
+}
