@@ -20,7 +20,7 @@ import (
 // single establishment and month, so a national delivery holds thousands.
 const (
 	batchBytes = 64 << 20 // a file this big or bigger lands alone
-	batchFiles = 512
+	batchFiles = 8192
 )
 
 type batch struct {

@@ -38,7 +38,7 @@ func landingID(txn *lake.Txn) string { return txn.Token() }
 
 func newTxnLanding(l *lander, txn *lake.Txn) *txnLanding {
 	tl := &txnLanding{l: l, txn: txn, landing: landingID(txn)}
-	tl.quar = newSink(txn, "quarantaine", cmpQuarantine, l.opts.PartRows)
+	tl.quar = newSink(txn, "quarantaine", cmpQuarantine, l.opts.PartRows, &l.chunks)
 	tl.closers = append(tl.closers, tl.quar.close)
 	return tl
 }
@@ -64,8 +64,8 @@ func (tl *txnLanding) table(feed *dictionary.Feed) table {
 // neodes returns the sinks of NEODeS files, made on first use.
 func (tl *txnLanding) neodes() (*sink[dsnRow], *sink[declarationRow], *filler) {
 	if tl.dsnRows == nil {
-		tl.dsnRows = newDSNSink(tl.txn, tl.l.opts.PartRows)
-		tl.decls = newSink(tl.txn, "dsn_declarations", cmpDeclaration, tl.l.opts.PartRows)
+		tl.dsnRows = newDSNSink(tl.txn, tl.l.opts.PartRows, &tl.l.chunks)
+		tl.decls = newSink(tl.txn, "dsn_declarations", cmpDeclaration, tl.l.opts.PartRows, &tl.l.chunks)
 		tl.fill = newFiller(dictionary.DSNExtrait, tl.l.key)
 		tl.closers = append(tl.closers, tl.dsnRows.close, tl.decls.close)
 	}
@@ -175,18 +175,18 @@ func (t *feedTable[T]) failed() error                         { return t.s.faile
 // newTable makes the table of a CSV feed.
 func (tl *txnLanding) newTable(feed *dictionary.Feed) table {
 	fill := newFiller(feed, tl.l.key)
-	n := tl.l.opts.PartRows
+	n, p := tl.l.opts.PartRows, &tl.l.chunks
 	switch feed {
 	case dictionary.Dossiers:
-		return &feedTable[dossierRow]{newSink(tl.txn, feed.Name, cmpDossier, n), fill.dossier, tl.landing}
+		return &feedTable[dossierRow]{newSink(tl.txn, feed.Name, cmpDossier, n, p), fill.dossier, tl.landing}
 	case dictionary.Evenements:
-		return &feedTable[evenementRow]{newSink(tl.txn, feed.Name, cmpEvenement, n), fill.evenement, tl.landing}
+		return &feedTable[evenementRow]{newSink(tl.txn, feed.Name, cmpEvenement, n, p), fill.evenement, tl.landing}
 	case dictionary.Financements:
-		return &feedTable[financementRow]{newSink(tl.txn, feed.Name, cmpFinancement, n), fill.financement, tl.landing}
+		return &feedTable[financementRow]{newSink(tl.txn, feed.Name, cmpFinancement, n, p), fill.financement, tl.landing}
 	case dictionary.Enveloppes:
-		return &feedTable[enveloppeRow]{newSink(tl.txn, feed.Name, cmpEnveloppe, n), fill.enveloppe, tl.landing}
+		return &feedTable[enveloppeRow]{newSink(tl.txn, feed.Name, cmpEnveloppe, n, p), fill.enveloppe, tl.landing}
 	case dictionary.DSNExtrait:
-		return &feedTable[dsnRow]{newDSNSink(tl.txn, n), func(r dictionary.Record, landing string, line int64) dsnRow {
+		return &feedTable[dsnRow]{newDSNSink(tl.txn, n, p), func(r dictionary.Record, landing string, line int64) dsnRow {
 			return fill.dsn(r, "", landing, line)
 		}, tl.landing}
 	}
@@ -195,8 +195,8 @@ func (tl *txnLanding) newTable(feed *dictionary.Feed) table {
 
 // newDSNSink writes dsn_extrait partitioned by month (mois=AAAA-MM-01), so
 // that a month can be refreshed or purged alone.
-func newDSNSink(txn *lake.Txn, partRows int) *sink[dsnRow] {
-	return newSink(txn, dictionary.DSNExtrait.Name, cmpDSN, partRows).partitioned(
+func newDSNSink(txn *lake.Txn, partRows int, pool *chunks) *sink[dsnRow] {
+	return newSink(txn, dictionary.DSNExtrait.Name, cmpDSN, partRows, pool).partitioned(
 		func(r *dsnRow) int64 { return int64(r.Mois) },
 		func(k int64) []lake.Partition { return []lake.Partition{{Key: "mois", Value: lake.Date(k).String()}} })
 }

@@ -336,4 +336,5 @@ type lander struct {
 	key      *pseudo.Key
 	opts     Options
 	progress *progress
+	chunks   chunks
 }

@@ -12,6 +12,11 @@ import (
 // in memory and written in row groups of lake.DefaultRowGroupRows.
 const DefaultPartRows = 1 << 20
 
+// chunkRows is the size of the blocks rows are kept in before being written.
+// Blocks come from the run's pool and go back to it once written, so that a
+// landing allocates (and the system maps) its row memory once, not per file.
+const chunkRows = 4096
+
 // sink collects the rows of one dataset of a landing and writes them, in a
 // goroutine of its own, as sorted Parquet files of at most partRows rows
 // within the transaction, one series of files per partition.
@@ -25,7 +30,8 @@ type sink[T any] struct {
 	partOf    func(*T) int64
 	partition func(int64) []lake.Partition
 
-	bufs  map[int64][]T
+	pool  *chunks
+	parts map[int64]*part[T]
 	jobs  chan job[T]
 	wg    sync.WaitGroup
 	mu    sync.Mutex
@@ -34,16 +40,22 @@ type sink[T any] struct {
 	rows  int64
 }
 
-type job[T any] struct {
-	part int64
-	rows []T
+// part is the rows of one future Parquet file, in blocks of chunkRows.
+type part[T any] struct {
+	blocks [][]T
+	n      int
 }
 
-func newSink[T any](txn *lake.Txn, dataset string, cmp func(a, b *T) int, partRows int) *sink[T] {
+type job[T any] struct {
+	key  int64
+	part *part[T]
+}
+
+func newSink[T any](txn *lake.Txn, dataset string, cmp func(a, b *T) int, partRows int, pool *chunks) *sink[T] {
 	if partRows <= 0 {
 		partRows = DefaultPartRows
 	}
-	s := &sink[T]{txn: txn, dataset: dataset, cmp: cmp, partRows: partRows, bufs: map[int64][]T{}, jobs: make(chan job[T], 1)}
+	s := &sink[T]{txn: txn, dataset: dataset, cmp: cmp, partRows: partRows, pool: pool, parts: map[int64]*part[T]{}, jobs: make(chan job[T], 1)}
 	s.wg.Add(1)
 	go s.writer()
 	return s
@@ -61,16 +73,20 @@ func (s *sink[T]) add(r T) {
 	if s.partOf != nil {
 		k = s.partOf(&r)
 	}
-	b := s.bufs[k]
-	if b == nil {
-		b = make([]T, 0, min(s.partRows, 1024))
+	p := s.parts[k]
+	if p == nil {
+		p = &part[T]{}
+		s.parts[k] = p
 	}
-	b = append(b, r)
-	if len(b) >= s.partRows {
-		s.jobs <- job[T]{k, b}
-		b = nil
+	if p.n%chunkRows == 0 {
+		p.blocks = append(p.blocks, getChunk[T](s.pool, s.dataset))
 	}
-	s.bufs[k] = b
+	p.blocks[len(p.blocks)-1] = append(p.blocks[len(p.blocks)-1], r)
+	p.n++
+	if p.n >= s.partRows {
+		s.jobs <- job[T]{k, p}
+		delete(s.parts, k)
+	}
 }
 
 // failed returns the first write error, if any.
@@ -82,17 +98,15 @@ func (s *sink[T]) failed() error {
 
 // close writes what is left and waits for the writer. It returns the first error.
 func (s *sink[T]) close() error {
-	keys := make([]int64, 0, len(s.bufs))
-	for k, b := range s.bufs {
-		if len(b) > 0 {
-			keys = append(keys, k)
-		}
+	keys := make([]int64, 0, len(s.parts))
+	for k := range s.parts {
+		keys = append(keys, k)
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		s.jobs <- job[T]{k, s.bufs[k]}
+		s.jobs <- job[T]{k, s.parts[k]}
 	}
-	s.bufs = nil
+	s.parts = nil
 	close(s.jobs)
 	s.wg.Wait()
 	return s.failed()
@@ -103,44 +117,88 @@ func (s *sink[T]) writer() {
 	var perm []int32
 	batch := make([]T, 0, 1024)
 	for j := range s.jobs {
-		if s.failed() != nil {
-			continue // drain
-		}
-		perm = perm[:0]
-		for i := range j.rows {
-			perm = append(perm, int32(i))
-		}
-		rows := j.rows
-		slices.SortFunc(perm, func(a, b int32) int { return s.cmp(&rows[a], &rows[b]) })
-		var part []lake.Partition
-		if s.partition != nil {
-			part = s.partition(j.part)
-		}
-		err := hit("parquet:" + s.dataset)
-		var w *lake.ParquetWriter[T]
-		if err == nil {
-			w, err = lake.NewWriter[T](s.txn, s.dataset, part, lake.WriteOptions{})
-		}
-		for i := 0; err == nil && i < len(perm); {
-			batch = batch[:0]
-			for ; i < len(perm) && len(batch) < cap(batch); i++ {
-				batch = append(batch, rows[perm[i]])
+		p := j.part
+		if s.failed() == nil {
+			perm = perm[:0]
+			for i := range p.n {
+				perm = append(perm, int32(i))
 			}
-			_, err = w.Write(batch)
+			at := func(i int32) *T { return &p.blocks[i/chunkRows][i%chunkRows] }
+			slices.SortFunc(perm, func(a, b int32) int { return s.cmp(at(a), at(b)) })
+			err := s.write(j.key, perm, at, batch)
+			s.mu.Lock()
+			if err != nil && s.err == nil {
+				s.err = fmt.Errorf("écriture du jeu de données %s : %w", s.dataset, err)
+			}
+			if err == nil {
+				s.files++
+				s.rows += int64(p.n)
+			}
+			s.mu.Unlock()
 		}
-		if err == nil {
-			err = w.Close()
-		} else if w != nil {
-			w.Abort()
+		for _, b := range p.blocks {
+			putChunk(s.pool, s.dataset, b)
 		}
-		s.mu.Lock()
-		if err != nil && s.err == nil {
-			s.err = fmt.Errorf("écriture du jeu de données %s : %w", s.dataset, err)
-		}
-		if err == nil {
-			s.files++
-			s.rows += int64(len(rows))
-		}
-		s.mu.Unlock()
 	}
+}
+
+// write writes the rows of a part, in the order of perm, to a new file.
+func (s *sink[T]) write(key int64, perm []int32, at func(int32) *T, batch []T) error {
+	var partition []lake.Partition
+	if s.partition != nil {
+		partition = s.partition(key)
+	}
+	if err := hit("parquet:" + s.dataset); err != nil {
+		return err
+	}
+	w, err := lake.NewWriter[T](s.txn, s.dataset, partition, lake.WriteOptions{})
+	if err != nil {
+		return err
+	}
+	for i := 0; i < len(perm); {
+		batch = batch[:0]
+		for ; i < len(perm) && len(batch) < cap(batch); i++ {
+			batch = append(batch, *at(perm[i]))
+		}
+		if _, err := w.Write(batch); err != nil {
+			w.Abort()
+			return err
+		}
+	}
+	clear(batch[:cap(batch)])
+	return w.Close()
+}
+
+// chunks keeps the row blocks of written parts for the next ones, per dataset.
+type chunks struct {
+	mu   sync.Mutex
+	free map[string][]any
+}
+
+func getChunk[T any](p *chunks, dataset string) []T {
+	if p != nil {
+		p.mu.Lock()
+		l := p.free[dataset]
+		if n := len(l); n > 0 {
+			b := l[n-1].([]T)
+			p.free[dataset] = l[:n-1]
+			p.mu.Unlock()
+			return b
+		}
+		p.mu.Unlock()
+	}
+	return make([]T, 0, chunkRows)
+}
+
+func putChunk[T any](p *chunks, dataset string, b []T) {
+	if p == nil {
+		return
+	}
+	clear(b) // let the strings of the written rows go
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.free == nil {
+		p.free = map[string][]any{}
+	}
+	p.free[dataset] = append(p.free[dataset], b[:0])
 }
