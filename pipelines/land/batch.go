@@ -172,7 +172,7 @@ func (l *lander) landItem(ctx context.Context, tl *txnLanding, it *item, meta ma
 		res.Status, res.Rule, res.Error = StatusRefused, fe.Rule, fe.Msg
 		meta[MetaRefusedRule], meta[MetaRefusedMsg] = fe.Rule, fe.Msg
 		fl.quarantine(0, fe.Rule, fe.Column, "", "")
-		l.opts.Log.Warn("fichier refusé", "fichier", res.Path, "regle", fe.Rule)
+		l.opts.Log.Info("fichier refusé", "fichier", res.Path, "regle", fe.Rule)
 		l.progress.add(res.Size)
 		return nil
 	}
@@ -197,7 +197,7 @@ func (l *lander) landItem(ctx context.Context, tl *txnLanding, it *item, meta ma
 	}
 	if len(res.Extra) > 0 {
 		meta[MetaExtra+":"+sha] = strings.Join(res.Extra, ",")
-		l.opts.Log.Warn("colonnes inconnues ignorées", "fichier", res.Path, "colonnes", meta[MetaExtra+":"+sha])
+		l.opts.Log.Info("colonnes inconnues ignorées", "fichier", res.Path, "colonnes", meta[MetaExtra+":"+sha])
 	}
 	rd, err := delivery.NewReader(delivery.NewDecoder(counted, it.info.Encoding), res.Name, feedOrNil(l.opts.Feed))
 	if err != nil {
