@@ -7,6 +7,7 @@ package delivery
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -208,9 +209,10 @@ func countUTF8(b []byte) (multi, invalid int64) {
 
 // decoder1252 converts Windows-1252 to UTF-8 with a table built from x/text's charmap.
 type decoder1252 struct {
-	r   io.Reader
-	raw []byte
-	out []byte // converted bytes not yet returned
+	r     io.Reader
+	raw   []byte
+	out   []byte // converted bytes not yet returned (when the caller's buffer is tiny)
+	spare [3]byte
 }
 
 var table1252 = func() (t [256][]byte) {
@@ -233,23 +235,49 @@ func NewDecoder(r io.Reader, enc Encoding) io.Reader {
 }
 
 func (d *decoder1252) Read(p []byte) (int, error) {
-	if len(d.out) == 0 {
-		n, err := d.r.Read(d.raw)
-		if n == 0 {
-			return 0, err
+	if len(d.out) > 0 {
+		n := copy(p, d.out)
+		d.out = d.out[n:]
+		return n, nil
+	}
+	// Decode straight into p: a byte becomes at most 3 bytes (€ is E2 82 AC).
+	dst, want := p, len(p)/3
+	if want == 0 { // p too small: go through d.out
+		dst, want = d.spare[:], 1
+	}
+	n, err := d.r.Read(d.raw[:min(want, len(d.raw))])
+	if n == 0 {
+		return 0, err
+	}
+	out := dst[:0]
+	for raw := d.raw[:n]; len(raw) > 0; {
+		i := asciiPrefix(raw)
+		out = append(out, raw[:i]...)
+		if i == len(raw) {
+			break
 		}
-		d.out = d.out[:0]
-		for _, c := range d.raw[:n] {
-			if c < 0x80 {
-				d.out = append(d.out, c)
-			} else {
-				d.out = append(d.out, table1252[c]...)
-			}
+		out = append(out, table1252[raw[i]]...)
+		raw = raw[i+1:]
+	}
+	if want == 1 && len(p) < 3 {
+		k := copy(p, out)
+		d.out = out[k:]
+		return k, nil
+	}
+	return len(out), nil
+}
+
+// asciiPrefix returns the length of the leading run of ASCII bytes of b.
+func asciiPrefix(b []byte) int {
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		if binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 != 0 {
+			break
 		}
 	}
-	n := copy(p, d.out)
-	d.out = d.out[n:]
-	return n, nil
+	for ; i < len(b) && b[i] < 0x80; i++ {
+	}
+	return i
 }
 
 // bomSkipper drops a leading UTF-8 byte-order mark.

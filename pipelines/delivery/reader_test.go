@@ -288,3 +288,26 @@ func TestUnknownHeaderMasksNIR(t *testing.T) {
 	assert.NotContains(t, fe.Msg, "2951099126111")
 	assert.Contains(t, fe.Msg, "d1;ft;***************;2")
 }
+
+// The Windows-1252 decoder gives the same text whatever the size of the
+// caller's reads, down to one byte.
+func TestDecoderSmallReads(t *testing.T) {
+	raw := bytes.Repeat([]byte("abc \x80 R\xe9gion \xce\n"), 100)
+	want, err := io.ReadAll(NewDecoder(bytes.NewReader(raw), Windows1252))
+	require.NoError(t, err)
+	assert.Equal(t, strings.Repeat("abc € Région Î\n", 100), string(want))
+	for _, size := range []int{1, 2, 3, 4, 7, 64} {
+		d := NewDecoder(bytes.NewReader(raw), Windows1252)
+		var got []byte
+		buf := make([]byte, size)
+		for {
+			n, err := d.Read(buf)
+			got = append(got, buf[:n]...)
+			if err == io.EOF {
+				break
+			}
+			require.NoError(t, err)
+		}
+		assert.Equal(t, string(want), string(got), "reads of %d bytes", size)
+	}
+}

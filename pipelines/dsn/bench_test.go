@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"testing"
+
+	"github.com/agora-formation/agora/pipelines/delivery"
 )
 
 // discard counts what the parser emits.
@@ -54,4 +56,19 @@ func BenchmarkParse(b *testing.B) {
 		b.Fatalf("%d bad lines", h.bads)
 	}
 	b.ReportMetric(float64(h.rows)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkParseWindows1252 is BenchmarkParse through the Windows-1252
+// decoder, as landing reads such files.
+func BenchmarkParseWindows1252(b *testing.B) {
+	data := bytes.ReplaceAll(declaration(20000), []byte("é"), []byte{0xE9})
+	b.SetBytes(int64(len(data)))
+	h := &discard{}
+	p := NewParser(bytes.NewReader(nil), h)
+	for b.Loop() {
+		p.Reset(delivery.NewDecoder(bytes.NewReader(data), delivery.Windows1252), h)
+		if _, err := p.Parse(); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
