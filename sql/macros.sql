@@ -39,3 +39,29 @@ CREATE OR REPLACE MACRO ic_haut(k, n) AS round(100 * wilson(k, n, 1), 1);
 
 -- euros(x): an amount per unit rounded to the cent, as DOUBLE.
 CREATE OR REPLACE MACRO euros(x) AS round(x::DOUBLE, 2);
+
+-- ordre_chargement(sequence, ligne): a BIGINT that orders rows by landing (the
+-- commit sequence of its manifest, from lake_chargements), then by line;
+-- ordering on a BIGINT is several times faster than on a tuple or a string in
+-- the big aggregations (DSN).
+CREATE OR REPLACE MACRO ordre_chargement(sequence, ligne) AS
+    coalesce(sequence, 0) * 10000000000 + ligne;
+
+-- ordre_version(date_transmission, sequence, ligne): the order of the versions
+-- of a partner row: transmission time, then landing, then line, in one HUGEINT.
+CREATE OR REPLACE MACRO ordre_version(transmission, sequence, ligne) AS
+    (epoch(transmission)::HUGEINT << 64) + ordre_chargement(sequence, ligne);
+
+-- rang_contrat(...): the best-job order of dictionary section 4 in one BIGINT,
+-- smallest = best:
+--   bits 60-61  family: 1 CDI, 2 CDD, 3 INTERIM
+--   bit  59     hours unknown (unknown hours come last)
+--   bits 39-58  1 048 575 − hours in hundredths (more hours first; capped at 10 485,75 h)
+--   bits 22-38  days from the contract start to 2200-01-01 (more recent start first)
+--   bits 0-21   a hash of (SIRET, contract number): a reproducible last tie-break
+CREATE OR REPLACE MACRO rang_contrat(famille, heures, debut, siret, contrat) AS
+    ((CASE famille WHEN 'CDI' THEN 1 WHEN 'CDD' THEN 2 ELSE 3 END)::BIGINT << 60)
+    + ((heures IS NULL)::BIGINT << 59)
+    + ((1048575 - least(greatest(coalesce(round(heures * 100), 0), 0), 1048575))::BIGINT << 39)
+    + (least(greatest(date_diff('day', debut, DATE '2200-01-01'), 0), 131071)::BIGINT << 22)
+    + (hash(siret, contrat) % 4194304)::BIGINT;

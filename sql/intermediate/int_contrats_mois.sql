@@ -7,8 +7,9 @@
 --                      (la date de fin est le dernier jour du contrat ; un CDD du
 --                      1er janvier au 30 juin dure 6 mois). Sans date de fin
 --                      connue, un CDD ou une mission n'est pas durable.
--- test: not_null(pseudo, mois, famille)
--- test: accepted_values(famille, 'CDI', 'CDD', 'INTERIM', 'HORS_EMPLOI', 'INCONNUE')
+-- Vue (relue par int_emploi_mois seulement) : la DSN, le plus gros volume, n'est
+-- ainsi écrite qu'une fois, réduite au meilleur emploi de chaque mois.
+-- materialized: view
 SELECT
     c.pseudo,
     c.mois,

@@ -18,7 +18,9 @@ WITH ev AS (
         max(date_evenement) FILTER (WHERE type_evenement = 'REPRISE') AS derniere_reprise,
         count(*) FILTER (WHERE type_evenement = 'INTERRUPTION') AS nb_interruptions,
         count(*) FILTER (WHERE type_evenement = 'REPRISE') AS nb_reprises,
-        count(*) FILTER (WHERE type_evenement = 'ANNULATION') > 0 AS annule
+        count(*) FILTER (WHERE type_evenement = 'ANNULATION') > 0 AS annule,
+        arg_max({'motif_sortie': motif_sortie, 'certification_obtenue': certification_obtenue}, date_evenement)
+            FILTER (WHERE type_evenement = 'SORTIE') AS derniere_sortie_infos
     FROM stg_evenements
     GROUP BY code_financeur, id_dossier
 ),
@@ -28,6 +30,7 @@ etat AS (
         ev.date_entree,
         CASE WHEN ev.derniere_reprise IS NULL OR ev.derniere_reprise <= ev.derniere_sortie
              THEN ev.derniere_sortie END AS date_sortie,
+        ev.derniere_sortie_infos,
         coalesce(ev.nb_interruptions, 0) AS nb_interruptions,
         coalesce(ev.nb_reprises, 0) AS nb_reprises,
         coalesce(ev.annule, false) AS annule
@@ -55,8 +58,8 @@ SELECT
     e.date_fin_prevue,
     e.date_entree,
     e.date_sortie,
-    s.motif_sortie,
-    s.certification_obtenue,
+    CASE WHEN e.date_sortie IS NOT NULL THEN e.derniere_sortie_infos.motif_sortie END AS motif_sortie,
+    CASE WHEN e.date_sortie IS NOT NULL THEN e.derniere_sortie_infos.certification_obtenue END AS certification_obtenue,
     e.nb_interruptions,
     e.nb_reprises,
     e.annule,
@@ -68,8 +71,3 @@ SELECT
     END AS statut,
     NOT e.annule AND e.date_entree IS NOT NULL AND e.date_sortie IS NOT NULL AS est_sortant
 FROM etat AS e
-LEFT JOIN stg_evenements AS s
-    ON s.code_financeur = e.code_financeur
-   AND s.id_dossier = e.id_dossier
-   AND s.type_evenement = 'SORTIE'
-   AND s.date_evenement = e.date_sortie

@@ -24,11 +24,18 @@ cibles AS (
     FROM s
     CROSS JOIN (VALUES (-1), (0), (3), (6), (12)) AS h(horizon)
 ),
+observes AS (
+    SELECT
+        c.*,
+        coalesce(c.mois_cible BETWEEN cv.premier_mois_couvert AND cv.dernier_mois_couvert, false) AS observe
+    FROM cibles AS c
+    CROSS JOIN stg_couverture AS cv
+),
 situations AS (
     SELECT
-        c.code_financeur,
-        c.id_dossier,
-        c.horizon,
+        o.code_financeur,
+        o.id_dossier,
+        o.horizon,
         o.observe,
         CASE WHEN o.observe THEN e.famille IS NOT NULL END AS emploi,
         CASE WHEN o.observe THEN coalesce(e.emploi_durable, false) END AS emploi_durable,
@@ -36,10 +43,8 @@ situations AS (
         CASE WHEN o.observe THEN e.heures_mois END AS heures,
         CASE WHEN o.observe THEN e.code_naf END AS code_naf,
         CASE WHEN o.observe THEN coalesce(e.multi_emploi, 'N') END AS multi_emploi
-    FROM cibles AS c
-    CROSS JOIN stg_couverture AS cv
-    CROSS JOIN LATERAL (SELECT coalesce(c.mois_cible BETWEEN cv.premier_mois_couvert AND cv.dernier_mois_couvert, false) AS observe) AS o
-    LEFT JOIN int_emploi_mois AS e ON e.pseudo = c.pseudo AND e.mois = c.mois_cible
+    FROM observes AS o
+    LEFT JOIN int_emploi_mois AS e ON e.pseudo = o.pseudo AND e.mois = o.mois_cible
 ),
 par_dossier AS (
     SELECT

@@ -62,7 +62,7 @@ type ModelResult struct {
 	Name         string  `json:"name"`
 	Layer        string  `json:"layer"`
 	Materialized string  `json:"materialized"`
-	Rows         int64   `json:"rows"`
+	Rows         int64   `json:"rows"` // -1 for a view (not computed by the build itself)
 	Seconds      float64 `json:"seconds"`
 }
 
@@ -97,29 +97,49 @@ func Build(ctx context.Context, db DB, opts Options) (rep Report, err error) {
 		inPlan[m.Name] = true
 	}
 	customDone := make([]bool, len(proj.Tests))
-	runTest := func(t Test) error {
-		res, err := t.run(ctx, db)
-		if err != nil {
-			return err
-		}
+	record := func(res TestResult) error {
 		rep.Tests = append(rep.Tests, res)
 		if res.Passed() {
 			return nil
 		}
-		if t.Warn {
+		if res.Warn {
 			rep.Warnings++
-			fmt.Fprintf(progress, "  avertissement : test %s du modèle %s : %d ligne(s) en échec\n", t.Name, t.Model, res.Failures)
+			fmt.Fprintf(progress, "  avertissement : test %s du modèle %s : %d ligne(s) en échec\n", res.Test, res.Model, res.Failures)
 			return nil
 		}
 		rep.Failed = &res
 		return &TestFailure{Result: res}
 	}
+	// Tests that read only the lake run first.
+	for j, t := range proj.Tests {
+		if len(t.Deps) > 0 {
+			continue
+		}
+		customDone[j] = true
+		res, err := t.run(ctx, db)
+		if err != nil {
+			return rep, err
+		}
+		if err := record(res); err != nil {
+			return rep, err
+		}
+	}
+	// Row order matters only in the marts (written sorted); elsewhere DuckDB
+	// may reorder rows, which makes large materialisations much faster.
+	var keepOrder bool
+	if err := db.QueryRowContext(ctx, "SELECT current_setting('preserve_insertion_order')").Scan(&keepOrder); err != nil {
+		return rep, err
+	}
+	defer db.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("SET preserve_insertion_order = %t", keepOrder))
 	width := 0
 	for _, m := range plan {
 		width = max(width, len(m.Name))
 	}
 	for i, m := range plan {
 		start := time.Now()
+		if _, err := db.ExecContext(ctx, fmt.Sprintf("SET preserve_insertion_order = %t", m.IsMart())); err != nil {
+			return rep, err
+		}
 		rows, err := materialise(ctx, db, m)
 		if err != nil {
 			return rep, err
@@ -127,13 +147,25 @@ func Build(ctx context.Context, db DB, opts Options) (rep Report, err error) {
 		built[m.Name] = true
 		res := ModelResult{Name: m.Name, Layer: m.Layer, Materialized: m.Materialized, Rows: rows, Seconds: time.Since(start).Seconds()}
 		rep.Models = append(rep.Models, res)
-		fmt.Fprintf(progress, "[%*d/%d] %-*s  %-5s %12s lignes  %7.2f s\n",
-			len(fmt.Sprint(len(plan))), i+1, len(plan), width, m.Name, m.Materialized, thousands(rows), res.Seconds)
+		count := thousands(rows) + " lignes"
+		if rows < 0 {
+			count = "(vue)"
+		}
+		fmt.Fprintf(progress, "[%*d/%d] %-*s  %-5s %19s  %7.2f s\n",
+			len(fmt.Sprint(len(plan))), i+1, len(plan), width, m.Name, m.Materialized, count, res.Seconds)
+		var tests []Test
 		for _, t := range m.Tests {
 			if t.Kind == "relationships" && !inPlan[t.RefModel] && proj.Models[t.RefModel] != nil {
 				continue // target not rebuilt in this run
 			}
-			if err := runTest(t); err != nil {
+			tests = append(tests, t)
+		}
+		results, err := runTests(ctx, db, m.Name, tests)
+		if err != nil {
+			return rep, err
+		}
+		for _, res := range results {
+			if err := record(res); err != nil {
 				return rep, err
 			}
 		}
@@ -142,7 +174,11 @@ func Build(ctx context.Context, db DB, opts Options) (rep Report, err error) {
 				continue
 			}
 			customDone[j] = true
-			if err := runTest(t); err != nil {
+			res, err := t.run(ctx, db)
+			if err != nil {
+				return rep, err
+			}
+			if err := record(res); err != nil {
 				return rep, err
 			}
 		}
@@ -220,6 +256,9 @@ func materialise(ctx context.Context, db DB, m *Model) (int64, error) {
 			hint = " (le lac est-il monté ? les vues lake_* viennent de `agora land` puis du montage de l'entrepôt)"
 		}
 		return 0, fmt.Errorf("modèle %s (%s) : la requête échoue%s : %w", m.Name, m.Path, hint, err)
+	}
+	if m.Materialized == View {
+		return -1, nil // counting would compute the view: its readers will
 	}
 	var n int64
 	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+name).Scan(&n); err != nil {

@@ -203,7 +203,7 @@ func TestBuildEmptyLake(t *testing.T) {
 func TestFailingTestStopsTheBuild(t *testing.T) {
 	db := openDB(t)
 	fsys := fstest.MapFS{
-		"staging/s.sql": {Data: []byte("-- s\n-- test: unique(k), not_null(v)\nSELECT * FROM (VALUES (1, 'a'), (2, NULL), (2, 'b')) AS t(k, v)")},
+		"staging/s.sql": {Data: []byte("-- s\n-- test: unique(k), not_null(v)\nSELECT * FROM (VALUES (1, 'a'), (2, 'c'), (2, 'b')) AS t(k, v)")},
 		"marts/m.sql":   {Data: []byte("-- m\nSELECT * FROM s")},
 	}
 	rep, err := Build(context.Background(), db, Options{FS: fsys})

@@ -177,6 +177,21 @@ type TestResult struct {
 // Passed reports whether the test found no failing row.
 func (r TestResult) Passed() bool { return r.Failures == 0 }
 
+// rowCondition returns, for a test checked row by row, the condition a
+// failing row meets; false for tests that need a query of their own.
+func (t Test) rowCondition() (string, bool) {
+	switch t.Kind {
+	case "not_null":
+		return quoteIdent(t.Columns[0]) + " IS NULL", true
+	case "accepted_values":
+		c := quoteIdent(t.Columns[0])
+		return fmt.Sprintf("%s IS NOT NULL AND %s NOT IN (%s)", c, c, strings.Join(t.Values, ", ")), true
+	case "check":
+		return "NOT coalesce((" + t.Expr + "), false)", true
+	}
+	return "", false
+}
+
 // run executes the test and samples its failing rows.
 func (t Test) run(ctx context.Context, db DB) (TestResult, error) {
 	start := time.Now()
@@ -187,15 +202,68 @@ func (t Test) run(ctx context.Context, db DB) (TestResult, error) {
 		return res, fmt.Errorf("test %s du modèle %s : la requête échoue : %w", t.Name, t.Model, err)
 	}
 	res.Failures = n
-	if n > 0 {
-		cols, rows, err := sample(ctx, db, q, MaxSample)
-		if err != nil {
-			return res, fmt.Errorf("test %s du modèle %s : %w", t.Name, t.Model, err)
-		}
-		res.Columns, res.Sample = cols, rows
+	if err := t.sample(ctx, db, &res); err != nil {
+		return res, err
 	}
 	res.Seconds = time.Since(start).Seconds()
 	return res, nil
+}
+
+// sample fills the sample rows of a failed result.
+func (t Test) sample(ctx context.Context, db DB, res *TestResult) error {
+	if res.Failures == 0 {
+		return nil
+	}
+	cols, rows, err := sample(ctx, db, strings.TrimRight(strings.TrimSpace(t.Query()), ";"), MaxSample)
+	if err != nil {
+		return fmt.Errorf("test %s du modèle %s : %w", t.Name, t.Model, err)
+	}
+	res.Columns, res.Sample = cols, rows
+	return nil
+}
+
+// runTests runs the generic tests of one model: those checked row by row in
+// a single scan of the model, the others (unique, relationships) one query each.
+func runTests(ctx context.Context, db DB, model string, tests []Test) ([]TestResult, error) {
+	start := time.Now()
+	var rowTests []Test
+	var exprs []string
+	var out []TestResult
+	for _, t := range tests {
+		if cond, ok := t.rowCondition(); ok {
+			rowTests = append(rowTests, t)
+			exprs = append(exprs, "count(*) FILTER (WHERE "+cond+")")
+		}
+	}
+	if len(rowTests) > 0 {
+		counts := make([]int64, len(rowTests))
+		ptrs := make([]any, len(counts))
+		for i := range counts {
+			ptrs[i] = &counts[i]
+		}
+		if err := db.QueryRowContext(ctx, "SELECT "+strings.Join(exprs, ", ")+" FROM "+quoteIdent(model)).Scan(ptrs...); err != nil {
+			return nil, fmt.Errorf("tests du modèle %s : la requête échoue : %w", model, err)
+		}
+		secs := time.Since(start).Seconds() / float64(len(rowTests))
+		for i, t := range rowTests {
+			res := TestResult{Model: t.Model, Test: t.Name, Kind: t.Kind, Warn: t.Warn, Failures: counts[i], Seconds: secs}
+			if err := t.sample(ctx, db, &res); err != nil {
+				return nil, err
+			}
+			out = append(out, res)
+		}
+	}
+	for _, t := range tests {
+		if _, ok := t.rowCondition(); ok {
+			continue
+		}
+		res, err := t.run(ctx, db)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, res)
+	}
+	return out, nil
 }
 
 // sample returns the columns and up to limit rows of a query, as text.

@@ -1,5 +1,5 @@
 -- Dossiers : la dernière transmission de chaque dossier (code_financeur, id_dossier)
--- l'emporte (date_transmission, puis chargement le plus récent, puis dernière ligne).
+-- l'emporte (date_transmission, puis chargement le plus récent — ordre des manifestes, lake_chargements —, puis dernière ligne).
 -- Garde aussi l'historique utile à la qualité : nombre de transmissions et
 -- retransmissions arrivées plus de 30 jours après la première.
 -- test: not_null(code_financeur, id_dossier, pseudo, code_dispositif, code_region, siret_of)
@@ -9,36 +9,37 @@
 -- test: accepted_values(sexe, '1', '2')
 WITH versions AS (
     SELECT
-        *,
-        min(date_transmission) OVER cle AS premiere_transmission
+        code_financeur,
+        id_dossier,
+        arg_max({
+            'pseudo': pseudo,
+            'sexe': sexe,
+            'date_naissance': date_naissance,
+            'situation_avant': situation_avant,
+            'code_dispositif': code_dispositif,
+            'siret_of': siret_of,
+            'formacode': formacode,
+            'code_nsf': code_nsf,
+            'code_certification': code_certification,
+            'code_region': region_formation,
+            'heures_prevues': heures_prevues,
+            'date_debut_prevue': date_debut_prevue,
+            'date_fin_prevue': date_fin_prevue,
+            'date_transmission': date_transmission,
+            '_landing': _landing
+        }, ordre_version(date_transmission, c.sequence, _ligne)) AS derniere,
+        min(date_transmission) AS premiere_transmission,
+        count(*) AS nb_transmissions,
+        list(date_transmission) AS transmissions
     FROM lake_dossiers
-    WINDOW cle AS (PARTITION BY code_financeur, id_dossier)
+    LEFT JOIN lake_chargements AS c USING (_landing)
+    GROUP BY code_financeur, id_dossier
 )
 SELECT
     code_financeur,
     id_dossier,
-    pseudo,
-    sexe,
-    date_naissance,
-    situation_avant,
-    code_dispositif,
-    siret_of,
-    formacode,
-    code_nsf,
-    code_certification,
-    region_formation AS code_region,
-    heures_prevues,
-    date_debut_prevue,
-    date_fin_prevue,
-    date_transmission,
+    derniere.*,
     premiere_transmission,
-    count(*) OVER cle AS nb_transmissions,
-    count(*) FILTER (WHERE date_transmission > premiere_transmission + INTERVAL 30 DAY) OVER cle
-        AS nb_transmissions_tardives,
-    _landing
+    nb_transmissions,
+    len(list_filter(transmissions, t -> t > premiere_transmission + INTERVAL 30 DAY)) AS nb_transmissions_tardives
 FROM versions
-WINDOW cle AS (PARTITION BY code_financeur, id_dossier)
-QUALIFY row_number() OVER (
-    PARTITION BY code_financeur, id_dossier
-    ORDER BY date_transmission DESC, _landing DESC, _ligne DESC
-) = 1

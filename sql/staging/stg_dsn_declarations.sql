@@ -1,6 +1,6 @@
 -- Déclarations DSN NEODeS retenues : pour chaque établissement (SIRET) et mois,
 -- parmi les déclarations de nature 01 (DSN mensuelle), la dernière par date de
--- fichier puis numéro d'ordre (puis chargement). Elle remplace toutes les
+-- fichier puis numéro d'ordre (puis ordre de chargement). Elle remplace toutes les
 -- précédentes. Si c'est une annulation (type 04), le mois de l'établissement n'a
 -- plus de données ; un type 02 ou 05 (néant) n'a pas de lignes. Les autres
 -- natures (signalements) sont ignorées.
@@ -17,8 +17,9 @@ SELECT
     type_declaration IN ('01', '03') AS a_des_lignes,
     count(*) OVER (PARTITION BY siret, mois) AS nb_declarations
 FROM lake_dsn_declarations
+LEFT JOIN lake_chargements AS c USING (_landing)
 WHERE nature = '01'
 QUALIFY row_number() OVER (
     PARTITION BY siret, mois
-    ORDER BY date_fichier DESC, numero_ordre DESC, _landing DESC, declaration_id DESC
+    ORDER BY date_fichier DESC, numero_ordre DESC, c.sequence DESC NULLS LAST, declaration_id DESC
 ) = 1

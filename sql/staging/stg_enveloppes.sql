@@ -1,17 +1,21 @@
 -- Enveloppes budgétaires : la dernière transmission de (financeur, dispositif,
--- année) l'emporte.
+-- année) l'emporte (puis le chargement le plus récent, puis la dernière ligne).
 -- test: not_null(code_financeur, code_dispositif, annee, montant)
 -- test: unique(code_financeur, code_dispositif, annee)
 -- test: check(montant > 0)
-SELECT
-    code_financeur,
-    code_dispositif,
-    annee::INTEGER AS annee,
-    montant,
-    date_transmission,
-    _landing
-FROM lake_enveloppes
-QUALIFY row_number() OVER (
-    PARTITION BY code_financeur, code_dispositif, annee
-    ORDER BY date_transmission DESC, _landing DESC, _ligne DESC
-) = 1
+WITH versions AS (
+    SELECT
+        code_financeur,
+        code_dispositif,
+        annee::INTEGER AS annee,
+        arg_max({
+            'montant': montant,
+            'date_transmission': date_transmission,
+            '_landing': _landing
+        }, ordre_version(date_transmission, c.sequence, _ligne)) AS derniere
+    FROM lake_enveloppes
+    LEFT JOIN lake_chargements AS c USING (_landing)
+    GROUP BY code_financeur, code_dispositif, annee
+)
+SELECT code_financeur, code_dispositif, annee, derniere.*
+FROM versions

@@ -1,6 +1,7 @@
 -- Événements : le même événement (dossier, type, date) renvoyé remplace la copie
--- précédente ; la dernière transmission l'emporte. premiere_transmission date le
--- moment où l'événement a été connu (délai de transmission).
+-- précédente ; la dernière transmission l'emporte (puis le chargement le plus
+-- récent, puis la dernière ligne). premiere_transmission date le moment où
+-- l'événement a été connu (délai de transmission).
 -- test: not_null(code_financeur, id_dossier, type_evenement, date_evenement)
 -- test: unique(code_financeur, id_dossier, type_evenement, date_evenement)
 -- test: accepted_values(type_evenement, 'ENTREE', 'INTERRUPTION', 'REPRISE', 'SORTIE', 'ANNULATION')
@@ -8,27 +9,30 @@
 -- test: check(type_evenement = 'SORTIE' OR motif_sortie IS NULL)
 WITH versions AS (
     SELECT
-        *,
-        min(date_transmission) OVER cle AS premiere_transmission
+        code_financeur,
+        id_dossier,
+        type_evenement,
+        date_evenement,
+        arg_max({
+            'motif_sortie': motif_sortie,
+            'certification_obtenue': certification_obtenue,
+            'date_transmission': date_transmission,
+            '_landing': _landing
+        }, ordre_version(date_transmission, c.sequence, _ligne)) AS derniere,
+        min(date_transmission) AS premiere_transmission,
+        count(*) AS nb_transmissions,
+        list(date_transmission) AS transmissions
     FROM lake_evenements
-    WINDOW cle AS (PARTITION BY code_financeur, id_dossier, type_evenement, date_evenement)
+    LEFT JOIN lake_chargements AS c USING (_landing)
+    GROUP BY code_financeur, id_dossier, type_evenement, date_evenement
 )
 SELECT
     code_financeur,
     id_dossier,
     type_evenement,
     date_evenement,
-    motif_sortie,
-    certification_obtenue,
-    date_transmission,
+    derniere.*,
     premiere_transmission,
-    count(*) OVER cle AS nb_transmissions,
-    count(*) FILTER (WHERE date_transmission > premiere_transmission + INTERVAL 30 DAY) OVER cle
-        AS nb_transmissions_tardives,
-    _landing
+    nb_transmissions,
+    len(list_filter(transmissions, t -> t > premiere_transmission + INTERVAL 30 DAY)) AS nb_transmissions_tardives
 FROM versions
-WINDOW cle AS (PARTITION BY code_financeur, id_dossier, type_evenement, date_evenement)
-QUALIFY row_number() OVER (
-    PARTITION BY code_financeur, id_dossier, type_evenement, date_evenement
-    ORDER BY date_transmission DESC, _landing DESC, _ligne DESC
-) = 1

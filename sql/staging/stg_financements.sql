@@ -1,5 +1,5 @@
 -- Lignes de financement : la dernière transmission de (dossier, financeur payeur,
--- type de coût) l'emporte.
+-- type de coût) l'emporte (puis le chargement le plus récent, puis la dernière ligne).
 -- test: not_null(code_financeur_dossier, id_dossier, code_financeur, type_cout, montant_engage, date_engagement)
 -- test: unique(code_financeur_dossier, id_dossier, code_financeur, type_cout)
 -- test: accepted_values(type_cout, 'PEDAGOGIQUE', 'REMUNERATION', 'ANNEXE')
@@ -7,28 +7,31 @@
 -- test: check(montant_engage >= 0 AND coalesce(montant_realise, 0) >= 0)
 WITH versions AS (
     SELECT
-        *,
-        min(date_transmission) OVER cle AS premiere_transmission
+        code_financeur_dossier,
+        id_dossier,
+        code_financeur,
+        type_cout,
+        arg_max({
+            'montant_engage': montant_engage,
+            'date_engagement': date_engagement,
+            'montant_realise': montant_realise,
+            'date_realisation': date_realisation,
+            'date_transmission': date_transmission,
+            '_landing': _landing
+        }, ordre_version(date_transmission, c.sequence, _ligne)) AS derniere,
+        min(date_transmission) AS premiere_transmission,
+        count(*) AS nb_transmissions,
+        list(date_transmission) AS transmissions
     FROM lake_financements
-    WINDOW cle AS (PARTITION BY code_financeur_dossier, id_dossier, code_financeur, type_cout)
+    LEFT JOIN lake_chargements AS c USING (_landing)
+    GROUP BY code_financeur_dossier, id_dossier, code_financeur, type_cout
 )
 SELECT
     code_financeur_dossier,
     id_dossier,
     code_financeur,
     type_cout,
-    montant_engage,
-    date_engagement,
-    montant_realise,
-    date_realisation,
-    date_transmission,
-    count(*) OVER cle AS nb_transmissions,
-    count(*) FILTER (WHERE date_transmission > premiere_transmission + INTERVAL 30 DAY) OVER cle
-        AS nb_transmissions_tardives,
-    _landing
+    derniere.*,
+    nb_transmissions,
+    len(list_filter(transmissions, t -> t > premiere_transmission + INTERVAL 30 DAY)) AS nb_transmissions_tardives
 FROM versions
-WINDOW cle AS (PARTITION BY code_financeur_dossier, id_dossier, code_financeur, type_cout)
-QUALIFY row_number() OVER (
-    PARTITION BY code_financeur_dossier, id_dossier, code_financeur, type_cout
-    ORDER BY date_transmission DESC, _landing DESC, _ligne DESC
-) = 1

@@ -286,6 +286,11 @@ CONTRACTS = [
     ("P28", "E_INFO3", "01", "C28B", "2024-05-06", "", "", "75.83"),  # same hours, more recent start
     ("P29", "E_SOC", "01", "C29", "2024-01-08", "", "", "120"),
 ]
+# Rows of the tabular extract sent again, each in a later file of its own, with
+# corrected hours: same key (person, month, employer, contract, start), so the
+# later landing wins. (person, contract id, month, corrected hours, file)
+DSN_CORRECTIONS = [("P09", "C09", "2024-10", "120", "22_dsn_extrait_rectificatif_p09.csv"),
+                   ("P14", "C14", "2024-09", "100", "23_dsn_extrait_rectificatif_p14.csv")]
 FIRST_MONTH, LAST_MONTH = "2022-12", "2025-03"  # the DSN delivered covers these months
 NEODES_MONTHS = {"2024-09", "2024-10", "2024-11"}  # E1 declares these months in NEODeS
 
@@ -415,6 +420,9 @@ def main():
             rows.append([NIR[p], m, s, naf, nature, start, pend, aend, hours, ident])
     rows.sort(key=lambda r: (r[1], r[2], r[9]))
     write("16_dsn_extrait.csv", dsn_header, rows)
+    for (p, ident, month, hours, fname) in DSN_CORRECTIONS:
+        row = next(r for r in rows if r[0] == NIR[p] and r[9] == ident and r[1] == month)
+        write(fname, dsn_header, [row[:8] + [hours, ident]])
 
     # DSN in NEODeS: establishment E1, months 2024-09 (a normal declaration, then one that
     # cancels and replaces it), 2024-10 (normal), 2024-11 (normal, then cancelled).
