@@ -162,7 +162,7 @@ func (l *lander) landItem(ctx context.Context, tl *txnLanding, it *item, meta ma
 	start := time.Now()
 	defer func() { it.res.Seconds = time.Since(start).Seconds() }()
 	res := &it.res
-	fl := &fileLanding{tl: tl, res: res}
+	fl := &fileLanding{tl: tl, res: res, lines: it.info.Lines}
 	sha := res.SHA256[:16]
 	if res.Encoding != "" {
 		meta[MetaEncoding+":"+sha] = res.Encoding

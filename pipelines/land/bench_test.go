@@ -187,12 +187,20 @@ func benchDeliveries(b *testing.B) string {
 }
 
 // BenchmarkLandFeed lands one large file per feed (200 000 rows of the
-// fixtures, every row with its own key and NIR) and reports rows per second.
+// fixtures, every row with its own key and NIR) and has DuckDB convert the
+// same file with COPY … read_csv; it reports both speeds, in rows per second
+// of wall-clock and of CPU time, and their ratio.
 func BenchmarkLandFeed(b *testing.B) {
 	const n = 200_000
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
 	for _, feed := range dictionary.Feeds() {
 		b.Run(feed.Name, func(b *testing.B) {
-			path := filepath.Join(b.TempDir(), feed.Name+".csv")
+			dir := b.TempDir()
+			path := filepath.Join(dir, feed.Name+".csv")
 			size := n
 			if feed == dictionary.Enveloppes {
 				size = 140_000 // distinct keys: 100 years × 20 schemes × 71 funders
@@ -201,14 +209,24 @@ func BenchmarkLandFeed(b *testing.B) {
 			st, _ := os.Stat(path)
 			b.SetBytes(st.Size())
 			b.ResetTimer()
-			cpu0 := cpuTime()
-			var rows int64
+			var rows, duckRows int64
+			var landWall, duckWall, landCPU, duckCPU time.Duration
 			for range b.N {
-				s, _ := benchLand(b, []string{path})
-				rows += s.Read
+				c0 := cpuTime()
+				s, d := benchLand(b, []string{path})
+				c1 := cpuTime()
+				r, dd := duckCopy(b, db, []string{path}, filepath.Join(dir, "duckdb"))
+				c2 := cpuTime()
+				rows, duckRows = rows+s.Read, duckRows+r
+				landWall, duckWall, landCPU, duckCPU = landWall+d, duckWall+dd, landCPU+c1-c0, duckCPU+c2-c1
 			}
-			b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "lignes/s")
-			b.ReportMetric(float64(rows)/(cpuTime()-cpu0).Seconds(), "lignes/s_cpu")
+			b.StopTimer()
+			b.ReportMetric(float64(rows)/landWall.Seconds(), "lignes/s")
+			b.ReportMetric(float64(rows)/landCPU.Seconds(), "lignes/s_cpu")
+			b.ReportMetric(float64(duckRows)/duckWall.Seconds(), "duckdb_lignes/s")
+			b.ReportMetric(float64(duckRows)/duckCPU.Seconds(), "duckdb_lignes/s_cpu")
+			b.ReportMetric(duckWall.Seconds()/landWall.Seconds(), "ratio")
+			b.ReportMetric(duckCPU.Seconds()/landCPU.Seconds(), "ratio_cpu")
 		})
 	}
 }

@@ -38,7 +38,7 @@ func landingID(txn *lake.Txn) string { return txn.Token() }
 
 func newTxnLanding(l *lander, txn *lake.Txn) *txnLanding {
 	tl := &txnLanding{l: l, txn: txn, landing: landingID(txn)}
-	tl.quar = newSink(txn, "quarantaine", cmpQuarantine, l.opts.PartRows, &l.chunks)
+	tl.quar = newSink(txn, "quarantaine", byQuarantine, l.opts.PartRows, &l.chunks)
 	tl.closers = append(tl.closers, tl.quar.close)
 	return tl
 }
@@ -65,7 +65,7 @@ func (tl *txnLanding) table(feed *dictionary.Feed) table {
 func (tl *txnLanding) neodes() (*sink[dsnRow], *sink[declarationRow], *filler) {
 	if tl.dsnRows == nil {
 		tl.dsnRows = newDSNSink(tl.txn, tl.l.opts.PartRows, &tl.l.chunks)
-		tl.decls = newSink(tl.txn, "dsn_declarations", cmpDeclaration, tl.l.opts.PartRows, &tl.l.chunks)
+		tl.decls = newSink(tl.txn, "dsn_declarations", byDeclaration, tl.l.opts.PartRows, &tl.l.chunks)
 		tl.fill = newFiller(dictionary.DSNExtrait, tl.l.key)
 		tl.closers = append(tl.closers, tl.dsnRows.close, tl.decls.close)
 	}
@@ -90,8 +90,9 @@ func (tl *txnLanding) failed() error {
 
 // fileLanding is the landing of one file within a transaction.
 type fileLanding struct {
-	tl  *txnLanding
-	res *FileResult
+	tl    *txnLanding
+	res   *FileResult
+	lines int64 // lines of the file, to size its tables
 }
 
 // quarantine records one broken rule of a row (or of the whole file, line 0).
@@ -178,13 +179,13 @@ func (tl *txnLanding) newTable(feed *dictionary.Feed) table {
 	n, p := tl.l.opts.PartRows, &tl.l.chunks
 	switch feed {
 	case dictionary.Dossiers:
-		return &feedTable[dossierRow]{newSink(tl.txn, feed.Name, cmpDossier, n, p), fill.dossier, tl.landing}
+		return &feedTable[dossierRow]{newSink(tl.txn, feed.Name, byDossier, n, p), fill.dossier, tl.landing}
 	case dictionary.Evenements:
-		return &feedTable[evenementRow]{newSink(tl.txn, feed.Name, cmpEvenement, n, p), fill.evenement, tl.landing}
+		return &feedTable[evenementRow]{newSink(tl.txn, feed.Name, byEvenement, n, p), fill.evenement, tl.landing}
 	case dictionary.Financements:
-		return &feedTable[financementRow]{newSink(tl.txn, feed.Name, cmpFinancement, n, p), fill.financement, tl.landing}
+		return &feedTable[financementRow]{newSink(tl.txn, feed.Name, byFinancement, n, p), fill.financement, tl.landing}
 	case dictionary.Enveloppes:
-		return &feedTable[enveloppeRow]{newSink(tl.txn, feed.Name, cmpEnveloppe, n, p), fill.enveloppe, tl.landing}
+		return &feedTable[enveloppeRow]{newSink(tl.txn, feed.Name, byEnveloppe, n, p), fill.enveloppe, tl.landing}
 	case dictionary.DSNExtrait:
 		return &feedTable[dsnRow]{newDSNSink(tl.txn, n, p), func(r dictionary.Record, landing string, line int64) dsnRow {
 			return fill.dsn(r, "", landing, line)
@@ -196,7 +197,7 @@ func (tl *txnLanding) newTable(feed *dictionary.Feed) table {
 // newDSNSink writes dsn_extrait partitioned by month (mois=AAAA-MM-01), so
 // that a month can be refreshed or purged alone.
 func newDSNSink(txn *lake.Txn, partRows int, pool *chunks) *sink[dsnRow] {
-	return newSink(txn, dictionary.DSNExtrait.Name, cmpDSN, partRows, pool).partitioned(
+	return newSink(txn, dictionary.DSNExtrait.Name, byDSN, partRows, pool).partitioned(
 		func(r *dsnRow) int64 { return int64(r.Mois) },
 		func(k int64) []lake.Partition { return []lake.Partition{{Key: "mois", Value: lake.Date(k).String()}} })
 }
@@ -213,7 +214,7 @@ func (fl *fileLanding) landCSV(ctx context.Context, rd *delivery.Reader) error {
 		exits = newExitCheck(fl, tab)
 		tab = exits
 	}
-	keys := newKeySet(feed)
+	keys := newKeySet(feed, fl.lines)
 	senderCol := senderColumn(feed)
 	rec := make(dictionary.Record, 0, len(feed.Columns))
 	res := fl.res
@@ -282,8 +283,8 @@ type keySet struct {
 	s1, s2 maphash.Seed
 }
 
-func newKeySet(feed *dictionary.Feed) *keySet {
-	k := &keySet{first: map[[16]byte]int64{}, s1: maphash.MakeSeed(), s2: maphash.MakeSeed()}
+func newKeySet(feed *dictionary.Feed, hint int64) *keySet {
+	k := &keySet{first: make(map[[16]byte]int64, min(hint, 1<<24)), s1: maphash.MakeSeed(), s2: maphash.MakeSeed()}
 	for _, c := range feed.Key {
 		k.cols = append(k.cols, feed.Index(c))
 	}

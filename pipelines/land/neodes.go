@@ -19,7 +19,7 @@ import (
 func (fl *fileLanding) landNEODeS(ctx context.Context, r io.Reader) error {
 	h := &neodesHandler{
 		fl: fl, ctx: ctx,
-		keys: newKeySet(dictionary.DSNExtrait),
+		keys: newKeySet(dictionary.DSNExtrait, fl.lines/32),
 		rec:  make(dictionary.Record, 0, len(dictionary.DSNExtrait.Columns)),
 	}
 	h.rows, h.decls, h.fill = fl.tl.neodes()

@@ -3,6 +3,7 @@ package land
 import (
 	"bytes"
 	"cmp"
+	"encoding/binary"
 	"time"
 	"unsafe"
 
@@ -114,43 +115,98 @@ type quarantineRow struct {
 }
 
 // Sort orders: each Parquet file is sorted on the keys the models join and
-// filter on, so that row-group statistics prune well.
+// filter on, so that row-group statistics prune well. A row's sortKey is a
+// prefix of its order packed in integers, compared first; rows with equal
+// keys are compared in full.
 
-func cmpDossier(a, b *dossierRow) int {
-	if c := bytes.Compare(a.Pseudo[:], b.Pseudo[:]); c != 0 {
-		return c
-	}
-	return cmp.Or(cmp.Compare(a.DateDebutPrevue, b.DateDebutPrevue), cmp.Compare(a.Ligne, b.Ligne))
+type sortKey struct {
+	a, b uint64
+	c    int64
 }
 
-func cmpEvenement(a, b *evenementRow) int {
-	return cmp.Or(cmp.Compare(a.CodeFinanceur, b.CodeFinanceur), cmp.Compare(a.IDDossier, b.IDDossier),
-		cmp.Compare(a.DateEvenement, b.DateEvenement), cmp.Compare(a.Ligne, b.Ligne))
+type order[T any] struct {
+	key func(*T) sortKey
+	cmp func(a, b *T) int
 }
 
-func cmpFinancement(a, b *financementRow) int {
-	return cmp.Or(cmp.Compare(a.CodeFinanceurDossier, b.CodeFinanceurDossier), cmp.Compare(a.IDDossier, b.IDDossier),
-		cmp.Compare(a.DateEngagement, b.DateEngagement), cmp.Compare(a.Ligne, b.Ligne))
+// prefix packs the first 8 bytes of s, big-endian, so that integers compare as the strings do.
+func prefix(s string) uint64 {
+	var b [8]byte
+	copy(b[:], s)
+	return binary.BigEndian.Uint64(b[:])
 }
 
-func cmpEnveloppe(a, b *enveloppeRow) int {
-	return cmp.Or(cmp.Compare(a.CodeFinanceur, b.CodeFinanceur), cmp.Compare(a.CodeDispositif, b.CodeDispositif),
-		cmp.Compare(a.Annee, b.Annee), cmp.Compare(a.Ligne, b.Ligne))
+// then packs two ordered values into one int64: x first, then y.
+func then(x int64, y int64) int64 { return x<<32 | int64(uint32(y)) }
+
+var byDossier = order[dossierRow]{
+	key: func(r *dossierRow) sortKey {
+		return sortKey{binary.BigEndian.Uint64(r.Pseudo[:8]), binary.BigEndian.Uint64(r.Pseudo[8:]), then(int64(r.DateDebutPrevue), r.Ligne)}
+	},
+	cmp: func(a, b *dossierRow) int {
+		if c := bytes.Compare(a.Pseudo[:], b.Pseudo[:]); c != 0 {
+			return c
+		}
+		return cmp.Or(cmp.Compare(a.DateDebutPrevue, b.DateDebutPrevue), cmp.Compare(a.Ligne, b.Ligne))
+	},
 }
 
-func cmpDSN(a, b *dsnRow) int {
-	if c := bytes.Compare(a.Pseudo[:], b.Pseudo[:]); c != 0 {
-		return c
-	}
-	return cmp.Or(cmp.Compare(a.Mois, b.Mois), cmp.Compare(a.DateDebutContrat, b.DateDebutContrat), cmp.Compare(a.Ligne, b.Ligne))
+var byEvenement = order[evenementRow]{
+	key: func(r *evenementRow) sortKey {
+		return sortKey{prefix(r.CodeFinanceur), prefix(r.IDDossier), then(int64(r.DateEvenement), r.Ligne)}
+	},
+	cmp: func(a, b *evenementRow) int {
+		return cmp.Or(cmp.Compare(a.CodeFinanceur, b.CodeFinanceur), cmp.Compare(a.IDDossier, b.IDDossier),
+			cmp.Compare(a.DateEvenement, b.DateEvenement), cmp.Compare(a.Ligne, b.Ligne))
+	},
 }
 
-func cmpDeclaration(a, b *declarationRow) int {
-	return cmp.Or(cmp.Compare(a.SIRET, b.SIRET), cmp.Compare(a.DeclarationID, b.DeclarationID))
+var byFinancement = order[financementRow]{
+	key: func(r *financementRow) sortKey {
+		return sortKey{prefix(r.CodeFinanceurDossier), prefix(r.IDDossier), then(int64(r.DateEngagement), r.Ligne)}
+	},
+	cmp: func(a, b *financementRow) int {
+		return cmp.Or(cmp.Compare(a.CodeFinanceurDossier, b.CodeFinanceurDossier), cmp.Compare(a.IDDossier, b.IDDossier),
+			cmp.Compare(a.DateEngagement, b.DateEngagement), cmp.Compare(a.Ligne, b.Ligne))
+	},
 }
 
-func cmpQuarantine(a, b *quarantineRow) int {
-	return cmp.Or(cmp.Compare(a.Ligne, b.Ligne), cmp.Compare(a.Regle, b.Regle), cmp.Compare(a.Colonne, b.Colonne))
+var byEnveloppe = order[enveloppeRow]{
+	key: func(r *enveloppeRow) sortKey {
+		return sortKey{prefix(r.CodeFinanceur), prefix(r.CodeDispositif), then(r.Annee, r.Ligne)}
+	},
+	cmp: func(a, b *enveloppeRow) int {
+		return cmp.Or(cmp.Compare(a.CodeFinanceur, b.CodeFinanceur), cmp.Compare(a.CodeDispositif, b.CodeDispositif),
+			cmp.Compare(a.Annee, b.Annee), cmp.Compare(a.Ligne, b.Ligne))
+	},
+}
+
+var byDSN = order[dsnRow]{
+	key: func(r *dsnRow) sortKey {
+		return sortKey{binary.BigEndian.Uint64(r.Pseudo[:8]), binary.BigEndian.Uint64(r.Pseudo[8:]), then(int64(r.Mois), int64(r.DateDebutContrat))}
+	},
+	cmp: func(a, b *dsnRow) int {
+		if c := bytes.Compare(a.Pseudo[:], b.Pseudo[:]); c != 0 {
+			return c
+		}
+		return cmp.Or(cmp.Compare(a.Mois, b.Mois), cmp.Compare(a.DateDebutContrat, b.DateDebutContrat), cmp.Compare(a.Ligne, b.Ligne))
+	},
+}
+
+var byDeclaration = order[declarationRow]{
+	key: func(r *declarationRow) sortKey {
+		return sortKey{prefix(r.SIRET), prefix(r.SIRET[min(8, len(r.SIRET)):]), 0}
+	},
+	cmp: func(a, b *declarationRow) int {
+		return cmp.Or(cmp.Compare(a.SIRET, b.SIRET), cmp.Compare(a.DeclarationID, b.DeclarationID))
+	},
+}
+
+var byQuarantine = order[quarantineRow]{
+	key: func(r *quarantineRow) sortKey { return sortKey{prefix(r.Fichier), uint64(r.Ligne), 0} },
+	cmp: func(a, b *quarantineRow) int {
+		return cmp.Or(cmp.Compare(a.Fichier, b.Fichier), cmp.Compare(a.Ligne, b.Ligne), cmp.Compare(a.Regle, b.Regle), cmp.Compare(a.Colonne, b.Colonne))
+	},
 }
 
 // arena copies strings out of the reader's reused buffers into large chunks

@@ -1,6 +1,7 @@
 package land
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"sync"
@@ -23,7 +24,7 @@ const chunkRows = 4096
 type sink[T any] struct {
 	txn      *lake.Txn
 	dataset  string
-	cmp      func(a, b *T) int
+	order    order[T]
 	partRows int
 	// partOf gives the partition of a row (nil: unpartitioned); partition
 	// turns it into the lake's partition directories.
@@ -51,11 +52,11 @@ type job[T any] struct {
 	part *part[T]
 }
 
-func newSink[T any](txn *lake.Txn, dataset string, cmp func(a, b *T) int, partRows int, pool *chunks) *sink[T] {
+func newSink[T any](txn *lake.Txn, dataset string, ord order[T], partRows int, pool *chunks) *sink[T] {
 	if partRows <= 0 {
 		partRows = DefaultPartRows
 	}
-	s := &sink[T]{txn: txn, dataset: dataset, cmp: cmp, partRows: partRows, pool: pool, parts: map[int64]*part[T]{}, jobs: make(chan job[T], 1)}
+	s := &sink[T]{txn: txn, dataset: dataset, order: ord, partRows: partRows, pool: pool, parts: map[int64]*part[T]{}, jobs: make(chan job[T], 1)}
 	s.wg.Add(1)
 	go s.writer()
 	return s
@@ -114,17 +115,40 @@ func (s *sink[T]) close() error {
 
 func (s *sink[T]) writer() {
 	defer s.wg.Done()
+	type keyed struct {
+		k sortKey
+		i int32
+	}
+	var keys []keyed
 	var perm []int32
 	batch := make([]T, 0, 1024)
 	for j := range s.jobs {
 		p := j.part
 		if s.failed() == nil {
-			perm = perm[:0]
-			for i := range p.n {
-				perm = append(perm, int32(i))
-			}
 			at := func(i int32) *T { return &p.blocks[i/chunkRows][i%chunkRows] }
-			slices.SortFunc(perm, func(a, b int32) int { return s.cmp(at(a), at(b)) })
+			if cap(keys) < p.n {
+				keys, perm = make([]keyed, 0, p.n), make([]int32, 0, p.n)
+			}
+			keys = keys[:0]
+			for i := range int32(p.n) {
+				keys = append(keys, keyed{s.order.key(at(i)), i})
+			}
+			slices.SortFunc(keys, func(x, y keyed) int {
+				if x.k.a != y.k.a {
+					return cmp.Compare(x.k.a, y.k.a)
+				}
+				if x.k.b != y.k.b {
+					return cmp.Compare(x.k.b, y.k.b)
+				}
+				if x.k.c != y.k.c {
+					return cmp.Compare(x.k.c, y.k.c)
+				}
+				return s.order.cmp(at(x.i), at(y.i))
+			})
+			perm = perm[:0]
+			for _, k := range keys {
+				perm = append(perm, k.i)
+			}
 			err := s.write(j.key, perm, at, batch)
 			s.mu.Lock()
 			if err != nil && s.err == nil {
@@ -151,7 +175,7 @@ func (s *sink[T]) write(key int64, perm []int32, at func(int32) *T, batch []T) e
 	if err := hit("parquet:" + s.dataset); err != nil {
 		return err
 	}
-	w, err := lake.NewWriter[T](s.txn, s.dataset, partition, lake.WriteOptions{})
+	w, err := lake.NewWriter[T](s.txn, s.dataset, partition, lake.WriteOptions{Fast: true})
 	if err != nil {
 		return err
 	}
