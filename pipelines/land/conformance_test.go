@@ -287,6 +287,10 @@ func TestConformanceIdempotence(t *testing.T) {
 			assert.Equal(t, first.Files[0].Landed+1, s.Files[0].Landed)
 			n := rows(t, e.db(), "SELECT count(*), count(DISTINCT _landing) FROM "+feed.Name)
 			assert.Equal(t, [][]string{{strconv.FormatInt(2*first.Files[0].Landed+1, 10), "2"}}, n)
+			// _landing sorts the landings in the order they were made.
+			l := rows(t, e.db(), "SELECT DISTINCT _landing FROM "+feed.Name+" ORDER BY 1")
+			assert.True(t, strings.HasSuffix(l[0][0], tokenOf(first.Files[0].Manifest)), l)
+			assert.True(t, strings.HasSuffix(l[1][0], tokenOf(s.Files[0].Manifest)), l)
 		})
 	}
 }

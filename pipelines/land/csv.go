@@ -8,6 +8,7 @@ import (
 	"hash/maphash"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/agora-formation/agora/dictionary"
 	"github.com/agora-formation/agora/lake"
@@ -31,10 +32,15 @@ type txnLanding struct {
 }
 
 // landingID is the value written in the _landing lineage column of the rows
-// of a transaction. The manifest id ("<seq>-<token>") is only known at
-// commit, after the files are written; the token, chosen at Begin, ends it
-// and prefixes every file of the transaction, so it identifies the landing.
-func landingID(txn *lake.Txn) string { return txn.Token() }
+// of a transaction: the time its landing began (UTC, to the microsecond) and
+// the transaction's token, e.g. 20250131T174502.123456Z-1a2b3c4d. The manifest
+// id ("<seq>-<token>") is only known at commit, after the files are written;
+// the token ends it, so the value names its manifest, and the time makes
+// landings sort in the order they were made, which the models rely on when
+// a later landing of the same row wins (ORDER BY _landing DESC).
+func landingID(txn *lake.Txn) string {
+	return time.Now().UTC().Format("20060102T150405.000000Z") + "-" + txn.Token()
+}
 
 func newTxnLanding(l *lander, txn *lake.Txn) *txnLanding {
 	tl := &txnLanding{l: l, txn: txn, landing: landingID(txn)}

@@ -50,11 +50,12 @@ func TestLandedValues(t *testing.T) {
 	require.Equal(t, 5, s.Count(StatusLanded), "%+v", s)
 	assert.Equal(t, int64(11), s.Landed)
 	db := e.db()
-	tok := strings.SplitN(s.Files[0].Manifest, "-", 2)[1]
+	landing := rows(t, db, "SELECT DISTINCT _landing FROM dossiers")[0][0]
+	assert.Regexp(t, `^20[0-9]{6}T[0-9]{6}\.[0-9]{6}Z-`+tokenOf(s.Files[0].Manifest)+`$`, landing, "begin time, then the manifest's token")
 
 	assert.Equal(t, [][]string{
-		{"D1", "FT", pseudoOf(t, nir1), "2", "1995-10-01", "∅", "400", "2024-07-01 10:00:00", tok, "2"},
-		{"D2", "FT", pseudoOf(t, nir2), "2", "1995-10-01", "RNCP1234", "4000", "2024-07-01 10:00:00", tok, "3"},
+		{"D1", "FT", pseudoOf(t, nir1), "2", "1995-10-01", "∅", "400", "2024-07-01 10:00:00", landing, "2"},
+		{"D2", "FT", pseudoOf(t, nir2), "2", "1995-10-01", "RNCP1234", "4000", "2024-07-01 10:00:00", landing, "3"},
 	}, rows(t, db, `SELECT id_dossier, code_financeur, pseudo::VARCHAR, sexe, date_naissance::VARCHAR, code_certification,
 		heures_prevues::VARCHAR, date_transmission::VARCHAR, _landing, _ligne::VARCHAR FROM dossiers ORDER BY _ligne`))
 
