@@ -31,9 +31,15 @@ fmt-check:
 docs: build
 	./$(BIN) dictionnaire --out docs
 
-## bench: the benchmarks of every stage (see docs/performance.md)
+## bench: the whole chain at BENCH_DOSSIERS dossiers (AGORA_BENCH_DOSSIERS, default
+## "100000 1000000"; quick: make bench BENCH_DOSSIERS=10000), each stage next to its
+## DuckDB baseline, then every package's micro-benchmarks briefly (see docs/performance.md)
+BENCH_DOSSIERS ?= $(or $(AGORA_BENCH_DOSSIERS),100000 1000000)
+BENCHTIME      ?= 200ms
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x ./...
+	AGORA_BENCH_DOSSIERS="$(BENCH_DOSSIERS)" $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 12h ./chain
+	env -u AGORA_BENCH_DOSSIERS $(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -timeout 2h \
+	  $$($(GO) list ./... | grep -v '/chain$$')
 
 ## fuzz: a short run of every fuzz target (FUZZTIME per target, default 10s)
 FUZZTIME ?= 10s

@@ -1,0 +1,524 @@
+package chain
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/agora-formation/agora/dataroot"
+	"github.com/agora-formation/agora/lake"
+	"github.com/agora-formation/agora/pipelines/delivery"
+	"github.com/agora-formation/agora/pipelines/generate"
+	"github.com/agora-formation/agora/pipelines/land"
+	"github.com/agora-formation/agora/sql/runner"
+	"github.com/agora-formation/agora/warehouse"
+)
+
+// BenchmarkChain runs the whole chain — generate, land, build, report — then
+// compacts the lake and builds again, for each size of AGORA_BENCH_DOSSIERS
+// (a list of dossier counts, default "100000 1000000"). For each stage it
+// measures wall time, CPU time, rows per second, peak resident memory
+// (VmHWM, reset between stages through /proc/self/clear_refs) and output
+// size, next to a baseline measured in the same run:
+//
+//   - land: DuckDB's raw COPY (SELECT * FROM read_csv(…, delim=';',
+//     header=true)) TO '….parquet' over the same CSV deliveries (the CSV
+//     feeds land first, timed apart from the NEODeS declarations, which
+//     DuckDB cannot read);
+//   - build: one DuckDB scan of every lake column the models read
+//     (count(*), min and max of each column, through the same views);
+//   - build after compaction: the build before it.
+//
+// Each figure is a b.ReportMetric; a table in French goes to standard
+// output. The data goes under AGORA_BENCH_DIR (default: a temporary folder,
+// removed afterwards); DuckDB gets AGORA_BENCH_MEMORY (default 8GB).
+//
+//	AGORA_BENCH_DOSSIERS=10000 go test ./chain -run '^$' -bench '^BenchmarkChain$' -benchtime 1x -timeout 6h
+func BenchmarkChain(b *testing.B) {
+	for _, n := range benchSizes(b) {
+		b.Run(fmt.Sprintf("dossiers=%d", n), func(b *testing.B) {
+			for range b.N {
+				benchChain(b, n)
+			}
+		})
+	}
+}
+
+// benchSizes parses AGORA_BENCH_DOSSIERS.
+func benchSizes(b *testing.B) []int {
+	spec := os.Getenv("AGORA_BENCH_DOSSIERS")
+	if strings.TrimSpace(spec) == "" {
+		spec = "100000 1000000"
+	}
+	var out []int
+	for _, f := range strings.FieldsFunc(spec, func(r rune) bool { return r == ' ' || r == ',' }) {
+		n, err := strconv.Atoi(strings.ReplaceAll(f, "_", ""))
+		if err != nil || n < 1 {
+			b.Fatalf("AGORA_BENCH_DOSSIERS=%q : donnez des nombres de dossiers séparés par des espaces (ex. \"10000 100000\")", spec)
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// figure is the measure of one stage or baseline.
+type figure struct {
+	name    string
+	seconds float64 // wall clock
+	cpu     float64 // user + system seconds of the process
+	rows    int64   // rows handled (dossiers for generate)
+	unit    string  // what rows counts
+	peak    int64   // peak resident memory during the stage, bytes
+	bytes   int64   // output size
+}
+
+func (f figure) rate() float64 {
+	if f.seconds <= 0 {
+		return 0
+	}
+	return float64(f.rows) / f.seconds
+}
+
+// measure runs fn as one stage: memory reclaimed and the peak reset before,
+// then wall time, CPU time and peak resident memory read after.
+func measure(b *testing.B, name, unit string, fn func() (rows, bytes int64)) figure {
+	b.Helper()
+	runtime.GC()
+	debug.FreeOSMemory()
+	resetPeak()
+	cpu0, t0 := cpuTime(), time.Now()
+	rows, bytes := fn()
+	return figure{name: name, seconds: time.Since(t0).Seconds(), cpu: (cpuTime() - cpu0).Seconds(),
+		rows: rows, unit: unit, peak: peakRSS(), bytes: bytes}
+}
+
+// row is a line of the table: a stage and its baseline (zero when none).
+type row struct {
+	stage, base figure
+	ratioNote   string
+}
+
+func benchChain(b *testing.B, n int) {
+	ctx := context.Background()
+	dir := os.Getenv("AGORA_BENCH_DIR")
+	if dir == "" {
+		dir = b.TempDir()
+	} else {
+		dir = filepath.Join(dir, strconv.Itoa(n))
+		if err := os.RemoveAll(dir); err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { os.RemoveAll(dir) })
+	}
+	opts := testOptions(b, n)
+	opts.Root = dataroot.Root{Dir: dir}
+	opts.Memory = os.Getenv("AGORA_BENCH_MEMORY")
+	opts.Threads = 0
+	opts.Generate.Out = opts.Root.Deliveries()
+	deliveries := opts.Root.Deliveries()
+	var rows []row
+
+	// generate
+	gen := measure(b, "génération", "dossiers", func() (int64, int64) {
+		sum, err := generate.Run(ctx, opts.Generate, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return sum.Dossiers, sum.Bytes
+	})
+	rows = append(rows, row{stage: gen})
+
+	// land: the CSV feeds, then the NEODeS declarations; DuckDB's raw
+	// conversion of the same CSV files first, so both read a warm cache.
+	csvDirs := []string{}
+	for _, feed := range []string{"dossiers", "evenements", "financements", "enveloppes", "dsn_extrait"} {
+		csvDirs = append(csvDirs, filepath.Join(deliveries, feed))
+	}
+	csvFiles, err := land.Collect(csvDirs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	duckCSV := measure(b, "DuckDB read_csv → Parquet", "lignes", func() (int64, int64) {
+		return duckCopyCSV(b, csvFiles, filepath.Join(dir, "duckdb-csv"))
+	})
+	os.RemoveAll(filepath.Join(dir, "duckdb-csv"))
+	landCSV := measure(b, "chargement CSV", "lignes", func() (int64, int64) {
+		s, err := Land(ctx, opts, csvFiles)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return s.Read, DirSize(opts.Root.Lake())
+	})
+	lakeCSV := landCSV.bytes
+	landDSN := measure(b, "chargement NEODeS", "lignes", func() (int64, int64) {
+		s, err := Land(ctx, opts, []string{filepath.Join(deliveries, "dsn")})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return s.Read, DirSize(opts.Root.Lake()) - lakeCSV
+	})
+	rows = append(rows, row{stage: landCSV, base: duckCSV}, row{stage: landDSN})
+
+	// build, and its baseline: one scan of every lake column.
+	lakeRows, lakeFiles := lakeStats(b, opts.Root.Lake())
+	scan := measure(b, "DuckDB lecture du lac", "lignes du lac", func() (int64, int64) {
+		return scanLake(b, opts), 0
+	})
+	build := measure(b, "construction", "lignes du lac", func() (int64, int64) {
+		if _, err := Build(ctx, opts); err != nil {
+			b.Fatal(err)
+		}
+		return lakeRows, fileSize(opts.Root.Warehouse()) + DirSize(opts.Root.Marts())
+	})
+	rows = append(rows, row{stage: build, base: scan})
+
+	// report
+	report := measure(b, "publication", "fichiers", func() (int64, int64) {
+		ss, err := Report(ctx, opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return int64(ss.Files), DirSize(opts.Root.Site()) + DirSize(opts.Root.OpenData())
+	})
+	rows = append(rows, row{stage: report})
+
+	// compaction, and the build on the compacted lake against the one before.
+	var compacted lake.CompactResult
+	compact := measure(b, "compactage", "lignes du lac", func() (int64, int64) {
+		s, err := warehouse.Open(ctx, warehouse.Options{MemoryLimit: opts.Memory, TempDir: opts.Root.Temp()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer s.Close()
+		l, err := lake.Open(opts.Root.Lake())
+		if err != nil {
+			b.Fatal(err)
+		}
+		compacted, err = lake.Compact(ctx, l, lake.CompactOptions{DB: s.DB()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var written int64
+		for _, g := range compacted.Groups {
+			written += g.BytesAfter
+		}
+		return lakeRows, written
+	})
+	_, filesAfter := lakeStats(b, opts.Root.Lake())
+	rebuild := measure(b, "construction, lac compacté", "lignes du lac", func() (int64, int64) {
+		if _, err := Build(ctx, opts); err != nil {
+			b.Fatal(err)
+		}
+		return lakeRows, fileSize(opts.Root.Warehouse()) + DirSize(opts.Root.Marts())
+	})
+	rows = append(rows, row{stage: compact}, row{stage: rebuild, base: build})
+
+	for _, r := range rows {
+		put := func(prefix string, f figure) {
+			b.ReportMetric(f.seconds, prefix+"_s")
+			b.ReportMetric(f.cpu, prefix+"_cpu_s")
+			b.ReportMetric(f.rate(), prefix+"_"+strings.ReplaceAll(f.unit, " ", "_")+"/s")
+			b.ReportMetric(float64(f.peak)/(1<<20), prefix+"_pic_Mio")
+			b.ReportMetric(float64(f.bytes)/(1<<20), prefix+"_sortie_Mio")
+		}
+		key := metricKey(r.stage.name)
+		put(key, r.stage)
+		if r.base.name != "" {
+			put(key+"_ref", r.base)
+			b.ReportMetric(r.stage.seconds/r.base.seconds, key+"_ratio")
+		}
+	}
+	b.ReportMetric(float64(lakeFiles), "lac_fichiers")
+	b.ReportMetric(float64(filesAfter), "lac_fichiers_compacte")
+	printTable(os.Stdout, n, rows, lakeFiles, filesAfter, DirSize(opts.Root.Lake()))
+}
+
+func metricKey(name string) string {
+	switch name {
+	case "génération":
+		return "generate"
+	case "chargement CSV":
+		return "land_csv"
+	case "chargement NEODeS":
+		return "land_neodes"
+	case "construction":
+		return "build"
+	case "publication":
+		return "report"
+	case "compactage":
+		return "compact"
+	case "construction, lac compacté":
+		return "build_compacted"
+	}
+	return strings.ReplaceAll(name, " ", "_")
+}
+
+// printTable writes the figures of one size as a French table.
+func printTable(w io.Writer, n int, rows []row, filesBefore, filesAfter int, lakeBytes int64) {
+	fmt.Fprintf(w, "\nChaîne complète, %s dossiers (machine partagée : chiffres indicatifs)\n", fmtInt(int64(n)))
+	fmt.Fprintf(w, "%-34s %9s %9s %14s %12s %10s %10s\n", "étape", "durée s", "CPU s", "lignes", "par s", "pic Mio", "sortie Mio")
+	line := func(f figure, indent string) {
+		fmt.Fprintf(w, "%-34s %9.1f %9.1f %14s %12s %10d %10d\n", indent+f.name, f.seconds, f.cpu,
+			fmtInt(f.rows)+" "+abbrev(f.unit), fmtInt(int64(f.rate())), f.peak>>20, f.bytes>>20)
+	}
+	for _, r := range rows {
+		line(r.stage, "")
+		if r.base.name != "" {
+			line(r.base, "  réf. ")
+			fmt.Fprintf(w, "%-34s %9.2f (durée) %9.2f (CPU)\n", "  ratio étape / réf.", r.stage.seconds/r.base.seconds, r.stage.cpu/r.base.cpu)
+		}
+	}
+	fmt.Fprintf(w, "lac : %d fichiers avant compactage, %d après ; %s Mio sur disque (anciens fichiers gardés pour la relecture du passé)\n",
+		filesBefore, filesAfter, fmtInt(lakeBytes>>20))
+}
+
+func abbrev(unit string) string {
+	switch unit {
+	case "dossiers":
+		return "dos."
+	case "fichiers":
+		return "fich."
+	}
+	return "l."
+}
+
+func fmtInt(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// duckCopyCSV converts the CSV files with DuckDB's own reader and writer, one
+// COPY per feed and encoding (read_csv reads one encoding at a time), and
+// returns the rows written and the Parquet size.
+func duckCopyCSV(b *testing.B, files []string, out string) (int64, int64) {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	type group struct{ feed, enc string }
+	groups := map[group][]string{}
+	for _, f := range files {
+		fh, err := os.Open(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		info, err := delivery.Inspect(fh, f)
+		fh.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		enc := "utf-8"
+		if info.Encoding == delivery.Windows1252 {
+			enc = "latin-1"
+		}
+		g := group{filepath.Base(filepath.Dir(f)), enc}
+		groups[g] = append(groups[g], f)
+	}
+	db, err := sql.Open("duckdb", "?autoinstall_known_extensions=false&autoload_known_extensions=false")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	if mem := os.Getenv("AGORA_BENCH_MEMORY"); mem != "" {
+		if _, err := db.Exec("SET memory_limit = '" + mem + "'"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var rows int64
+	for g, fs := range groups {
+		q := fmt.Sprintf(`COPY (SELECT * FROM read_csv(['%s'], delim=';', header=true, encoding='%s', union_by_name=true, ignore_errors=true))
+			TO '%s' (FORMAT parquet, COMPRESSION zstd)`, strings.Join(fs, "','"), g.enc, filepath.Join(out, g.feed+"-"+g.enc+".parquet"))
+		res, err := db.Exec(q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n, _ := res.RowsAffected()
+		rows += n
+	}
+	return rows, DirSize(out)
+}
+
+// lakeStats returns the rows and the number of files visible in the lake.
+func lakeStats(b *testing.B, root string) (rows int64, files int) {
+	l, err := lake.Open(root)
+	if err != nil {
+		b.Fatal(err)
+	}
+	snap, err := l.Snapshot("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, f := range snap.Files("") {
+		rows += f.Rows
+		files++
+	}
+	return rows, files
+}
+
+// scanLake reads once every column of every dataset the models read
+// (count(*), min and max of each), through the views the build reads, and
+// returns the rows read.
+func scanLake(b *testing.B, opts Options) int64 {
+	ctx := context.Background()
+	s, err := warehouse.Open(ctx, warehouse.Options{MemoryLimit: opts.Memory, TempDir: opts.Root.Temp()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := runner.Mount(ctx, s, opts.Root.Lake(), ""); err != nil {
+		b.Fatal(err)
+	}
+	var total int64
+	for name, cols := range runner.LakeSchemas() {
+		exprs := []string{"count(*)"}
+		for _, c := range cols {
+			q := `"` + strings.ReplaceAll(c.Name, `"`, `""`) + `"`
+			exprs = append(exprs, "min("+q+")", "max("+q+")")
+		}
+		vals := make([]any, len(exprs))
+		ptrs := make([]any, len(exprs))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := s.QueryRow(ctx, "SELECT "+strings.Join(exprs, ", ")+" FROM "+warehouse.ViewName(name)).Scan(ptrs...); err != nil {
+			b.Fatalf("lecture de %s : %v", warehouse.ViewName(name), err)
+		}
+		if n, ok := vals[0].(int64); ok {
+			total += n
+		}
+	}
+	return total
+}
+
+// cpuTime returns the CPU time (user + system) the process has used: on a
+// shared machine it says more than wall time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// resetPeak resets the peak resident memory (VmHWM) of the process to its
+// current resident memory (Linux; elsewhere the peak is the process's).
+func resetPeak() { os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
+
+// peakRSS returns the peak resident memory of the process (VmHWM), in bytes.
+func peakRSS() int64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+// BenchmarkCompaction measures what compaction buys on a lake of many small
+// files: a sample of AGORA_BENCH_COMPACT_DOSSIERS dossiers (default 20 000)
+// landed one delivery file at a time, as daily arrivals would be (each file
+// its own transaction, so each adds small files to many partitions). It
+// reports the build time before and after compaction, their ratio, the time
+// of the compaction and the number of lake files before and after.
+func BenchmarkCompaction(b *testing.B) {
+	n := 20_000
+	if s := os.Getenv("AGORA_BENCH_COMPACT_DOSSIERS"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil || v < 1 {
+			b.Fatalf("AGORA_BENCH_COMPACT_DOSSIERS=%q : donnez un nombre de dossiers", s)
+		}
+		n = v
+	}
+	ctx := context.Background()
+	opts := testOptions(b, n)
+	opts.Memory = os.Getenv("AGORA_BENCH_MEMORY")
+	opts.Threads = 0
+	opts.Generate.Out = opts.Root.Deliveries()
+	if _, err := generate.Run(ctx, opts.Generate, nil); err != nil {
+		b.Fatal(err)
+	}
+	files, err := land.Collect([]string{opts.Root.Deliveries()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	t0 := time.Now()
+	for _, f := range files {
+		if _, err := Land(ctx, opts, []string{f}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	landing := time.Since(t0)
+	_, before := lakeStats(b, opts.Root.Lake())
+	if _, err := Build(ctx, opts); err != nil { // warm-up: caches, DuckDB
+		b.Fatal(err)
+	}
+	// One measure whatever b.N (run with -benchtime 1x): a second build
+	// would read the compacted lake.
+	b.ResetTimer()
+	built := measure(b, "construction, petits fichiers", "lignes du lac", func() (int64, int64) {
+		if _, err := Build(ctx, opts); err != nil {
+			b.Fatal(err)
+		}
+		return 0, 0
+	})
+	compact := measure(b, "compactage", "lignes du lac", func() (int64, int64) {
+		s, err := warehouse.Open(ctx, warehouse.Options{MemoryLimit: opts.Memory, TempDir: opts.Root.Temp()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer s.Close()
+		l, err := lake.Open(opts.Root.Lake())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := lake.Compact(ctx, l, lake.CompactOptions{DB: s.DB()}); err != nil {
+			b.Fatal(err)
+		}
+		return 0, 0
+	})
+	rebuilt := measure(b, "construction, lac compacté", "lignes du lac", func() (int64, int64) {
+		if _, err := Build(ctx, opts); err != nil {
+			b.Fatal(err)
+		}
+		return 0, 0
+	})
+	r := row{stage: rebuilt, base: built}
+	b.ReportMetric(compact.seconds, "compact_s")
+	b.ReportMetric(float64(compact.peak)/(1<<20), "compact_pic_Mio")
+	b.StopTimer()
+	_, after := lakeStats(b, opts.Root.Lake())
+	b.ReportMetric(landing.Seconds(), "land_fichier_par_fichier_s")
+	b.ReportMetric(r.base.seconds, "build_petits_fichiers_s")
+	b.ReportMetric(r.stage.seconds, "build_compacte_s")
+	b.ReportMetric(r.base.seconds/r.stage.seconds, "gain")
+	b.ReportMetric(float64(before), "fichiers_avant")
+	b.ReportMetric(float64(after), "fichiers_apres")
+	fmt.Printf("\nCompactage, %s dossiers chargés fichier par fichier (%d livraisons en %.0f s) : %d fichiers → %d\n"+
+		"construction %.1f s (CPU %.1f s) avant, %.1f s (CPU %.1f s) après : gain ×%.2f\n",
+		fmtInt(int64(n)), len(files), landing.Seconds(), before, after,
+		r.base.seconds, r.base.cpu, r.stage.seconds, r.stage.cpu, r.base.seconds/r.stage.seconds)
+}
