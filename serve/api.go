@@ -1,12 +1,14 @@
 package serve
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/agora-formation/agora/indicators"
@@ -165,28 +167,23 @@ func takeFormat(w http.ResponseWriter, params url.Values, allowed []string) (str
 	return "", false
 }
 
-// handleCatalogue serves the catalogue, with the date of the data when the
-// warehouse is open.
+// catalogueDoc is the answer of the catalogue route.
+type catalogueDoc struct {
+	DataDate   string                 `json:"date_donnees,omitempty"`
+	Indicators []indicators.Indicator `json:"indicateurs"`
+	Dimensions []indicators.Dimension `json:"dimensions"`
+}
+
+// handleCatalogue serves the catalogue, with the date of the data when a
+// build is open.
 func (s *Server) handleCatalogue(w http.ResponseWriter, r *http.Request) {
 	if _, ok := queryParams(w, r, nil); !ok {
 		return
 	}
-	doc := struct {
-		DataDate   string                 `json:"date_donnees,omitempty"`
-		Indicators []indicators.Indicator `json:"indicateurs"`
-		Dimensions []indicators.Dimension `json:"dimensions"`
-	}{Indicators: s.cat.Indicators(), Dimensions: s.cat.Dimensions()}
+	doc := catalogueDoc{Indicators: s.cat.Indicators(), Dimensions: s.cat.Dimensions()}
 	if lease, err := s.db.Acquire(); err == nil {
-		described, err := lease.Value.(*indicators.Catalogue).Describe(r.Context(), lease.DB)
+		doc = lease.Value.(*build).catalogue
 		lease.Release()
-		if err == nil {
-			doc.Indicators = described
-			if len(described) > 0 {
-				doc.DataDate = described[0].DataDate
-			}
-		} else {
-			s.log.Warn("date des données illisible", "erreur", err)
-		}
 	}
 	w.Header().Set("Cache-Control", "no-cache")
 	writeJSON(w, http.StatusOK, doc)
@@ -227,12 +224,20 @@ func (s *Server) indicator(mode indicators.Mode) http.HandlerFunc {
 			return
 		}
 		defer lease.Release()
-		t, err := lease.Value.(*indicators.Catalogue).Run(r.Context(), lease.DB, q, mode)
+		b := lease.Value.(*build)
+		key := strings.Join([]string{mode.String(), q.Funder, id, format, params.Encode()}, "\x00")
+		resp, _, err := b.cache.get(key, func() (response, error) {
+			t, err := b.cat.Run(r.Context(), lease.DB, q, mode)
+			if err != nil {
+				return response{}, err
+			}
+			return render(t, format, id)
+		})
 		if err != nil {
 			s.queryError(w, err, allowed)
 			return
 		}
-		s.writeTable(w, r, t, format, id)
+		resp.write(w)
 	}
 }
 
@@ -259,7 +264,12 @@ func (s *Server) handleDossiers(w http.ResponseWriter, r *http.Request) {
 		s.queryError(w, err, allowed)
 		return
 	}
-	s.writeTable(w, r, t, format, "dossiers_"+funder)
+	resp, err := render(t, format, "dossiers_"+funder)
+	if err != nil {
+		s.queryError(w, err, allowed)
+		return
+	}
+	resp.write(w)
 }
 
 // queryError answers an error of package indicators: 400, 403 and 404 carry
@@ -295,29 +305,40 @@ func (s *Server) unavailable(w http.ResponseWriter) {
 	fail(w, http.StatusServiceUnavailable, "entrepôt indisponible : il est en cours d'ouverture, ou les indicateurs n'ont pas encore été calculés (agora build)")
 }
 
-// writeTable writes a table as JSON or CSV. Partner answers are never cached.
-func (s *Server) writeTable(w http.ResponseWriter, r *http.Request, t *indicators.Table, format, name string) {
+// render writes a table as JSON or CSV. Partner answers are never cached by
+// clients or proxies.
+func render(t *indicators.Table, format, name string) (response, error) {
+	r := response{cacheCtl: "no-cache"}
 	if t.Mode == indicators.Partner {
-		w.Header().Set("Cache-Control", "no-store, private")
-	} else {
-		w.Header().Set("Cache-Control", "no-cache")
+		r.cacheCtl = "no-store, private"
 	}
 	if format == "csv" {
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
-		if err := t.WriteCSV(w, ','); err != nil {
-			s.log.Warn("écriture CSV interrompue", "erreur", err)
+		var buf bytes.Buffer
+		if err := t.WriteCSV(&buf, ','); err != nil {
+			return response{}, err
 		}
-		return
+		r.body, r.contentType = buf.Bytes(), "text/csv; charset=utf-8"
+		r.disposition = `attachment; filename="` + name + `.csv"`
+		return r, nil
 	}
 	b, err := json.Marshal(t)
 	if err != nil {
-		s.log.Error("encodage JSON", "erreur", err)
-		fail(w, http.StatusInternalServerError, "erreur interne du serveur")
-		return
+		return response{}, err
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Write(b)
+	r.body, r.contentType = b, "application/json; charset=utf-8"
+	return r, nil
+}
+
+func (r response) write(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Content-Type", r.contentType)
+	h.Set("Cache-Control", r.cacheCtl)
+	h.Set("Content-Length", strconv.Itoa(len(r.body)))
+	if r.disposition != "" {
+		h.Set("Content-Disposition", r.disposition)
+	}
+	w.WriteHeader(http.StatusOK)
+	w.Write(r.body)
 }
 
 // apiNotFound answers paths under /api/ that no route matches: 405 when the

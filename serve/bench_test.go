@@ -36,7 +36,12 @@ func benchWarehouse(b *testing.B) (path, what string) {
 			b.Fatalf("AGORA_BENCH_EXITS=%q", s)
 		}
 	}
-	path = filepath.Join(b.TempDir(), "warehouse.duckdb")
+	dir, err := os.MkdirTemp("", "agora-serve-bench-")
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchDirs = append(benchDirs, dir)
+	path = filepath.Join(dir, "warehouse.duckdb")
 	start := time.Now()
 	buildWarehouse(b, path, n)
 	var exits int64
@@ -122,6 +127,80 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
+// benchServer is the server of the load benchmark, started once per test
+// binary (the benchmark function runs several times) and left running.
+type benchServer struct {
+	base    string
+	tokens  map[string]string
+	prepare time.Duration
+	what    string
+}
+
+var (
+	benchOnce sync.Once
+	benchSrv  *benchServer
+	benchDirs []string // removed by TestMain
+)
+
+func startBenchServer(b *testing.B) *benchServer {
+	benchOnce.Do(func() {
+		path, what := benchWarehouse(b)
+		b.Logf("warehouse: %s", what)
+		dir, err := os.MkdirTemp("", "agora-serve-bench-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchDirs = append(benchDirs, dir)
+		tokensPath := filepath.Join(dir, "jetons.json")
+		store := token.NewStore(tokensPath)
+		tokens := map[string]string{}
+		for _, f := range []string{"FT", "CDC", "REG-84", "REG-94"} {
+			clear, _, err := store.Create(f, "bench", time.Now())
+			if err != nil {
+				b.Fatal(err)
+			}
+			tokens[f] = clear
+		}
+		srv, err := New(Config{
+			SiteDir:       filepath.Join(dir, "site"),
+			WarehousePath: path,
+			Open:          live.ReadOnly(path, live.Options{MemoryLimit: "4GB"}),
+			TokensPath:    tokensPath,
+			RatePerSecond: -1,
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		go srv.Serve(context.Background(), ln)
+		base := "http://" + ln.Addr().String()
+		// Wait for the build to be prepared (first public figures).
+		for {
+			resp, err := http.Get(base + "/api/v1/indicateurs/nb_sortants?par=annee")
+			if err == nil {
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusOK {
+					break
+				}
+			}
+			if time.Since(start) > 30*time.Minute {
+				b.Fatal("build not ready after 30 minutes")
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		benchSrv = &benchServer{base: base, tokens: tokens, prepare: time.Since(start), what: what}
+	})
+	if benchSrv == nil {
+		b.Fatal("bench server did not start")
+	}
+	return benchSrv
+}
+
 // BenchmarkLoad runs 50 concurrent clients on loopback against a real
 // listening server: a mix of catalogue, public, partner and dossier requests
 // (b.N requests in all, at most 2 minutes). It reports requests per second,
@@ -131,63 +210,16 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 //
 //	go test ./serve -run '^$' -bench Load -benchtime 5000x
 func BenchmarkLoad(b *testing.B) {
-	const clients = 50
+	clients := 50
+	if s := os.Getenv("AGORA_BENCH_CLIENTS"); s != "" {
+		clients, _ = strconv.Atoi(s)
+	}
 	const maxDuration = 2 * time.Minute
-	path, what := benchWarehouse(b)
-	b.Logf("warehouse: %s", what)
-
-	dir := b.TempDir()
-	tokensPath := filepath.Join(dir, "jetons.json")
-	store := token.NewStore(tokensPath)
-	tokens := map[string]string{}
-	for _, f := range []string{"FT", "CDC", "REG-84", "REG-94"} {
-		clear, _, err := store.Create(f, "bench", time.Now())
-		if err != nil {
-			b.Fatal(err)
-		}
-		tokens[f] = clear
-	}
-	srv, err := New(Config{
-		SiteDir:       filepath.Join(dir, "site"),
-		WarehousePath: path,
-		Open:          live.ReadOnly(path, live.Options{MemoryLimit: "4GB"}),
-		TokensPath:    tokensPath,
-		RatePerSecond: -1,
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	prepStart := time.Now()
-	go func() { served <- srv.Serve(ctx, ln) }()
-	defer func() {
-		cancel()
-		<-served
-	}()
-	base := "http://" + ln.Addr().String()
+	bs := startBenchServer(b)
+	base, tokens, prepare, what := bs.base, bs.tokens, bs.prepare, bs.what
 	transport := &http.Transport{MaxIdleConns: clients, MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
 	client := &http.Client{Transport: transport, Timeout: time.Minute}
-	// Wait for the build to be prepared (first public figures).
-	for {
-		resp, err := client.Get(base + "/api/v1/indicateurs/nb_sortants")
-		if err == nil {
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
-		}
-		if time.Since(prepStart) > 30*time.Minute {
-			b.Fatal("build not ready after 30 minutes")
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	prepare := time.Since(prepStart)
+	defer transport.CloseIdleConnections()
 
 	var schedule []loadRequest
 	for _, r := range loadMix() {
@@ -196,8 +228,8 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	}
 	type sample struct {
-		class string
-		d     time.Duration
+		class, target string
+		d             time.Duration
 	}
 	var (
 		next     atomic.Int64
@@ -248,7 +280,7 @@ func BenchmarkLoad(b *testing.B) {
 					firstErr.CompareAndSwap(nil, fmt.Sprintf("%s: %d", r.target, resp.StatusCode))
 					continue
 				}
-				local = append(local, sample{r.class, d})
+				local = append(local, sample{r.class, r.target, d})
 			}
 		})
 	}
@@ -263,9 +295,11 @@ func BenchmarkLoad(b *testing.B) {
 	}
 	var all, indicator []time.Duration
 	byClass := map[string][]time.Duration{}
+	byTarget := map[string][]time.Duration{}
 	for _, s := range samples {
 		all = append(all, s.d)
 		byClass[s.class] = append(byClass[s.class], s.d)
+		byTarget[s.target] = append(byTarget[s.target], s.d)
 		if s.class == "public" || s.class == "partner" {
 			indicator = append(indicator, s.d)
 		}
@@ -280,10 +314,18 @@ func BenchmarkLoad(b *testing.B) {
 	b.ReportMetric(float64(peakBytes)/(1<<20), "peak_rss_MB")
 	b.ReportMetric(prepare.Seconds(), "prepare_s")
 	b.ReportMetric(0, "ns/op")
-	for class, ds := range byClass {
-		slices.Sort(ds)
-		b.Logf("%-9s %6d requests  p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms", class, len(ds),
-			ms(percentile(ds, 0.5)), ms(percentile(ds, 0.99)), ms(ds[len(ds)-1]))
+	for _, m := range []map[string][]time.Duration{byClass, byTarget} {
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			ds := m[k]
+			slices.Sort(ds)
+			b.Logf("%-9s %6d requests  p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms", k, len(ds),
+				ms(percentile(ds, 0.5)), ms(percentile(ds, 0.99)), ms(ds[len(ds)-1]))
+		}
 	}
 	b.Logf("%d requests in %s by %d clients, %.1f MB received, prepare %s, peak RSS %.0f MB (%s)",
 		len(all), elapsed.Round(time.Millisecond), clients, float64(bytesIn.Load())/(1<<20), prepare.Round(time.Millisecond),

@@ -162,9 +162,20 @@ func (s *Server) Start(ctx context.Context) {
 // Ready is closed once Start has tried to open the warehouse.
 func (s *Server) Ready() <-chan struct{} { return s.ready }
 
+// build is what the server keeps of one open build of the warehouse.
+type build struct {
+	cat       *indicators.Catalogue // its own catalogue, holding the build's publication
+	catalogue catalogueDoc          // the catalogue with the build's data date
+	cache     *responseCache        // rendered answers of the build
+}
+
+// responseCacheBytes bounds the rendered answers kept per build.
+const responseCacheBytes = 64 << 20
+
 // prepare readies a newly opened build before it serves: a catalogue of its
 // own, whose disclosure-controlled publication is computed now, while the
-// previous build still answers, so that no request waits for it.
+// previous build still answers, so that no request waits for it; the
+// catalogue document with the build's data date; an empty answer cache.
 func (s *Server) prepare(ctx context.Context, db *sql.DB) (any, error) {
 	cat := indicators.New()
 	// Any public query computes the whole publication: the first indicator
@@ -178,8 +189,16 @@ func (s *Server) prepare(ctx context.Context, db *sql.DB) (any, error) {
 	if _, err := cat.Run(ctx, db, q, indicators.Public); err != nil {
 		return nil, fmt.Errorf("préparation des chiffres publics : %w", err)
 	}
+	described, err := cat.Describe(ctx, db)
+	if err != nil {
+		return nil, err
+	}
 	s.log.Info("chiffres publics prêts", "duree_ms", time.Since(start).Milliseconds())
-	return cat, nil
+	doc := catalogueDoc{Indicators: described, Dimensions: cat.Dimensions()}
+	if len(described) > 0 {
+		doc.DataDate = described[0].DataDate
+	}
+	return &build{cat: cat, catalogue: doc, cache: newResponseCache(responseCacheBytes)}, nil
 }
 
 // Close stops the watch and closes the warehouse once no request uses it.

@@ -51,6 +51,9 @@ func TestMain(m *testing.M) {
 	if shared.dir != "" {
 		os.RemoveAll(shared.dir)
 	}
+	for _, d := range benchDirs {
+		os.RemoveAll(d)
+	}
 	os.Exit(code)
 }
 

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -73,7 +74,18 @@ func ReadOnly(path string, opt Options) OpenFunc {
 		if err != nil {
 			return nil, err
 		}
-		return sql.OpenDB(c), nil
+		db := sql.OpenDB(c)
+		// DuckDB runs each query on all its threads: a few connections keep
+		// the cores busy, more would only make queries wait for each other
+		// inside DuckDB instead of in the pool.
+		conns := 2 * opt.Threads
+		if opt.Threads <= 0 {
+			conns = 2 * runtime.NumCPU()
+		}
+		conns = max(conns, 4)
+		db.SetMaxOpenConns(conns)
+		db.SetMaxIdleConns(conns)
+		return db, nil
 	}
 }
 
