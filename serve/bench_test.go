@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -54,31 +55,60 @@ func benchWarehouse(b *testing.B) (path, what string) {
 	return path, fmt.Sprintf("entrepôt synthétique (indicators/fixture.BuildScaled(%d)) : %d sortants dans resultats_dossiers", n, exits)
 }
 
-// loadRequest is one kind of request of the mix.
+// loadRequest is one request of the mix.
 type loadRequest struct {
 	class  string // catalogue, public, partner, dossiers
 	target string
 	funder string // token to send
-	weight int
 }
 
-func loadMix() []loadRequest {
-	return []loadRequest{
-		{"catalogue", "/api/v1/indicateurs", "", 5},
-		{"public", "/api/v1/indicateurs/taux_emploi_6m?par=dispositif,region&annee=2024", "", 10},
-		{"public", "/api/v1/indicateurs/taux_emploi_6m?par=dispositif&annee=2023&format=csv", "", 8},
-		{"public", "/api/v1/indicateurs/nb_sortants?par=region&annee=2022", "", 8},
-		{"public", "/api/v1/indicateurs/taux_emploi_12m?par=sexe,tranche_age&annee=2023", "", 6},
-		{"public", "/api/v1/indicateurs/montant_engage?par=financeur,dispositif&annee=2024", "", 6},
-		{"public", "/api/v1/indicateurs/nb_entrees?par=mois&dispositif=CPF", "", 5},
-		{"public", "/api/v1/indicateurs/valeur_ajoutee_6m?par=organisme&annee=2024", "", 4},
-		{"public", "/api/v1/indicateurs/taux_emploi_apres_6m?par=region&annee=2024", "", 4},
-		{"partner", "/api/v1/partenaires/FT/indicateurs/taux_emploi_6m?par=dispositif,region&annee=2024", "FT", 8},
-		{"partner", "/api/v1/partenaires/CDC/indicateurs/taux_emploi_6m?par=dispositif&annee=2024", "CDC", 8},
-		{"partner", "/api/v1/partenaires/REG-84/indicateurs/montant_engage?par=dispositif&annee=2024", "REG-84", 6},
-		{"partner", "/api/v1/partenaires/REG-84/indicateurs/nb_sortants?par=organisme&annee=2024", "REG-84", 4},
-		{"dossiers", "/api/v1/partenaires/REG-94/dossiers?format=csv", "REG-94", 1},
+// benchFunders are the partners of the benchmark, each with a token.
+var benchFunders = []string{"FT", "CDC", "REG-84", "REG-11", "REG-94", "OPCO-02"}
+
+// loadSchedule draws n requests: by weight, 5 % catalogue, 60 % public, 34 %
+// partner figures, 1 % a small funder's dossier file; years, schemes and
+// funders vary, so that about 250 distinct queries appear and some requests
+// are the first of their kind (computed, not yet in the answer cache).
+func loadSchedule(n int) []loadRequest {
+	rng := rand.New(rand.NewPCG(7, 11))
+	years := []string{"2019", "2020", "2021", "2022", "2023", "2024"}
+	schemes := []string{"CPF", "CPF_TP", "PRF", "HSP", "AIR", "AIF", "AFC", "AFPR", "POEI", "POEC",
+		"CSP", "PRO", "PROA", "APP", "PDC", "FNE", "AGEFIPH", "VAE", "BC", "PREPA"}
+	pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
+	public := []func() string{
+		func() string { return "taux_emploi_6m?par=dispositif,region&annee=" + pick(years) },
+		func() string {
+			return "taux_emploi_6m?par=region&annee=" + pick(years) + "&dispositif=" + pick(schemes)
+		},
+		func() string { return "taux_emploi_6m?par=dispositif&format=csv&annee=" + pick(years) },
+		func() string { return "nb_sortants?par=region&annee=" + pick(years) },
+		func() string { return "taux_emploi_12m?par=sexe,tranche_age&annee=" + pick(years) },
+		func() string { return "montant_engage?par=financeur,dispositif&annee=" + pick(years) },
+		func() string { return "nb_entrees?par=mois&dispositif=" + pick(schemes) },
+		func() string { return "valeur_ajoutee_6m?par=organisme&annee=" + pick(years) },
+		func() string { return "taux_emploi_apres_6m?par=region&annee=" + pick(years) },
 	}
+	partner := []func(f string) string{
+		func(f string) string { return "taux_emploi_6m?par=dispositif,region&annee=" + pick(years) },
+		func(f string) string { return "taux_emploi_6m?par=dispositif&annee=" + pick(years) },
+		func(f string) string { return "nb_sortants?par=organisme&annee=" + pick(years) },
+		func(f string) string { return "montant_engage?par=dispositif&annee=" + pick(years) },
+	}
+	out := make([]loadRequest, n)
+	for i := range out {
+		switch x := rng.IntN(100); {
+		case x < 5:
+			out[i] = loadRequest{"catalogue", "/api/v1/indicateurs", ""}
+		case x < 65:
+			out[i] = loadRequest{"public", "/api/v1/indicateurs/" + public[rng.IntN(len(public))](), ""}
+		case x < 99:
+			f := pick(benchFunders)
+			out[i] = loadRequest{"partner", "/api/v1/partenaires/" + f + "/indicateurs/" + partner[rng.IntN(len(partner))](f), f}
+		default:
+			out[i] = loadRequest{"dossiers", "/api/v1/partenaires/REG-94/dossiers?format=csv", "REG-94"}
+		}
+	}
+	return out
 }
 
 // peakRSS samples the resident memory of the process until stop, and returns
@@ -154,7 +184,7 @@ func startBenchServer(b *testing.B) *benchServer {
 		tokensPath := filepath.Join(dir, "jetons.json")
 		store := token.NewStore(tokensPath)
 		tokens := map[string]string{}
-		for _, f := range []string{"FT", "CDC", "REG-84", "REG-94"} {
+		for _, f := range benchFunders {
 			clear, _, err := store.Create(f, "bench", time.Now())
 			if err != nil {
 				b.Fatal(err)
@@ -221,14 +251,16 @@ func BenchmarkLoad(b *testing.B) {
 	client := &http.Client{Transport: transport, Timeout: time.Minute}
 	defer transport.CloseIdleConnections()
 
-	var schedule []loadRequest
-	for _, r := range loadMix() {
-		for range r.weight {
-			schedule = append(schedule, r)
-		}
+	schedule := loadSchedule(b.N)
+	seen := map[string]bool{} // first request of each target: computed, not cached
+	cold := make([]bool, len(schedule))
+	for i, r := range schedule {
+		cold[i] = !seen[r.target]
+		seen[r.target] = true
 	}
 	type sample struct {
 		class, target string
+		cold          bool
 		d             time.Duration
 	}
 	var (
@@ -259,7 +291,7 @@ func BenchmarkLoad(b *testing.B) {
 				if i >= int64(b.N) || time.Now().After(deadline) {
 					return
 				}
-				r := schedule[int(i)%len(schedule)]
+				r := schedule[i]
 				req, _ := http.NewRequest(http.MethodGet, base+r.target, nil)
 				if r.funder != "" {
 					req.Header.Set("Authorization", "Bearer "+tokens[r.funder])
@@ -280,7 +312,7 @@ func BenchmarkLoad(b *testing.B) {
 					firstErr.CompareAndSwap(nil, fmt.Sprintf("%s: %d", r.target, resp.StatusCode))
 					continue
 				}
-				local = append(local, sample{r.class, r.target, d})
+				local = append(local, sample{r.class, r.target, cold[i], d})
 			}
 		})
 	}
@@ -295,11 +327,12 @@ func BenchmarkLoad(b *testing.B) {
 	}
 	var all, indicator []time.Duration
 	byClass := map[string][]time.Duration{}
-	byTarget := map[string][]time.Duration{}
 	for _, s := range samples {
 		all = append(all, s.d)
 		byClass[s.class] = append(byClass[s.class], s.d)
-		byTarget[s.target] = append(byTarget[s.target], s.d)
+		if s.cold {
+			byClass[s.class+" (1re)"] = append(byClass[s.class+" (1re)"], s.d)
+		}
 		if s.class == "public" || s.class == "partner" {
 			indicator = append(indicator, s.d)
 		}
@@ -314,7 +347,7 @@ func BenchmarkLoad(b *testing.B) {
 	b.ReportMetric(float64(peakBytes)/(1<<20), "peak_rss_MB")
 	b.ReportMetric(prepare.Seconds(), "prepare_s")
 	b.ReportMetric(0, "ns/op")
-	for _, m := range []map[string][]time.Duration{byClass, byTarget} {
+	for _, m := range []map[string][]time.Duration{byClass} {
 		keys := make([]string, 0, len(m))
 		for k := range m {
 			keys = append(keys, k)
