@@ -40,18 +40,6 @@ CREATE OR REPLACE MACRO ic_haut(k, n) AS round(100 * wilson(k, n, 1), 1);
 -- euros(x): an amount per unit rounded to the cent, as DOUBLE.
 CREATE OR REPLACE MACRO euros(x) AS round(x::DOUBLE, 2);
 
--- ordre_chargement(sequence, ligne): a BIGINT that orders rows by landing (the
--- commit sequence of its manifest, from lake_chargements), then by line;
--- ordering on a BIGINT is several times faster than on a tuple or a string in
--- the big aggregations (DSN).
-CREATE OR REPLACE MACRO ordre_chargement(sequence, ligne) AS
-    coalesce(sequence, 0) * 10000000000 + ligne;
-
--- ordre_version(date_transmission, sequence, ligne): the order of the versions
--- of a partner row: transmission time, then landing, then line, in one HUGEINT.
-CREATE OR REPLACE MACRO ordre_version(transmission, sequence, ligne) AS
-    (epoch(transmission)::HUGEINT << 64) + ordre_chargement(sequence, ligne);
-
 -- rang_contrat(...): the best-job order of dictionary section 4 in one BIGINT,
 -- smallest = best:
 --   bits 60-61  family: 1 CDI, 2 CDD, 3 INTERIM

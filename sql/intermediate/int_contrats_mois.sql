@@ -1,37 +1,65 @@
--- Contrats-mois DSN utilisables : les lignes DSN retenues dont le mois tombe dans
--- une fenêtre de la personne (int_fenetres_dsn), avec la famille du contrat
--- (liste des natures du dictionnaire, section 2.6) et sa durée.
+-- Contrats-mois DSN utilisés : les lignes DSN retenues (stg_dsn)
+--   - des mois dont un indicateur a besoin (int_mois_cibles) ;
+--   - dans une fenêtre d'usage de la personne (int_fenetres_dsn) : la DSN hors
+--     fenêtre n'est jamais lue ;
+--   - dédoublonnées : pour une même clé (pseudo, mois, siret_employeur,
+--     id_contrat, date_debut_contrat), la version du chargement le plus récent,
+--     puis de la dernière ligne ;
+-- avec la famille du contrat (liste des natures du dictionnaire, section 2.6) et
+-- sa durée :
 --   date_fin_contrat = fin effective, sinon fin prévue ;
 --   contrat_durable  = famille CDI, ou CDD/intérim dont
 --                      date_fin_contrat + 1 jour >= date_debut_contrat + 6 mois
 --                      (la date de fin est le dernier jour du contrat ; un CDD du
 --                      1er janvier au 30 juin dure 6 mois). Sans date de fin
 --                      connue, un CDD ou une mission n'est pas durable.
--- Vue (relue par int_emploi_mois seulement) : la DSN, le plus gros volume, n'est
--- ainsi écrite qu'une fois, réduite au meilleur emploi de chaque mois.
+-- Vue (lue par int_emploi_mois seulement).
 -- materialized: view
+WITH lignes AS (
+    SELECT l.*
+    FROM stg_dsn AS l
+    SEMI JOIN int_mois_cibles AS m ON m.pseudo = l.pseudo AND m.mois = l.mois
+    SEMI JOIN int_fenetres_dsn AS w
+        ON w.pseudo = l.pseudo AND l.mois BETWEEN w.debut_fenetre AND w.fin_fenetre
+),
+versions AS (
+    SELECT
+        pseudo,
+        mois,
+        siret_employeur,
+        id_contrat,
+        date_debut_contrat,
+        arg_max({
+            'code_naf': code_naf,
+            'nature_contrat': nature_contrat,
+            'date_fin_prevue': date_fin_prevue,
+            'date_fin_reelle': date_fin_reelle,
+            'heures_mois': heures_mois,
+            'declaration_id': declaration_id
+        }, (_landing, _ligne)) AS v
+    FROM lignes
+    GROUP BY pseudo, mois, siret_employeur, id_contrat, date_debut_contrat
+)
 SELECT
     c.pseudo,
     c.mois,
     c.siret_employeur,
     c.id_contrat,
     c.date_debut_contrat,
-    c.code_naf,
-    c.nature_contrat,
+    c.v.code_naf,
+    c.v.nature_contrat,
     coalesce(n.famille, 'INCONNUE') AS famille,
     coalesce(n.famille, '') IN ('CDI', 'CDD', 'INTERIM') AS est_emploi,
-    c.date_fin_prevue,
-    c.date_fin_reelle,
-    coalesce(c.date_fin_reelle, c.date_fin_prevue) AS date_fin_contrat,
+    c.v.date_fin_prevue,
+    c.v.date_fin_reelle,
+    coalesce(c.v.date_fin_reelle, c.v.date_fin_prevue) AS date_fin_contrat,
     coalesce(
         n.famille = 'CDI'
         OR (n.famille IN ('CDD', 'INTERIM')
-            AND coalesce(c.date_fin_reelle, c.date_fin_prevue) + INTERVAL 1 DAY
+            AND coalesce(c.v.date_fin_reelle, c.v.date_fin_prevue) + INTERVAL 1 DAY
                 >= c.date_debut_contrat + INTERVAL 6 MONTH),
         false) AS contrat_durable,
-    c.heures_mois,
-    c.declaration_id
-FROM stg_dsn AS c
-JOIN int_fenetres_dsn AS w
-    ON w.pseudo = c.pseudo AND c.mois BETWEEN w.debut_fenetre AND w.fin_fenetre
-LEFT JOIN ref_natures_contrat AS n ON n.code = c.nature_contrat
+    c.v.heures_mois,
+    c.v.declaration_id
+FROM versions AS c
+LEFT JOIN ref_natures_contrat AS n ON n.code = c.v.nature_contrat

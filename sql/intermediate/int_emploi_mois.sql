@@ -1,5 +1,6 @@
--- Meilleur emploi de chaque personne et mois (règle convenue entre financeurs),
--- parmi ses contrats de famille CDI, CDD ou INTERIM déclarés ce mois-là :
+-- Meilleur emploi de chaque personne et mois utilisé par un indicateur (règle
+-- convenue entre financeurs), parmi ses contrats de famille CDI, CDD ou INTERIM
+-- déclarés ce mois-là (int_contrats_mois) :
 --   1. la famille : CDI, puis CDD, puis INTERIM ;
 --   2. le plus d'heures payées dans le mois (heures inconnues en dernier) ;
 --   3. le début de contrat le plus récent ;

@@ -13,24 +13,6 @@ WITH s AS (
     FROM int_dossiers
     WHERE est_sortant
 ),
-cibles AS (
-    SELECT
-        s.code_financeur,
-        s.id_dossier,
-        s.pseudo,
-        h.horizon,
-        CASE WHEN h.horizon < 0 THEN s.mois_entree - INTERVAL 1 MONTH
-             ELSE s.mois_sortie + to_months(h.horizon) END::DATE AS mois_cible
-    FROM s
-    CROSS JOIN (VALUES (-1), (0), (3), (6), (12)) AS h(horizon)
-),
-observes AS (
-    SELECT
-        c.*,
-        coalesce(c.mois_cible BETWEEN cv.premier_mois_couvert AND cv.dernier_mois_couvert, false) AS observe
-    FROM cibles AS c
-    CROSS JOIN stg_couverture AS cv
-),
 situations AS (
     SELECT
         o.code_financeur,
@@ -43,43 +25,44 @@ situations AS (
         CASE WHEN o.observe THEN e.heures_mois END AS heures,
         CASE WHEN o.observe THEN e.code_naf END AS code_naf,
         CASE WHEN o.observe THEN coalesce(e.multi_emploi, 'N') END AS multi_emploi
-    FROM observes AS o
-    LEFT JOIN int_emploi_mois AS e ON e.pseudo = o.pseudo AND e.mois = o.mois_cible
+    FROM int_mois_cibles AS o
+    LEFT JOIN int_emploi_mois AS e ON e.pseudo = o.pseudo AND e.mois = o.mois
 ),
+-- One row per (dossier, horizon): max() picks that row's value (faster than first()).
 par_dossier AS (
     SELECT
         code_financeur,
         id_dossier,
-        first(observe) FILTER (WHERE horizon = -1) AS observe_avant,
-        first(emploi) FILTER (WHERE horizon = -1) AS emploi_avant,
-        first(observe) FILTER (WHERE horizon = 0) AS observe_0m,
-        first(emploi) FILTER (WHERE horizon = 0) AS emploi_0m,
-        first(emploi_durable) FILTER (WHERE horizon = 0) AS emploi_durable_0m,
-        first(famille_contrat) FILTER (WHERE horizon = 0) AS famille_contrat_0m,
-        first(heures) FILTER (WHERE horizon = 0) AS heures_0m,
-        first(code_naf) FILTER (WHERE horizon = 0) AS code_naf_0m,
-        first(multi_emploi) FILTER (WHERE horizon = 0) AS multi_emploi_0m,
-        first(observe) FILTER (WHERE horizon = 3) AS observe_3m,
-        first(emploi) FILTER (WHERE horizon = 3) AS emploi_3m,
-        first(emploi_durable) FILTER (WHERE horizon = 3) AS emploi_durable_3m,
-        first(famille_contrat) FILTER (WHERE horizon = 3) AS famille_contrat_3m,
-        first(heures) FILTER (WHERE horizon = 3) AS heures_3m,
-        first(code_naf) FILTER (WHERE horizon = 3) AS code_naf_3m,
-        first(multi_emploi) FILTER (WHERE horizon = 3) AS multi_emploi_3m,
-        first(observe) FILTER (WHERE horizon = 6) AS observe_6m,
-        first(emploi) FILTER (WHERE horizon = 6) AS emploi_6m,
-        first(emploi_durable) FILTER (WHERE horizon = 6) AS emploi_durable_6m,
-        first(famille_contrat) FILTER (WHERE horizon = 6) AS famille_contrat_6m,
-        first(heures) FILTER (WHERE horizon = 6) AS heures_6m,
-        first(code_naf) FILTER (WHERE horizon = 6) AS code_naf_6m,
-        first(multi_emploi) FILTER (WHERE horizon = 6) AS multi_emploi_6m,
-        first(observe) FILTER (WHERE horizon = 12) AS observe_12m,
-        first(emploi) FILTER (WHERE horizon = 12) AS emploi_12m,
-        first(emploi_durable) FILTER (WHERE horizon = 12) AS emploi_durable_12m,
-        first(famille_contrat) FILTER (WHERE horizon = 12) AS famille_contrat_12m,
-        first(heures) FILTER (WHERE horizon = 12) AS heures_12m,
-        first(code_naf) FILTER (WHERE horizon = 12) AS code_naf_12m,
-        first(multi_emploi) FILTER (WHERE horizon = 12) AS multi_emploi_12m
+        max(observe) FILTER (WHERE horizon = -1) AS observe_avant,
+        max(emploi) FILTER (WHERE horizon = -1) AS emploi_avant,
+        max(observe) FILTER (WHERE horizon = 0) AS observe_0m,
+        max(emploi) FILTER (WHERE horizon = 0) AS emploi_0m,
+        max(emploi_durable) FILTER (WHERE horizon = 0) AS emploi_durable_0m,
+        max(famille_contrat) FILTER (WHERE horizon = 0) AS famille_contrat_0m,
+        max(heures) FILTER (WHERE horizon = 0) AS heures_0m,
+        max(code_naf) FILTER (WHERE horizon = 0) AS code_naf_0m,
+        max(multi_emploi) FILTER (WHERE horizon = 0) AS multi_emploi_0m,
+        max(observe) FILTER (WHERE horizon = 3) AS observe_3m,
+        max(emploi) FILTER (WHERE horizon = 3) AS emploi_3m,
+        max(emploi_durable) FILTER (WHERE horizon = 3) AS emploi_durable_3m,
+        max(famille_contrat) FILTER (WHERE horizon = 3) AS famille_contrat_3m,
+        max(heures) FILTER (WHERE horizon = 3) AS heures_3m,
+        max(code_naf) FILTER (WHERE horizon = 3) AS code_naf_3m,
+        max(multi_emploi) FILTER (WHERE horizon = 3) AS multi_emploi_3m,
+        max(observe) FILTER (WHERE horizon = 6) AS observe_6m,
+        max(emploi) FILTER (WHERE horizon = 6) AS emploi_6m,
+        max(emploi_durable) FILTER (WHERE horizon = 6) AS emploi_durable_6m,
+        max(famille_contrat) FILTER (WHERE horizon = 6) AS famille_contrat_6m,
+        max(heures) FILTER (WHERE horizon = 6) AS heures_6m,
+        max(code_naf) FILTER (WHERE horizon = 6) AS code_naf_6m,
+        max(multi_emploi) FILTER (WHERE horizon = 6) AS multi_emploi_6m,
+        max(observe) FILTER (WHERE horizon = 12) AS observe_12m,
+        max(emploi) FILTER (WHERE horizon = 12) AS emploi_12m,
+        max(emploi_durable) FILTER (WHERE horizon = 12) AS emploi_durable_12m,
+        max(famille_contrat) FILTER (WHERE horizon = 12) AS famille_contrat_12m,
+        max(heures) FILTER (WHERE horizon = 12) AS heures_12m,
+        max(code_naf) FILTER (WHERE horizon = 12) AS code_naf_12m,
+        max(multi_emploi) FILTER (WHERE horizon = 12) AS multi_emploi_12m
     FROM situations
     GROUP BY code_financeur, id_dossier
 )

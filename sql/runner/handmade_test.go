@@ -109,18 +109,42 @@ func TestHandmade(t *testing.T) {
 	}
 }
 
-// TestHandmadeWindow checks what the marts cannot show: DSN outside every
-// person's window is left out of the contract-months (README.md, « fenêtre »).
+// TestHandmadeWindow checks what the marts cannot show: the DSN lines kept,
+// the windows of DSN use, and the contract-months actually read.
 func TestHandmadeWindow(t *testing.T) {
 	db, _, _ := buildHandmade(t)
-	var all, kept int
-	if err := db.QueryRow("SELECT (SELECT count(*) FROM stg_dsn), (SELECT count(*) FROM int_contrats_mois)").Scan(&all, &kept); err != nil {
+	var lines, used int
+	if err := db.QueryRow("SELECT (SELECT count(*) FROM stg_dsn), (SELECT count(*) FROM int_contrats_mois)").Scan(&lines, &used); err != nil {
 		t.Fatal(err)
 	}
-	// 339 tabular rows + 2 rows of the replacing 2024-09 declaration + 2 of 2024-10 = 343;
-	// out of window: P05 (cancelled) 28 months, P14 1, P16 1, P17 3, P25 5, P28 2 = 40.
-	if all != 343 || kept != 303 {
-		t.Errorf("stg_dsn = %d rows (want 343), int_contrats_mois = %d (want 303)", all, kept)
+	// stg_dsn: 339 + 2 tabular rows (two sent again, corrected) + 2 rows of the
+	// replacing 2024-09 declaration + 2 of 2024-10 = 345 (the cancelled 2024-11 and the
+	// replaced 2024-09 declarations give none).
+	// int_contrats_mois: the contracts of the months the indicators read, once
+	// each (README.md, « fenêtre ») : 72.
+	if lines != 345 || used != 72 {
+		t.Errorf("stg_dsn = %d lines (want 345), int_contrats_mois = %d (want 72)", lines, used)
+	}
+	// Windows: P01's two dossiers (entries 2023-09 and 2024-09, exits 2024-01 and
+	// 2024-09) merge into [2022-09, 2026-09]; P19, still in training since 2024-11,
+	// gets [2023-11, last covered month 2025-03 + 24 = 2027-03]; P05's only dossier is
+	// cancelled: no window.
+	got := queryStrings(t, db, `
+		SELECT d.id_dossier, w.debut_fenetre, w.fin_fenetre
+		FROM int_dossiers AS d LEFT JOIN int_fenetres_dsn AS w USING (pseudo)
+		WHERE d.id_dossier IN ('PRF-D01', 'CPF-D19', 'PRF-D20', 'PRF-D05')
+		ORDER BY d.id_dossier`)
+	want := [][]string{
+		{"id_dossier", "debut_fenetre", "fin_fenetre"},
+		{"CPF-D19", "2022-09-01", "2026-09-01"},
+		{"PRF-D01", "2022-09-01", "2026-09-01"},
+		{"PRF-D05", "", ""},
+		{"PRF-D20", "2023-11-01", "2027-03-01"},
+	}
+	compareTables(t, want, got)
+	var windows int
+	if err := db.QueryRow("SELECT count(*) FROM int_fenetres_dsn").Scan(&windows); err != nil || windows != 27 {
+		t.Errorf("int_fenetres_dsn = %d rows (want 27: one per person with a dossier entered and not cancelled), %v", windows, err)
 	}
 	snapshot(t, db, "int_sortants", "SELECT * EXCLUDE (pseudo) FROM int_sortants ORDER BY code_financeur, id_dossier")
 	snapshot(t, db, "int_dossiers", "SELECT * EXCLUDE (pseudo) FROM int_dossiers ORDER BY code_financeur, id_dossier")

@@ -1,5 +1,5 @@
 -- Dossiers : la dernière transmission de chaque dossier (code_financeur, id_dossier)
--- l'emporte (date_transmission, puis chargement le plus récent — ordre des manifestes, lake_chargements —, puis dernière ligne).
+-- l'emporte (date_transmission, puis chargement le plus récent, puis dernière ligne).
 -- Garde aussi l'historique utile à la qualité : nombre de transmissions et
 -- retransmissions arrivées plus de 30 jours après la première.
 -- test: not_null(code_financeur, id_dossier, pseudo, code_dispositif, code_region, siret_of)
@@ -27,12 +27,11 @@ WITH versions AS (
             'date_fin_prevue': date_fin_prevue,
             'date_transmission': date_transmission,
             '_landing': _landing
-        }, ordre_version(date_transmission, c.sequence, _ligne)) AS derniere,
+        }, (date_transmission, _landing, _ligne)) AS derniere,
         min(date_transmission) AS premiere_transmission,
         count(*) AS nb_transmissions,
         list(date_transmission) AS transmissions
     FROM lake_dossiers
-    LEFT JOIN lake_chargements AS c USING (_landing)
     GROUP BY code_financeur, id_dossier
 )
 SELECT

@@ -1,29 +1,26 @@
--- Lignes DSN (personne × mois × contrat) retenues : les lignes des déclarations
--- NEODeS retenues (stg_dsn_declarations, types 01 et 03) et les lignes du flux
--- tabulaire dsn_extrait. Une même clé (pseudo, mois, siret_employeur, id_contrat,
--- date_debut_contrat) présente plusieurs fois : le chargement le plus récent
--- (ordre des manifestes, lake_chargements) l'emporte, puis la dernière ligne.
+-- Lignes DSN (personne × mois × contrat) retenues : celles des déclarations NEODeS
+-- retenues (stg_dsn_declarations, types 01 et 03) et celles de l'extrait tabulaire,
+-- avec leur chargement (_landing, qui se trie dans l'ordre des chargements) et
+-- leur ligne. Une ligne de l'extrait renvoyée peut figurer en plusieurs versions :
+-- int_contrats_mois garde la dernière de chaque clé (pseudo, mois,
+-- siret_employeur, id_contrat, date_debut_contrat), après avoir restreint la DSN
+-- aux mois dont les indicateurs ont besoin — un dédoublonnage ici porterait sur
+-- toute la DSN, le plus gros volume du lac.
 -- materialized: view
-WITH versions AS (
-    SELECT
-        pseudo,
-        mois,
-        siret_employeur,
-        id_contrat,
-        date_debut_contrat,
-        arg_max({
-            'code_naf': code_naf,
-            'nature_contrat': nature_contrat,
-            'date_fin_prevue': date_fin_prevue,
-            'date_fin_reelle': date_fin_reelle,
-            'heures_mois': heures_mois,
-            'declaration_id': declaration_id
-        }, ordre_chargement(c.sequence, _ligne)) AS derniere
-    FROM lake_dsn_extrait
-    LEFT JOIN lake_chargements AS c USING (_landing)
-    WHERE declaration_id IS NULL
-       OR declaration_id IN (SELECT declaration_id FROM stg_dsn_declarations WHERE a_des_lignes)
-    GROUP BY pseudo, mois, siret_employeur, id_contrat, date_debut_contrat
-)
-SELECT pseudo, mois, siret_employeur, id_contrat, date_debut_contrat, derniere.*
-FROM versions
+SELECT
+    d.pseudo,
+    d.mois,
+    d.siret_employeur,
+    d.id_contrat,
+    d.date_debut_contrat,
+    d.code_naf,
+    d.nature_contrat,
+    d.date_fin_prevue,
+    d.date_fin_reelle,
+    d.heures_mois,
+    d.declaration_id,
+    d._landing,
+    d._ligne
+FROM lake_dsn_extrait AS d
+WHERE d.declaration_id IS NULL
+   OR d.declaration_id IN (SELECT declaration_id FROM stg_dsn_declarations WHERE a_des_lignes)

@@ -17,9 +17,8 @@ SELECT
     type_declaration IN ('01', '03') AS a_des_lignes,
     count(*) OVER (PARTITION BY siret, mois) AS nb_declarations
 FROM lake_dsn_declarations
-LEFT JOIN lake_chargements AS c USING (_landing)
 WHERE nature = '01'
 QUALIFY row_number() OVER (
     PARTITION BY siret, mois
-    ORDER BY date_fichier DESC, numero_ordre DESC, c.sequence DESC NULLS LAST, declaration_id DESC
+    ORDER BY date_fichier DESC, numero_ordre DESC, _landing DESC, declaration_id DESC
 ) = 1

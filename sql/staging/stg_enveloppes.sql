@@ -12,9 +12,8 @@ WITH versions AS (
             'montant': montant,
             'date_transmission': date_transmission,
             '_landing': _landing
-        }, ordre_version(date_transmission, c.sequence, _ligne)) AS derniere
+        }, (date_transmission, _landing, _ligne)) AS derniere
     FROM lake_enveloppes
-    LEFT JOIN lake_chargements AS c USING (_landing)
     GROUP BY code_financeur, code_dispositif, annee
 )
 SELECT code_financeur, code_dispositif, annee, derniere.*

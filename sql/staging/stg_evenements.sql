@@ -18,12 +18,11 @@ WITH versions AS (
             'certification_obtenue': certification_obtenue,
             'date_transmission': date_transmission,
             '_landing': _landing
-        }, ordre_version(date_transmission, c.sequence, _ligne)) AS derniere,
+        }, (date_transmission, _landing, _ligne)) AS derniere,
         min(date_transmission) AS premiere_transmission,
         count(*) AS nb_transmissions,
         list(date_transmission) AS transmissions
     FROM lake_evenements
-    LEFT JOIN lake_chargements AS c USING (_landing)
     GROUP BY code_financeur, id_dossier, type_evenement, date_evenement
 )
 SELECT

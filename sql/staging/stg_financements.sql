@@ -18,12 +18,11 @@ WITH versions AS (
             'date_realisation': date_realisation,
             'date_transmission': date_transmission,
             '_landing': _landing
-        }, ordre_version(date_transmission, c.sequence, _ligne)) AS derniere,
+        }, (date_transmission, _landing, _ligne)) AS derniere,
         min(date_transmission) AS premiere_transmission,
         count(*) AS nb_transmissions,
         list(date_transmission) AS transmissions
     FROM lake_financements
-    LEFT JOIN lake_chargements AS c USING (_landing)
     GROUP BY code_financeur_dossier, id_dossier, code_financeur, type_cout
 )
 SELECT

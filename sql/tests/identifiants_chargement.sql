@@ -1,6 +1,7 @@
--- Chaque ligne du lac porte dans _landing le jeton de la transaction qui l'a
--- écrite ; ce jeton doit être celui d'un manifeste (lake_chargements), sans quoi
--- l'ordre « la dernière transmission l'emporte » serait indéterminé.
+-- Chaque ligne du lac porte dans _landing l'identifiant de son chargement,
+-- « AAAAMMJJTHHMMSS.ffffffZ-<jeton> » (heure de début du chargement, UTC), qui se
+-- trie dans l'ordre des chargements : « le chargement le plus récent l'emporte »
+-- en dépend. Un autre format viendrait d'un lac écrit par une autre version.
 SELECT jeu, _landing
 FROM (
     SELECT DISTINCT 'dossiers' AS jeu, _landing FROM lake_dossiers
@@ -9,5 +10,5 @@ FROM (
     UNION ALL SELECT DISTINCT 'enveloppes', _landing FROM lake_enveloppes
     UNION ALL SELECT DISTINCT 'dsn_extrait', _landing FROM lake_dsn_extrait
     UNION ALL SELECT DISTINCT 'dsn_declarations', _landing FROM lake_dsn_declarations
-) AS l
-ANTI JOIN lake_chargements AS c USING (_landing)
+)
+WHERE NOT regexp_full_match(_landing, '[0-9]{8}T[0-9]{6}\.[0-9]{6}Z-[0-9a-f]{8}')
