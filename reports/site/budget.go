@@ -57,7 +57,9 @@ func (b *builder) budget() (*page, error) {
 	}
 	p.Blocks = append(p.Blocks, block{Heading: "Chiffres clés", ID: "chiffres-cles", Keys: keys})
 
-	moneyIDs := []string{"nb_dossiers_finances", "montant_engage", "montant_realise", "taux_realisation", "enveloppe", "taux_consommation_enveloppe"}
+	// Distinct dossiers do not add up over funders (a co-financed dossier counts
+	// for each): the catalogue gives them by funder only.
+	moneyIDs := []string{"montant_engage", "montant_realise", "taux_realisation", "enveloppe", "taux_consommation_enveloppe"}
 
 	// By type of funder.
 	ft, err := b.r.query(moneyIDs, []string{"type_financeur"}, "annee", y)
@@ -92,7 +94,7 @@ func (b *builder) budget() (*page, error) {
 		fmt.Sprintf("Montants engagés par dispositif en %s", y))
 
 	// By funder: consumption of envelopes and co-financing.
-	ff, err := b.r.query(append(moneyIDs, "nb_dossiers_cofinances"), []string{"financeur"}, "annee", y)
+	ff, err := b.r.query(append(moneyIDs, "nb_dossiers_finances", "nb_dossiers_cofinances"), []string{"financeur"}, "annee", y)
 	if err != nil {
 		return nil, err
 	}
@@ -157,9 +159,9 @@ func moneyChart(f *frame, dim string, codes []string, label func(string) string,
 	var labels []string
 	var eng, real, env []fig
 	t := table{
-		Head:    []string{capitalize(dimLabel(dim)), "Dossiers financés", "Montant engagé", "Montant payé", "Taux de réalisation", "Enveloppe", "Consommation de l'enveloppe"},
-		Keys:    []string{dimKey(dim), "nb_dossiers_finances", "montant_engage", "montant_realise", "taux_realisation", "enveloppe", "taux_consommation_enveloppe"},
-		Numeric: []bool{false, true, true, true, true, true, true},
+		Head:    []string{capitalize(dimLabel(dim)), "Montant engagé", "Montant payé", "Taux de réalisation", "Enveloppe", "Consommation de l'enveloppe"},
+		Keys:    []string{dimKey(dim), "montant_engage", "montant_realise", "taux_realisation", "enveloppe", "taux_consommation_enveloppe"},
+		Numeric: []bool{false, true, true, true, true, true},
 	}
 	for _, c := range codes {
 		i := f.find(dim, c)
@@ -167,7 +169,7 @@ func moneyChart(f *frame, dim string, codes []string, label func(string) string,
 		eng = append(eng, f.fig(i, "montant_engage"))
 		real = append(real, f.fig(i, "montant_realise"))
 		env = append(env, f.fig(i, "enveloppe"))
-		t.Rows = append(t.Rows, []cell{codeCell(label(c), c), figCell(f.fig(i, "nb_dossiers_finances"), unitCount),
+		t.Rows = append(t.Rows, []cell{codeCell(label(c), c),
 			figCell(eng[len(eng)-1], unitEuros), figCell(real[len(real)-1], unitEuros), figCell(f.fig(i, "taux_realisation"), unitPct),
 			figCell(env[len(env)-1], unitEuros), figCell(f.fig(i, "taux_consommation_enveloppe"), unitPct)})
 	}

@@ -24,12 +24,12 @@ type builder struct {
 	nsf    map[string]string
 }
 
-func newBuilder(ctx context.Context, db *sql.DB, pub publicTables, opts Options) (*builder, error) {
+func newBuilder(ctx context.Context, db *sql.DB, opts Options) (*builder, error) {
 	st, err := indicators.ReadDataState(ctx, db)
 	if err != nil {
 		return nil, err
 	}
-	b := &builder{r: &reader{ctx: ctx, db: db, pub: pub}, opts: opts, state: st}
+	b := &builder{r: &reader{ctx: ctx, db: db, cat: opts.Catalogue}, opts: opts, state: st}
 	b.layout = layout{DataDate: st.Date(), Published: dateFR(opts.Now), ECharts: echarts.Version}
 	nat, err := b.r.query([]string{"nb_sortants"}, []string{"annee"})
 	if err != nil {

@@ -28,6 +28,25 @@ type chart struct {
 	// Labels maps short category names (scheme codes) to their full labels,
 	// shown in the tooltips.
 	Labels map[string]string
+	// Points is the number of figures drawn; a chart without any (every
+	// figure hidden) is not drawn, its table says why.
+	Points int
+}
+
+// Drawable reports whether the chart has at least one figure to draw.
+func (c *chart) Drawable() bool { return c.Points > 0 }
+
+// published counts the published figures of series.
+func published(ss []series) int {
+	n := 0
+	for _, s := range ss {
+		for _, f := range s.Values {
+			if f.ok() {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // table is a small table of figures: the visible alternative of a chart, the
@@ -275,7 +294,7 @@ func hbar(id, title, summary string, u unit, cats []string, ss []series, t table
 	for i := range ss {
 		set(opt, 22, "series", fmt.Sprint(i), "barMaxWidth")
 	}
-	return &chart{ID: id, Title: title, Summary: summary, Unit: u, Height: 60 + per*len(cats), Option: opt, Table: t}
+	return &chart{ID: id, Title: title, Summary: summary, Unit: u, Height: 60 + per*len(cats), Option: opt, Table: t, Points: published(ss)}
 }
 
 // lines is a line chart over ordered categories (quarters, months); a hidden
@@ -297,7 +316,7 @@ func lines(id, title, summary string, u unit, cats []string, ss []series, t tabl
 		}
 		line.AddSeries(s.Name, data, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(len(cats) <= 24)}))
 	}
-	return &chart{ID: id, Title: title, Summary: summary, Unit: u, Height: 340, Option: optionOf(line), Table: t}
+	return &chart{ID: id, Title: title, Summary: summary, Unit: u, Height: 340, Option: optionOf(line), Table: t, Points: published(ss)}
 }
 
 // flow is one link of a Sankey diagram.
@@ -338,7 +357,7 @@ func sankey(id, title, summary string, nodes [][]string, flows []flow, t table) 
 	} {
 		set(opt, v, "series", "0", k)
 	}
-	return &chart{ID: id, Title: title, Summary: summary, Unit: unitCount, Height: 460, Option: opt, Table: t}
+	return &chart{ID: id, Title: title, Summary: summary, Unit: unitCount, Height: 460, Option: opt, Table: t, Points: len(ls)}
 }
 
 // toMap turns a go-echarts value into a generic JSON map.
@@ -404,7 +423,7 @@ func funnel(id, title, summary string, p float64, pts []point, t table) *chart {
 	sc.Overlap(line)
 	opt := optionOf(sc)
 	set(opt, map[string]any{"align": "left"}, "yAxis", "0", "nameTextStyle")
-	return &chart{ID: id, Title: title, Summary: summary, Unit: unitPct, Height: 440, Option: opt, Table: t}
+	return &chart{ID: id, Title: title, Summary: summary, Unit: unitPct, Height: 440, Option: opt, Table: t, Points: len(pts)}
 }
 
 func lineStyle(color, typ string) charts.SeriesOpts {

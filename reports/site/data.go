@@ -10,17 +10,13 @@ import (
 	"github.com/agora-formation/agora/indicators"
 )
 
-// publicTables computes disclosure-controlled tables: the indicators
-// catalogue. Every figure the site publishes comes through it.
-type publicTables interface {
-	Run(ctx context.Context, db *sql.DB, q indicators.Query, mode indicators.Mode) (*indicators.Table, error)
-}
-
-// reader reads the public figures of one warehouse.
+// reader reads the public figures of one warehouse: every figure the site
+// publishes comes from the indicators catalogue in Public mode, that is
+// disclosure-controlled.
 type reader struct {
 	ctx context.Context
 	db  *sql.DB
-	pub publicTables
+	cat *indicators.Catalogue
 }
 
 // query describes an indicators query compactly: indicators, breakdown and
@@ -33,7 +29,7 @@ func (r *reader) query(ids []string, by []string, filters ...string) (*frame, er
 			q.Filters[filters[i]] = filters[i+1]
 		}
 	}
-	t, err := r.pub.Run(r.ctx, r.db, q, indicators.Public)
+	t, err := r.cat.Run(r.ctx, r.db, q, indicators.Public)
 	if err != nil {
 		return nil, fmt.Errorf("indicateurs %v par %v %v : %w", ids, by, filters, err)
 	}

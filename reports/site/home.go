@@ -218,9 +218,9 @@ func (b *builder) nationalRateRef(y, region string) (string, error) {
 	var f *frame
 	var err error
 	if region == "" {
-		f, err = b.r.query([]string{"taux_emploi_6m"}, []string{"annee"}, "annee", y)
+		f, err = b.r.query([]string{"taux_emploi_6m"}, nil, "annee", y)
 	} else {
-		f, err = b.r.query([]string{"taux_emploi_6m"}, []string{"annee"}, "annee", y, "region", region)
+		f, err = b.r.query([]string{"taux_emploi_6m"}, nil, "annee", y, "region", region)
 	}
 	if err != nil {
 		return "", err
@@ -327,7 +327,7 @@ func (b *builder) beforeAfter(id, region, y string) (*chart, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	tot, err := b.r.query(ids, []string{"annee"}, filters...)
+	tot, err := b.r.query(ids, nil, filters...)
 	if err != nil {
 		return nil, "", err
 	}

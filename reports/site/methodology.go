@@ -43,10 +43,7 @@ func (b *builder) methodology() (*page, error) {
 		"Les pages de qualité des données décrivent les livraisons des partenaires (lignes rejetées, colonnes renseignées, délais) et non des personnes ; seuls leurs nombres de dossiers relèvent du secret des effectifs.",
 	}})
 
-	cat := b.opts.Catalogue
-	if cat == nil {
-		cat = indicators.New()
-	}
+	cat := b.r.cat
 	defs, err := cat.Describe(b.r.ctx, b.r.db)
 	if err != nil {
 		return nil, err

@@ -39,7 +39,7 @@ func (b *builder) organisations() (*page, error) {
 	if err != nil {
 		return nil, err
 	}
-	nat, err := b.r.query([]string{"taux_emploi_6m"}, []string{"annee"}, "annee", y)
+	nat, err := b.r.query([]string{"taux_emploi_6m"}, nil, "annee", y)
 	if err != nil {
 		return nil, err
 	}

@@ -35,9 +35,6 @@ type Options struct {
 	Log *slog.Logger
 	// Summary, when set, receives what Write produced.
 	Summary *Summary
-
-	// tables replaces the catalogue in tests.
-	tables publicTables
 }
 
 // Summary tells what Write produced.
@@ -58,16 +55,10 @@ func Write(ctx context.Context, db *sql.DB, dir string, opts Options) error {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	pub := opts.tables
-	if pub == nil {
-		cat := opts.Catalogue
-		if cat == nil {
-			cat = indicators.New()
-		}
-		pub = cat
-		opts.Catalogue = cat
+	if opts.Catalogue == nil {
+		opts.Catalogue = indicators.New()
 	}
-	b, err := newBuilder(ctx, db, pub, opts)
+	b, err := newBuilder(ctx, db, opts)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,9 @@
 -- Coverage of the DSN: 2021-01 to 2025-06, so 2024 exits are all observed at
 -- M+6 and only partly at M+12.
 
+-- Size: set the variables nb_sorties and nb_organismes before running this
+-- script (SET VARIABLE nb_sorties = 60000; SET VARIABLE nb_organismes = 300).
+
 CREATE OR REPLACE MACRO u(i, tag) AS (hash(i, tag) % 1000003) / 1000003.0;
 CREATE OR REPLACE MACRO part(k, n) AS CASE WHEN n > 0 THEN k::DOUBLE / n END;
 CREATE OR REPLACE MACRO taux(k, n) AS round(100 * part(k, n), 1);
@@ -55,7 +58,7 @@ FROM f_regions;
 CREATE TEMP TABLE f_of AS
 SELECT o AS id, printf('%09d%05d', 300000000 + o * 1117, 10 + o) AS siret_of,
        (u(o, 'effet') - 0.5) * 0.30 AS effet
-FROM range(300) t(o);
+FROM range(getvariable('nb_organismes')) t(o);
 
 -- One row per exit.
 CREATE TEMP TABLE f_sorties AS
@@ -64,7 +67,7 @@ WITH base AS (
            CASE WHEN u(i, 'an') < 0.31 THEN 2022 WHEN u(i, 'an') < 0.645 THEN 2023 ELSE 2024 END AS annee_sortie,
            1 + floor(u(i, 'mois') * 12)::INTEGER AS mois,
            u(i, 'disp') AS ud, u(i, 'reg') AS ur,
-           floor(300 * pow(u(i, 'of'), 2.2))::INTEGER AS of_id,
+           floor(getvariable('nb_organismes') * pow(u(i, 'of'), 2.2))::INTEGER AS of_id,
            CASE WHEN u(i, 'sexe') < 0.52 THEN '2' ELSE '1' END AS sexe,
            CASE WHEN u(i, 'age') < 0.3 THEN '<26' WHEN u(i, 'age') < 0.8 THEN '26-44' ELSE '45+' END AS tranche_age,
            CASE WHEN u(i, 'sit') < 0.5 THEN 'DE' WHEN u(i, 'sit') < 0.78 THEN 'SAL' WHEN u(i, 'sit') < 0.83 THEN 'IND'
@@ -74,7 +77,7 @@ WITH base AS (
            u(i, 'certvise') < 0.6 AS certifiant,
            u(i, 'emp') AS ue, u(i, 'dur') AS udur, u(i, 'avant') AS uav,
            floor(u(i, 'nsf') * 10)::INTEGER + 1 AS nsf_rank
-    FROM range(60000) t(i)
+    FROM range(getvariable('nb_sorties')) t(i)
 )
 SELECT b.i, b.annee_sortie, make_date(b.annee_sortie, b.mois, 1) AS mois_sortie,
        (b.mois + 2) // 3 AS trimestre_sortie,
