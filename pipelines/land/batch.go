@@ -37,8 +37,8 @@ func plan(items []*item) []batch {
 	sizes := map[int]int64{}
 	first := map[string]*item{}
 	for _, it := range items {
-		if it.res.Status != statusPending {
-			continue
+		if it == nil || it.res.Status != statusPending {
+			continue // not prepared (cancelled), or nothing to land
 		}
 		k := it.res.Feed + "\x00" + it.res.SHA256
 		if f, dup := first[k]; dup {

@@ -1,6 +1,7 @@
 package land
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"testing"
@@ -75,4 +76,22 @@ func TestBatchFallback(t *testing.T) {
 	s = e.land(Options{}, paths...)
 	assert.Equal(t, 3, s.Count(StatusAlready))
 	assert.Equal(t, 1, s.Count(StatusLanded))
+}
+
+// A cancelled landing stops, says so, and leaves nothing half-visible.
+func TestCancel(t *testing.T) {
+	e := newEnv(t)
+	var paths []string
+	for i := range 6 {
+		paths = append(paths, e.write(fmt.Sprintf("%d.csv", i), csvFile(header("enveloppes"), row("enveloppes", map[string]string{"annee": strconv.Itoa(2020 + i)}))))
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	s, err := Run(ctx, e.lake, e.key, paths, Options{})
+	require.ErrorContains(t, err, "chargement interrompu")
+	assert.Empty(t, s.Files)
+	ms, err := e.lake.Manifests()
+	require.NoError(t, err)
+	assert.Empty(t, ms)
+	assert.Empty(t, parquetFiles(e))
 }

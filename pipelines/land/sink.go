@@ -31,14 +31,15 @@ type sink[T any] struct {
 	partOf    func(*T) int64
 	partition func(int64) []lake.Partition
 
-	pool  *chunks
-	parts map[int64]*part[T]
-	jobs  chan job[T]
-	wg    sync.WaitGroup
-	mu    sync.Mutex
-	err   error
-	files int
-	rows  int64
+	pool     *chunks
+	parts    map[int64]*part[T]
+	buffered int // rows in parts, all partitions together
+	jobs     chan job[T]
+	wg       sync.WaitGroup
+	mu       sync.Mutex
+	err      error
+	files    int
+	rows     int64
 }
 
 // part is the rows of one future Parquet file, in blocks of chunkRows.
@@ -84,10 +85,29 @@ func (s *sink[T]) add(r T) {
 	}
 	p.blocks[len(p.blocks)-1] = append(p.blocks[len(p.blocks)-1], r)
 	p.n++
-	if p.n >= s.partRows {
-		s.jobs <- job[T]{k, p}
-		delete(s.parts, k)
+	s.buffered++
+	switch {
+	case p.n >= s.partRows:
+		s.flush(k)
+	case s.buffered >= 2*s.partRows:
+		// Many partitions, none full: write the largest, so that memory
+		// stays bounded whatever the number of partitions.
+		big := k
+		for key, q := range s.parts {
+			if q.n > s.parts[big].n {
+				big = key
+			}
+		}
+		s.flush(big)
 	}
+}
+
+// flush hands the part of a partition to the writer.
+func (s *sink[T]) flush(k int64) {
+	p := s.parts[k]
+	s.buffered -= p.n
+	delete(s.parts, k)
+	s.jobs <- job[T]{k, p}
 }
 
 // failed returns the first write error, if any.
