@@ -105,7 +105,7 @@ const fpCompactWritten = "compact:written" // one compacted file written, not ye
 // them. Nothing is visible before the commit: a compaction that fails or
 // crashes leaves the lake as it was (Collect deletes what it wrote).
 func Compact(ctx context.Context, l *Lake, opts CompactOptions) (res CompactResult, err error) {
-	res = CompactResult{DryRun: opts.DryRun}
+	res = CompactResult{DryRun: opts.DryRun, Groups: []CompactGroup{}}
 	if opts.DB == nil {
 		return res, errors.New("lake : compactage sans base DuckDB (CompactOptions.DB)")
 	}

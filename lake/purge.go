@@ -109,7 +109,7 @@ type purgeFile struct {
 // PurgeDSN refuses a lake with DSN and no dossier: every person would look
 // unknown and all DSN older than the grace period would go.
 func PurgeDSN(ctx context.Context, l *Lake, opts PurgeOptions) (res PurgeResult, err error) {
-	res = PurgeResult{DryRun: opts.DryRun}
+	res = PurgeResult{DryRun: opts.DryRun, Months: []PurgeMonth{}}
 	if opts.DB == nil {
 		return res, errors.New("lake : purge sans base DuckDB (PurgeOptions.DB)")
 	}
