@@ -5,10 +5,33 @@
 // It loses nothing (rows read = landed + quarantined, for every file) and leaks
 // nothing (no NIR in clear anywhere under the data root).
 //
-// Each file is its own transaction: a landing killed at any point leaves
-// nothing of that file visible, and landing the same file again completes it.
-// The same bytes never land twice (the lake refuses the same SHA-256 for the
-// same feed): they are reported "déjà chargé".
+// # What lands where
+//
+// Under the lake root, each dataset of dictionary.LakeSchemas() is a folder:
+//
+//	dossiers/, evenements/, financements/, enveloppes/   <token>-NNNNN.parquet
+//	dsn_extrait/mois=AAAA-MM-01/                         one folder per month declared
+//	dsn_declarations/                                    one row per NEODeS declaration
+//	quarantaine/                                         one row per broken rule of a rejected row
+//	_manifests/<seq>-<token>.json                        one per transaction: its sources and their counts
+//
+// Each Parquet file holds at most DefaultPartRows rows, sorted on the keys the
+// models join on (the pseudonym then dates, or the dossier key), in zstd row
+// groups of lake.DefaultRowGroupRows. The mois column of dsn_extrait is also
+// in the files, with the partition's value, so the files read the same with
+// or without Hive partitioning. Every row carries its lineage: _landing (the
+// time its landing began and the token of its manifest, so that landings sort
+// in the order they were made) and _ligne (its line in the source file).
+//
+// # Transactions
+//
+// Small files of one feed land together in one transaction (one manifest
+// listing each file with its own counts); a large file lands alone. A landing
+// killed at any point leaves nothing of its transaction visible, and landing
+// again completes it. The same bytes never land twice for a feed (the lake
+// refuses the same SHA-256): they are reported "déjà chargé". A file refused
+// as a whole (a missing column, an unreadable encoding) is recorded too: a
+// manifest with no row and a quarantine row at line 0 with the rule.
 package land
 
 import (
