@@ -41,7 +41,8 @@ import (
 //   - build after compaction: the build before it.
 //
 // Each figure is a b.ReportMetric; a table in French goes to standard
-// output. The data goes under AGORA_BENCH_DIR (default: a temporary folder,
+// output. The sample is generated with seed AGORA_BENCH_SEED (default 1).
+// The data goes under AGORA_BENCH_DIR (default: a temporary folder,
 // removed afterwards); DuckDB gets AGORA_BENCH_MEMORY (default 8GB).
 //
 //	AGORA_BENCH_DOSSIERS=10000 go test ./chain -run '^$' -bench '^BenchmarkChain$' -benchtime 1x -timeout 6h
@@ -70,6 +71,19 @@ func benchSizes(b *testing.B) []int {
 		out = append(out, n)
 	}
 	return out
+}
+
+// benchSeed is AGORA_BENCH_SEED, default the generator's default seed.
+func benchSeed(b *testing.B) uint64 {
+	s := os.Getenv("AGORA_BENCH_SEED")
+	if s == "" {
+		return generate.DefaultOptions().Seed
+	}
+	v, err := strconv.ParseUint(s, 10, 64)
+	if err != nil {
+		b.Fatalf("AGORA_BENCH_SEED=%q : donnez un entier", s)
+	}
+	return v
 }
 
 // figure is the measure of one stage or baseline.
@@ -126,6 +140,7 @@ func benchChain(b *testing.B, n int) {
 	opts.Memory = os.Getenv("AGORA_BENCH_MEMORY")
 	opts.Threads = 0
 	opts.Generate.Out = opts.Root.Deliveries()
+	opts.Generate.Seed = benchSeed(b)
 	deliveries := opts.Root.Deliveries()
 	var rows []row
 
