@@ -1,7 +1,8 @@
 -- Dossiers : la dernière transmission de chaque dossier (code_financeur, id_dossier)
 -- l'emporte (date_transmission, puis chargement le plus récent, puis dernière ligne).
 -- Garde aussi l'historique utile à la qualité : nombre de transmissions et
--- retransmissions arrivées plus de 30 jours après la première.
+-- retransmissions arrivées plus de 30 jours après la première. Un texte facultatif
+-- vide vaut « inconnu » (NULL), comme dans les livraisons.
 -- test: not_null(code_financeur, id_dossier, pseudo, code_dispositif, code_region, siret_of)
 -- test: unique(code_financeur, id_dossier)
 -- test: relationships(code_dispositif, ref_dispositifs.code), relationships(code_region, ref_regions.code)
@@ -20,7 +21,7 @@ WITH versions AS (
             'siret_of': siret_of,
             'formacode': formacode,
             'code_nsf': code_nsf,
-            'code_certification': code_certification,
+            'code_certification': nullif(code_certification, ''),
             'code_region': region_formation,
             'heures_prevues': heures_prevues,
             'date_debut_prevue': date_debut_prevue,

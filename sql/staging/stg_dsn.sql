@@ -18,9 +18,9 @@ SELECT
     d.date_fin_prevue,
     d.date_fin_reelle,
     d.heures_mois,
-    d.declaration_id,
+    nullif(d.declaration_id, '') AS declaration_id,
     d._landing,
     d._ligne
 FROM lake_dsn_extrait AS d
-WHERE d.declaration_id IS NULL
+WHERE nullif(d.declaration_id, '') IS NULL
    OR d.declaration_id IN (SELECT declaration_id FROM stg_dsn_declarations WHERE a_des_lignes)

@@ -1,7 +1,8 @@
 -- Événements : le même événement (dossier, type, date) renvoyé remplace la copie
 -- précédente ; la dernière transmission l'emporte (puis le chargement le plus
 -- récent, puis la dernière ligne). premiere_transmission date le moment où
--- l'événement a été connu (délai de transmission).
+-- l'événement a été connu (délai de transmission). Un texte facultatif vide vaut
+-- « inconnu » (NULL).
 -- test: not_null(code_financeur, id_dossier, type_evenement, date_evenement)
 -- test: unique(code_financeur, id_dossier, type_evenement, date_evenement)
 -- test: accepted_values(type_evenement, 'ENTREE', 'INTERRUPTION', 'REPRISE', 'SORTIE', 'ANNULATION')
@@ -14,8 +15,8 @@ WITH versions AS (
         type_evenement,
         date_evenement,
         arg_max({
-            'motif_sortie': motif_sortie,
-            'certification_obtenue': certification_obtenue,
+            'motif_sortie': nullif(motif_sortie, ''),
+            'certification_obtenue': nullif(certification_obtenue, ''),
             'date_transmission': date_transmission,
             '_landing': _landing
         }, (date_transmission, _landing, _ligne)) AS derniere,

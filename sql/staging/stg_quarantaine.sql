@@ -5,8 +5,8 @@ SELECT
     fichier,
     ligne,
     regle,
-    colonne,
+    nullif(colonne, '') AS colonne,
     valeur,
-    coalesce(code_financeur, 'INCONNU') AS code_financeur,
+    coalesce(nullif(code_financeur, ''), 'INCONNU') AS code_financeur,
     _landing
 FROM lake_quarantaine
