@@ -274,6 +274,22 @@ func serveSite(t *testing.T, dir string) string {
 	return "http://" + ln.Addr().String() + "/"
 }
 
+// siteUnderTest is the site the browser tests open: the test site, or the
+// site of AGORA_SITE_DIR (for example <data root>/site after « agora demo »).
+func siteUnderTest(t *testing.T) (string, []string) {
+	if dir := os.Getenv("AGORA_SITE_DIR"); dir != "" {
+		pages, err := filepath.Glob(filepath.Join(dir, "*.html"))
+		require.NoError(t, err)
+		require.NotEmpty(t, pages, "aucune page dans %s", dir)
+		for i := range pages {
+			pages[i] = filepath.Base(pages[i])
+		}
+		return dir, pages
+	}
+	dir, sum := writeTestSite(t)
+	return dir, sum.Pages
+}
+
 // TestBrowser opens every page of the test site in headless Chromium, from
 // file:// and from a local server.
 func TestBrowser(t *testing.T) {
@@ -281,14 +297,14 @@ func TestBrowser(t *testing.T) {
 		t.Skip("tests du navigateur ignorés avec -short")
 	}
 	bctx := newBrowser(t)
-	dir, sum := writeTestSite(t)
+	dir, pages := siteUnderTest(t)
 	fileBase := (&url.URL{Scheme: "file", Path: filepath.ToSlash(dir) + "/"}).String()
 	if os.Getenv("AGORA_SCREENSHOTS_ONLY") != "" {
 		screenshots(t, bctx, fileBase, os.Getenv("AGORA_SCREENSHOTS"), strings.Split(os.Getenv("AGORA_SCREENSHOTS_PAGES"), ","))
 		return
 	}
 	t.Run("file", func(t *testing.T) {
-		for _, p := range sum.Pages {
+		for _, p := range pages {
 			checkPage(t, bctx, fileBase, dir, p, 1280)
 		}
 	})
@@ -306,11 +322,11 @@ func TestBrowser(t *testing.T) {
 	t.Run("telechargement", func(t *testing.T) { checkDownload(t, bctx, fileBase, dir) })
 	t.Run("tableau", func(t *testing.T) { checkTableSortAndSearch(t, bctx, fileBase) })
 	if out := os.Getenv("AGORA_SCREENSHOTS"); out != "" {
-		pages := sum.Pages
+		shots := pages
 		if only := os.Getenv("AGORA_SCREENSHOTS_PAGES"); only != "" {
-			pages = strings.Split(only, ",")
+			shots = strings.Split(only, ",")
 		}
-		t.Run("captures", func(t *testing.T) { screenshots(t, bctx, fileBase, out, pages) })
+		t.Run("captures", func(t *testing.T) { screenshots(t, bctx, fileBase, out, shots) })
 	}
 }
 

@@ -22,9 +22,12 @@ type chart struct {
 	Title   string
 	Summary string // French text alternative: ECharts aria description and visible text
 	Height  int    // pixels
-	Unit    unit   // unit of the value axis and tooltips
-	Option  map[string]any
-	Table   table
+	// HeightNarrow is the height on a phone-width screen, where long labels
+	// wrap on more lines (0: the same).
+	HeightNarrow int
+	Unit         unit // unit of the value axis and tooltips
+	Option       map[string]any
+	Table        table
 	// Labels maps short category names (scheme codes) to their full labels,
 	// shown in the tooltips.
 	Labels map[string]string
@@ -276,7 +279,7 @@ func hbar(id, title, summary string, u unit, cats []string, ss []series, t table
 	bar := charts.NewBar()
 	g := append(common(summary),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		charts.WithGridOpts(opts.Grid{ContainLabel: opts.Bool(true), Left: "2%", Right: "6%", Top: "36", Bottom: "8"}),
+		charts.WithGridOpts(opts.Grid{ContainLabel: opts.Bool(true), Left: "16", Right: "24", Top: "36", Bottom: "8"}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "value"}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: labels, Inverse: opts.Bool(true),
 			AxisLabel: &opts.AxisLabel{Width: 165, Overflow: "break", Interval: "0"}}),
@@ -285,16 +288,17 @@ func hbar(id, title, summary string, u unit, cats []string, ss []series, t table
 	for _, s := range ss {
 		bar.AddSeries(s.Name, barData(s.Values))
 	}
-	// Room per category: the bars, and the lines of the wrapped label
-	// (about 24 characters a line at 165 px).
-	lines := (longest + 23) / 24
-	per := max(26, 16+12*len(ss), 12+15*lines)
+	// Room per category: the bars, and the lines of the wrapped label (about
+	// 24 characters a line at 165 px; 17 at 124 px, the width on a phone).
+	per := max(26, 16+12*len(ss), 12+15*((longest+23)/24))
+	perNarrow := max(26, 16+12*len(ss), 12+15*((longest+16)/17))
 	opt := optionOf(bar)
 	set(opt, 15, "yAxis", "0", "axisLabel", "lineHeight")
 	for i := range ss {
 		set(opt, 22, "series", fmt.Sprint(i), "barMaxWidth")
 	}
-	return &chart{ID: id, Title: title, Summary: summary, Unit: u, Height: 60 + per*len(cats), Option: opt, Table: t, Points: published(ss)}
+	return &chart{ID: id, Title: title, Summary: summary, Unit: u, Height: 60 + per*len(cats), HeightNarrow: 60 + perNarrow*len(cats),
+		Option: opt, Table: t, Points: published(ss)}
 }
 
 // lines is a line chart over ordered categories (quarters, months); a hidden

@@ -54,11 +54,24 @@ func (b *builder) organisations() (*page, error) {
 		"Un organisme qui forme surtout des demandeurs d'emploi de longue durée n'est pas désavantagé : son taux attendu est plus bas. " +
 			"Les taux sur moins de 20 sortants observés sont couverts par le secret statistique."}
 
+	// An organisation whose every figure is hidden tells a buyer nothing: it
+	// is counted, not listed.
 	codes := make([]string, 0, f.len())
+	unlisted := 0
 	for i := 0; i < f.len(); i++ {
-		if c := f.code(i, "organisme"); c != "" {
-			codes = append(codes, c)
+		c := f.code(i, "organisme")
+		if c == "" {
+			continue
 		}
+		listed := false
+		for _, id := range organisationIDs {
+			listed = listed || f.fig(i, id).ok()
+		}
+		if !listed {
+			unlisted++
+			continue
+		}
+		codes = append(codes, c)
 	}
 	sortByFig(f, "organisme", codes, "nb_sortants")
 	t := table{
@@ -118,7 +131,7 @@ func (b *builder) organisations() (*page, error) {
 		}
 		summary := fmt.Sprintf("Taux d'emploi à six mois de %s organismes selon leur nombre de sortants observés, autour du taux national de %s. "+
 			"Les courbes sont les limites de contrôle à 95 %% et 99,8 %% : un organisme hors des limites à 99,8 %% s'écarte du taux national plus que le hasard ne l'explique. "+
-			"%s au-dessus, %s en dessous.", fmtInt(int64(len(pts))), fmtPct(national.v), capitalize(countOrgs(above)), countOrgs(below))
+			"Au-dessus : %s ; en dessous : %s.", fmtInt(int64(len(pts))), fmtPct(national.v), countOrgs(above), countOrgs(below))
 		funnelChart = funnel("organismes-entonnoir", fmt.Sprintf("Taux d'emploi à six mois selon le volume, sortants de %d", b.year), summary, national.v, pts, ft)
 	}
 	if funnelChart != nil {
@@ -138,7 +151,7 @@ func countOrgs(n int) string {
 	case 1:
 		return "un organisme"
 	}
-	return numberWord(n) + " organismes"
+	return fmtInt(int64(n)) + " organismes"
 }
 
 // intervalPoints writes the interval of a value added: « −3,2 à +4,1 points ».

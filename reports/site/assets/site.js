@@ -65,12 +65,18 @@
     };
   }
 
-  function axisFormatter(ax, p) {
+  // Value axes: French numbers, and fewer ticks on a phone-width chart so
+  // that their labels never overlap.
+  function axisFormatter(ax, p, narrow) {
     if (!ax) { return; }
     (Array.isArray(ax) ? ax : [ax]).forEach(function (a) {
       if (a.type === 'value' || a.type === 'log') {
         a.axisLabel = a.axisLabel || {};
         a.axisLabel.formatter = function (v) { return fmt(v, 0) + (a.type === 'log' ? '' : p.suffix); };
+        a.axisLabel.hideOverlap = true;
+        if (narrow && a.type === 'value') { a.splitNumber = 3; }
+      } else if (narrow && a.axisLabel && a.axisLabel.width) {
+        a.axisLabel.width = 124;
       }
     });
   }
@@ -81,8 +87,11 @@
     if (!src || typeof echarts === 'undefined') { return; }
     var p = JSON.parse(src.textContent);
     var o = p.option;
-    axisFormatter(o.xAxis, p);
-    axisFormatter(o.yAxis, p);
+    var narrow = el.clientWidth < 520;
+    var hn = parseInt(el.getAttribute('data-height-narrow'), 10);
+    if (narrow && hn > 0) { el.style.height = hn + 'px'; }
+    axisFormatter(o.xAxis, p, narrow);
+    axisFormatter(o.yAxis, p, narrow);
     o.tooltip = o.tooltip || {};
     o.tooltip.formatter = tooltip(p);
     o.tooltip.confine = true;
