@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"hash/maphash"
 	"math"
 	"strings"
@@ -83,8 +82,8 @@ func (tl *txnLanding) failed() error {
 	if err := tl.quar.failed(); err != nil {
 		return err
 	}
-	if t, ok := tl.tab.(interface{ failed() error }); ok {
-		if err := t.failed(); err != nil {
+	if tl.tab != nil {
+		if err := tl.tab.failed(); err != nil {
 			return err
 		}
 	}
@@ -163,43 +162,6 @@ func sender(fields []string, col int) string {
 	return ""
 }
 
-// table receives the valid rows of a feed.
-type table interface {
-	add(rec dictionary.Record, line int64)
-	close() error
-}
-
-type feedTable[T any] struct {
-	s       *sink[T]
-	fill    func(rec dictionary.Record, landing string, line int64) T
-	landing string
-}
-
-func (t *feedTable[T]) add(rec dictionary.Record, line int64) { t.s.add(t.fill(rec, t.landing, line)) }
-func (t *feedTable[T]) close() error                          { return t.s.close() }
-func (t *feedTable[T]) failed() error                         { return t.s.failed() }
-
-// newTable makes the table of a CSV feed.
-func (tl *txnLanding) newTable(feed *dictionary.Feed) table {
-	fill := newFiller(feed, tl.l.key)
-	n, p := tl.l.opts.PartRows, &tl.l.chunks
-	switch feed {
-	case dictionary.Dossiers:
-		return &feedTable[dossierRow]{newSink(tl.txn, feed.Name, byDossier, n, p), fill.dossier, tl.landing}
-	case dictionary.Evenements:
-		return &feedTable[evenementRow]{newSink(tl.txn, feed.Name, byEvenement, n, p), fill.evenement, tl.landing}
-	case dictionary.Financements:
-		return &feedTable[financementRow]{newSink(tl.txn, feed.Name, byFinancement, n, p), fill.financement, tl.landing}
-	case dictionary.Enveloppes:
-		return &feedTable[enveloppeRow]{newSink(tl.txn, feed.Name, byEnveloppe, n, p), fill.enveloppe, tl.landing}
-	case dictionary.DSNExtrait:
-		return &feedTable[dsnRow]{newDSNSink(tl.txn, n, p), func(r dictionary.Record, landing string, line int64) dsnRow {
-			return fill.dsn(r, "", landing, line)
-		}, tl.landing}
-	}
-	panic("land: no table for feed " + feed.Name)
-}
-
 // newDSNSink writes dsn_extrait partitioned by month (mois=AAAA-MM-01), so
 // that a month can be refreshed or purged alone.
 func newDSNSink(txn *lake.Txn, partRows int, pool *chunks) *sink[dsnRow] {
@@ -213,58 +175,7 @@ const checkEvery = 1 << 14
 
 // landCSV lands the rows of a CSV delivery.
 func (fl *fileLanding) landCSV(ctx context.Context, rd *delivery.Reader) error {
-	feed := rd.Feed()
-	tab := fl.tl.table(feed)
-	var exits *exitCheck
-	if feed == dictionary.Evenements {
-		exits = newExitCheck(fl, tab)
-		tab = exits
-	}
-	keys := newKeySet(feed, fl.lines)
-	senderCol := senderColumn(feed)
-	rec := make(dictionary.Record, 0, len(feed.Columns))
-	res := fl.res
-	for rd.Next() {
-		row := rd.Row()
-		res.Read++
-		if res.Read%checkEvery == 0 {
-			if err := fl.check(ctx); err != nil {
-				return err
-			}
-			fl.tl.l.progress.rows(checkEvery)
-		}
-		from := sender(row.Fields, senderCol)
-		if row.Bad != "" {
-			fl.reject(row.Line, []dictionary.Violation{{Rule: dictionary.RuleBadLine, Value: row.Bad}}, from)
-			continue
-		}
-		var vs []dictionary.Violation
-		rec, vs = feed.Parse(row.Fields, rec)
-		if len(vs) > 0 {
-			fl.reject(row.Line, vs, from)
-			continue
-		}
-		if vs = nirInText(feed, rec); len(vs) > 0 {
-			fl.reject(row.Line, vs, from)
-			continue
-		}
-		if first, dup := keys.seen(rec, row.Line); dup {
-			fl.reject(row.Line, []dictionary.Violation{{Rule: dictionary.RuleDuplicateInFile,
-				Column: strings.Join(feed.Key, ","), Value: fmt.Sprintf("même clé qu'à la ligne %d", first)}}, from)
-			continue
-		}
-		res.Landed++
-		tab.add(rec, row.Line)
-	}
-	res.Blank = rd.Blank()
-	fl.tl.l.progress.rows(res.Read % checkEvery)
-	if err := rd.Err(); err != nil {
-		return err
-	}
-	if exits != nil {
-		exits.flush()
-	}
-	return ctx.Err()
+	return fl.tl.table(rd.Feed()).landCSV(ctx, fl, rd)
 }
 
 // check stops a landing that was cancelled or whose writes failed.
@@ -297,13 +208,19 @@ func newKeySet(feed *dictionary.Feed, hint int64) *keySet {
 	return k
 }
 
-// seen records the key of rec at line and returns the line of an earlier row
-// with the same key.
-func (k *keySet) seen(rec dictionary.Record, line int64) (int64, bool) {
+// hash returns the 128-bit hash of the key of rec.
+func (k *keySet) hash(rec dictionary.Record) [16]byte {
 	k.buf = appendKey(k.buf[:0], rec, k.cols)
 	var h [16]byte
 	binary.LittleEndian.PutUint64(h[:8], maphash.Bytes(k.s1, k.buf))
 	binary.LittleEndian.PutUint64(h[8:], maphash.Bytes(k.s2, k.buf))
+	return h
+}
+
+// seen records the key of rec at line and returns the line of an earlier row
+// with the same key.
+func (k *keySet) seen(rec dictionary.Record, line int64) (int64, bool) {
+	h := k.hash(rec)
 	if first, ok := k.first[h]; ok {
 		return first, true
 	}
@@ -334,61 +251,6 @@ func appendKey(b []byte, rec dictionary.Record, cols []int) []byte {
 	return b
 }
 
-// exitCheck applies EXIT_BEFORE_ENTRY: a SORTIE dated before the ENTREE of the
-// same dossier in the same file is quarantined. Since the ENTREE may come
-// after the SORTIE in the file, SORTIE rows wait until the end of the file
-// (as typed rows, not text), then land or go to quarantine.
-type exitCheck struct {
-	fl      *fileLanding
-	next    table
-	entries map[dossierKey]lake.Date // earliest ENTREE of each dossier
-	fill    *filler
-	held    []heldExit
-}
-
-type dossierKey struct{ financeur, id string }
-
-type heldExit struct {
-	row    evenementRow
-	sender string
-}
-
-func newExitCheck(fl *fileLanding, next table) *exitCheck {
-	return &exitCheck{fl: fl, next: next, entries: map[dossierKey]lake.Date{}, fill: newFiller(dictionary.Evenements, fl.tl.l.key)}
-}
-
-func (x *exitCheck) add(rec dictionary.Record, line int64) {
-	switch rec[eType].Str {
-	case "ENTREE":
-		d := lake.DateOf(rec[eDate].Time)
-		// The lookup key aliases the reader's buffer; a stored key must be a copy.
-		if e, ok := x.entries[dossierKey{rec[eCodeFinanceur].Str, rec[eIDDossier].Str}]; !ok || d < e {
-			x.entries[dossierKey{x.fill.text(rec, eCodeFinanceur), x.fill.text(rec, eIDDossier)}] = d
-		}
-	case "SORTIE":
-		r := x.fill.evenement(rec, x.fl.tl.landing, line)
-		x.held = append(x.held, heldExit{r, r.CodeFinanceur})
-		return
-	}
-	x.next.add(rec, line)
-}
-
-// flush lands or quarantines the held SORTIE rows, at the end of the file.
-func (x *exitCheck) flush() {
-	t := x.next.(*feedTable[evenementRow])
-	for _, h := range x.held {
-		if e, ok := x.entries[dossierKey{h.row.CodeFinanceur, h.row.IDDossier}]; ok && h.row.DateEvenement < e {
-			x.fl.res.Landed--
-			x.fl.reject(h.row.Ligne, []dictionary.Violation{{Rule: dictionary.RuleExitBeforeEntry, Column: "date_evenement",
-				Value: h.row.DateEvenement.String() + " (entrée le " + e.String() + ")"}}, h.sender)
-			continue
-		}
-		t.s.add(h.row)
-	}
-	x.held = nil
-}
-
-func (x *exitCheck) close() error { return nil } // the wrapped table is closed by the landing
 
 // nirInText finds a NIR in a free-text column of a valid row (a partner
 // putting the NIR in a dossier or contract id): such a row cannot land
