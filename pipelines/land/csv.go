@@ -251,7 +251,6 @@ func appendKey(b []byte, rec dictionary.Record, cols []int) []byte {
 	return b
 }
 
-
 // nirInText finds a NIR in a free-text column of a valid row (a partner
 // putting the NIR in a dossier or contract id): such a row cannot land
 // without storing the NIR in clear, so it goes to quarantine (BAD_FORMAT),

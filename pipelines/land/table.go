@@ -65,7 +65,9 @@ func (tl *txnLanding) newTable(feed *dictionary.Feed) table {
 		return &feedTable[enveloppeRow]{feed: feed, s: newSink(tl.txn, feed.Name, byEnveloppe, n, p), fill: (*filler).enveloppe, landing: tl.landing, key: tl.l.key}
 	case dictionary.DSNExtrait:
 		return &feedTable[dsnRow]{feed: feed, s: newDSNSink(tl.txn, n, p), landing: tl.landing, key: tl.l.key,
-			fill: func(f *filler, r dictionary.Record, landing string, line int64) dsnRow { return f.dsn(r, "", landing, line) }}
+			fill: func(f *filler, r dictionary.Record, landing string, line int64) dsnRow {
+				return f.dsn(r, "", landing, line)
+			}}
 	}
 	panic("land: no table for feed " + feed.Name)
 }
