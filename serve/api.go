@@ -180,13 +180,12 @@ func (s *Server) handleCatalogue(w http.ResponseWriter, r *http.Request) {
 	if _, ok := queryParams(w, r, nil); !ok {
 		return
 	}
-	doc := catalogueDoc{Indicators: s.cat.Indicators(), Dimensions: s.cat.Dimensions()}
+	doc := s.catalogue
 	if lease, err := s.db.Acquire(); err == nil {
 		doc = lease.Value.(*build).catalogue
 		lease.Release()
 	}
-	w.Header().Set("Cache-Control", "no-cache")
-	writeJSON(w, http.StatusOK, doc)
+	doc.write(w)
 }
 
 // indicator serves the figures of one indicator in a mode.
@@ -259,12 +258,15 @@ func (s *Server) handleDossiers(w http.ResponseWriter, r *http.Request) {
 	}
 	defer lease.Release()
 	funder := infoOf(r).funder
-	t, err := indicators.PartnerDossiers(r.Context(), lease.DB, funder)
-	if err != nil {
-		s.queryError(w, err, allowed)
-		return
-	}
-	resp, err := render(t, format, "dossiers_"+funder)
+	b := lease.Value.(*build)
+	key := strings.Join([]string{"dossiers", funder, format}, "\x00")
+	resp, _, err := b.cache.get(key, func() (response, error) {
+		t, err := indicators.PartnerDossiers(r.Context(), lease.DB, funder)
+		if err != nil {
+			return response{}, err
+		}
+		return render(t, format, "dossiers_"+funder)
+	})
 	if err != nil {
 		s.queryError(w, err, allowed)
 		return
@@ -327,6 +329,15 @@ func render(t *indicators.Table, format, name string) (response, error) {
 	}
 	r.body, r.contentType = b, "application/json; charset=utf-8"
 	return r, nil
+}
+
+// renderJSON renders v as an indented JSON answer.
+func renderJSON(v any) (response, error) {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return response{}, err
+	}
+	return response{body: append(b, '\n'), contentType: "application/json; charset=utf-8", cacheCtl: "no-cache"}, nil
 }
 
 func (r response) write(w http.ResponseWriter) {

@@ -206,6 +206,5 @@ func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
 	if _, ok := queryParams(w, r, nil); !ok {
 		return
 	}
-	w.Header().Set("Cache-Control", "no-cache")
-	writeJSON(w, http.StatusOK, s.OpenAPI())
+	s.openapi.write(w)
 }

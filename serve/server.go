@@ -23,7 +23,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -75,6 +74,8 @@ type Server struct {
 	limit     *limiter
 	mux       *http.ServeMux
 	handler   http.Handler
+	catalogue response // the catalogue without a build (no data date), rendered
+	openapi   response // the OpenAPI document, rendered
 	routes    []Route
 	patterns  []string // every pattern registered with mux, for the OpenAPI test
 	stop      context.CancelFunc
@@ -99,7 +100,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.ReloadEvery <= 0 {
 		cfg.ReloadEvery = 2 * time.Second
 	}
-	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
+	discard := slog.New(slog.DiscardHandler)
 	s := &Server{
 		cfg:       cfg,
 		log:       cfg.Log,
@@ -117,6 +118,13 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.db = live.New(cfg.WarehousePath, cfg.Open, s.prepare, s.log)
 	s.routes = s.apiRoutes()
+	var err error
+	if s.catalogue, err = renderJSON(catalogueDoc{Indicators: s.cat.Indicators(), Dimensions: s.cat.Dimensions()}); err != nil {
+		return nil, err
+	}
+	if s.openapi, err = renderJSON(s.OpenAPI()); err != nil {
+		return nil, err
+	}
 	for _, rt := range s.routes {
 		s.handle(rt.Method+" "+rt.Pattern, rt.handler)
 	}
@@ -165,7 +173,7 @@ func (s *Server) Ready() <-chan struct{} { return s.ready }
 // build is what the server keeps of one open build of the warehouse.
 type build struct {
 	cat       *indicators.Catalogue // its own catalogue, holding the build's publication
-	catalogue catalogueDoc          // the catalogue with the build's data date
+	catalogue response              // the catalogue with the build's data date, rendered
 	cache     *responseCache        // rendered answers of the build
 }
 
@@ -198,7 +206,11 @@ func (s *Server) prepare(ctx context.Context, db *sql.DB) (any, error) {
 	if len(described) > 0 {
 		doc.DataDate = described[0].DataDate
 	}
-	return &build{cat: cat, catalogue: doc, cache: newResponseCache(responseCacheBytes)}, nil
+	rendered, err := renderJSON(doc)
+	if err != nil {
+		return nil, err
+	}
+	return &build{cat: cat, catalogue: rendered, cache: newResponseCache(responseCacheBytes)}, nil
 }
 
 // Close stops the watch and closes the warehouse once no request uses it.
