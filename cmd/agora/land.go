@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"log/slog"
 	"os"
 	"strings"
 
@@ -58,10 +59,13 @@ sinon du fichier nommé par AGORA_PSEUDO_KEY_FILE, sinon de
 				return err
 			}
 			opts.Log = a.log
+			if opts.Log == nil {
+				opts.Log = slog.New(slog.DiscardHandler)
+			}
 			if progress || term.IsTerminal(int(os.Stderr.Fd())) {
 				opts.Progress = a.errOut
 			}
-			a.log.Debug("chargement", "chemins", strings.Join(paths, ", "), "cle", key.Origin, "empreinte", key.Fingerprint())
+			opts.Log.Debug("chargement", "chemins", strings.Join(paths, ", "), "cle", key.Origin, "empreinte", key.Fingerprint())
 			sum, err := land.Run(cmd.Context(), lk, key, paths, opts)
 			if err != nil && len(sum.Files) == 0 {
 				return userErrorf("%s", err)

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/agora-formation/agora/pipelines/land"
+	"github.com/agora-formation/agora/pipelines/pseudo"
+)
+
+const envelopes = "code_financeur;code_dispositif;annee;montant;date_transmission\n" +
+	"FT;AIF;2024;1000000;2024-07-01T10:00:00\n" +
+	"FT;AIF;2025;-5;2024-07-01T10:00:00\n"
+
+func TestLandCommand(t *testing.T) {
+	t.Setenv("HOME", t.TempDir())
+	t.Setenv(pseudo.EnvKeyFile, "")
+	t.Setenv(pseudo.EnvKey, "")
+	dir := t.TempDir()
+	in := filepath.Join(t.TempDir(), "livraisons")
+	require.NoError(t, os.MkdirAll(in, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(in, "env.csv"), []byte(envelopes), 0o644))
+
+	// Without a key: refused, and told how to make one.
+	out, err := runCmd(dir, false, landCmd, in)
+	var ue *userError
+	require.ErrorAs(t, err, &ue, out)
+	assert.Contains(t, ue.msg, "pas de clé de pseudonymisation")
+	assert.Contains(t, ue.msg, "openssl rand -hex 32")
+
+	// A key file inside the data root: refused.
+	inside := filepath.Join(dir, "cle")
+	require.NoError(t, os.WriteFile(inside, []byte("0123456789abcdef0123456789abcdef"), 0o600))
+	_, err = runCmd(dir, false, landCmd, "--cle", inside, in)
+	require.ErrorAs(t, err, &ue)
+	assert.Contains(t, ue.msg, "est dans la racine des données")
+
+	t.Setenv(pseudo.EnvKey, "0123456789abcdef0123456789abcdef")
+	out, err = runCmd(dir, false, landCmd, in)
+	require.NoError(t, err, out)
+	assert.Contains(t, out, "env.csv")
+	assert.Contains(t, out, "OUT_OF_RANGE 1")
+	assert.Contains(t, out, "Fichiers : 1 chargé")
+
+	out, err = runCmd(dir, true, landCmd, in)
+	require.NoError(t, err, out)
+	var sum land.Summary
+	require.NoError(t, json.Unmarshal([]byte(out), &sum), out)
+	require.Len(t, sum.Files, 1)
+	assert.Equal(t, land.StatusAlready, sum.Files[0].Status)
+
+	// A refused file makes the command fail after its summary.
+	require.NoError(t, os.WriteFile(filepath.Join(in, "mauvais.csv"), []byte("a;b\n1;2\n"), 0o644))
+	out, err = runCmd(dir, false, landCmd, in)
+	require.ErrorAs(t, err, &ue)
+	assert.Equal(t, 1, ue.code)
+	assert.Contains(t, ue.msg, "1 fichier(s) refusé(s)")
+	assert.Contains(t, out, "Refusé — mauvais.csv : en-tête non reconnu")
+
+	_, err = runCmd(dir, false, landCmd, "--feed", "xyz", in)
+	require.ErrorAs(t, err, &ue)
+	assert.Contains(t, ue.msg, "flux « xyz » inconnu")
+}
