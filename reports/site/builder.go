@@ -102,6 +102,9 @@ func (b *builder) pages() ([]*page, error) {
 		if err != nil {
 			return nil, err
 		}
+		for _, p := range ps {
+			p.dropEmpty()
+		}
 		out = append(out, ps...)
 	}
 	return out, nil

@@ -140,6 +140,15 @@ func (b *builder) organisations() (*page, error) {
 				"Le graphique compare les taux bruts au taux national ; la valeur ajoutée du tableau tient compte du public formé."},
 			Chart: funnelChart})
 	}
+	if len(codes) == 0 {
+		msg := fmt.Sprintf("Aucun organisme n'a de sortant connu en %d.", b.year)
+		if unlisted > 0 {
+			msg = fmt.Sprintf("Aucun organisme n'a de chiffre publiable pour ses sortants de %d : les chiffres de %s sont tous couverts par le secret statistique.",
+				b.year, countOrgs(unlisted))
+		}
+		p.Blocks = append(p.Blocks, block{Heading: "Tous les organismes", ID: "tableau", Paras: []string{msg}})
+		return p, nil
+	}
 	p.Blocks = append(p.Blocks, block{Heading: "Tous les organismes", ID: "tableau", Table: tb})
 	return p, nil
 }

@@ -102,6 +102,25 @@ var funcs = template.FuncMap{
 
 var pageTmpl = template.Must(template.New("page.html").Funcs(funcs).ParseFS(templatesFS, "templates/*.html"))
 
+// noData is said in place of a chart or a table that has no row at all.
+const noData = "Aucune donnée à publier pour l'instant : les livraisons chargées ne contiennent encore rien pour ce tableau."
+
+// dropEmpty replaces the charts and tables without any row by a sentence
+// saying so: an empty table or chart would be read as a zero.
+func (p *page) dropEmpty() {
+	for i := range p.Blocks {
+		b := &p.Blocks[i]
+		switch {
+		case b.Chart != nil && len(b.Chart.Table.Rows) == 0:
+			b.Paras = append(b.Paras, b.Chart.Title+" : "+lowerFirst(noData))
+			b.Chart = nil
+		case b.Table != nil && len(b.Table.Table.Rows) == 0:
+			b.Paras = append(b.Paras, b.Table.Caption+" : "+lowerFirst(noData))
+			b.Table = nil
+		}
+	}
+}
+
 // render writes a page as HTML.
 func render(p *page, l layout) ([]byte, error) {
 	var b bytes.Buffer

@@ -1,0 +1,81 @@
+package site
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/agora-formation/agora/indicators"
+)
+
+// handmadeMarts holds the marts the models build from their hand-made
+// deliveries (about 30 dossiers), figures worked out by hand.
+const handmadeMarts = "../../testdata/handmade/expected"
+
+// TestHandmadeMarts writes the site from the models' own marts: the site's
+// queries (through the catalogue, and its direct reads of the quality marts
+// and labels) fit the real columns and types. With so few exits every count
+// is hidden: charts give way to their tables, and the pages still build.
+func TestHandmadeMarts(t *testing.T) {
+	if _, err := os.Stat(handmadeMarts); err != nil {
+		t.Skip("pas de marts faits à la main dans cet arbre")
+	}
+	db, err := sql.Open("duckdb", "")
+	require.NoError(t, err)
+	defer db.Close()
+	entries, err := os.ReadDir(handmadeMarts)
+	require.NoError(t, err)
+	text := map[string]bool{"code_region": true, "code_dispositif": true, "siret_of": true, "code_financeur": true,
+		"domaine_nsf": true, "sexe": true, "tranche_age": true, "certification_obtenue": true, "version_correspondance_nsf_naf": true,
+		"version_correspondance": true, "id_dossier": true, "situation_avant_dsn": true, "motif_sortie": true, "situation_6m": true,
+		"code_naf_0m": true, "code_naf_3m": true, "code_naf_6m": true, "code_naf_12m": true}
+	for _, e := range entries {
+		name, ok := strings.CutSuffix(e.Name(), ".csv")
+		if !ok {
+			continue
+		}
+		path := filepath.Join(handmadeMarts, e.Name())
+		head, err := os.ReadFile(path)
+		require.NoError(t, err)
+		var types []string
+		for _, c := range strings.Split(strings.SplitN(string(head), "\n", 2)[0], ",") {
+			if text[c] {
+				types = append(types, "'"+c+"': 'VARCHAR'")
+			}
+		}
+		q := "CREATE TABLE " + name + " AS SELECT * FROM read_csv('" + strings.ReplaceAll(path, "'", "''") + "', header = true"
+		if len(types) > 0 {
+			q += ", types = {" + strings.Join(types, ", ") + "}"
+		}
+		_, err = db.Exec(q + ")")
+		require.NoError(t, err, name)
+	}
+	dir := filepath.Join(t.TempDir(), "site")
+	if out := os.Getenv("AGORA_SITE_OUT"); out != "" {
+		dir = out // keep it, for the browser tests (AGORA_SITE_DIR)
+	}
+	var sum Summary
+	require.NoError(t, Write(context.Background(), db, dir, Options{Now: publishedAt, Summary: &sum, Catalogue: indicators.New()}))
+	for _, p := range []string{"index.html", "budget.html", "organismes.html", "regions.html", "qualite.html", "qualite-FT.html", "methodologie.html"} {
+		assert.Contains(t, sum.Pages, p)
+	}
+	// qualite_partenaire: FT 13 dossiers (published), 1 rejected line, 95,8 %
+	// of events within 30 days; CDC 7 dossiers (below 11: hidden).
+	page := func(name string) string {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		require.NoError(t, err)
+		return pageText(string(b))
+	}
+	assert.Contains(t, page("qualite-FT.html"),
+		"France Travail a transmis 13 dossiers ; 1 ligne a été rejetée ou mise à l'écart, et 95,8\u202f% des événements sont arrivés moins de 30 jours après leur date.")
+	assert.Contains(t, page("qualite-CDC.html"), "Caisse des Dépôts (CPF) a transmis un nombre de dossiers couvert par le secret statistique")
+	assert.Contains(t, page("organismes.html"), "Aucun organisme n'a de chiffre publiable pour ses sortants de 2023")
+	// Données : the date of the data of etat_donnees.
+	assert.Contains(t, page("index.html"), "Données : DSN couverte jusqu'à mars 2025")
+}
