@@ -17,9 +17,16 @@ CREATE OR REPLACE MACRO tranche_age(age) AS
 CREATE OR REPLACE MACRO part(k, n) AS
     CASE WHEN n > 0 THEN k::DOUBLE / n END;
 
--- taux(k, n): 100 k / n with one decimal.
+-- taux(k, n): 100 k / n in percent with one decimal, for counts k, n ≥ 0,
+-- rounded half up exactly in integers (a double would turn 41/80 = 51.25 % into
+-- 51.2): tenths = ⌊(2000 k + n) / 2n⌋.
 CREATE OR REPLACE MACRO taux(k, n) AS
-    round(100 * part(k, n), 1);
+    CASE WHEN n > 0 THEN ((2000 * k::HUGEINT + n) // (2 * n::HUGEINT)) / 10 END;
+
+-- taux_montants(a, b): 100 a / b in percent with one decimal for amounts in
+-- euros (DECIMAL(18,2), a, b ≥ 0), exactly, on cents.
+CREATE OR REPLACE MACRO taux_montants(a, b) AS
+    taux((a * 100)::HUGEINT, (b * 100)::HUGEINT);
 
 -- wilson(k, n, signe): a bound of the 95 % Wilson score interval of k successes
 -- out of n, as a fraction; signe = -1 for the lower bound, +1 for the upper one.

@@ -76,9 +76,9 @@ SELECT
     v.nb_dossiers_cofinances,
     v.montant_engage,
     v.montant_realise,
-    taux(v.montant_realise, v.montant_engage) AS taux_realisation,
+    taux_montants(v.montant_realise, v.montant_engage) AS taux_realisation,
     v.enveloppe::DECIMAL(18, 2) AS enveloppe,
-    taux(v.montant_engage, v.enveloppe) AS taux_consommation_enveloppe,
+    taux_montants(v.montant_engage, v.enveloppe) AS taux_consommation_enveloppe,
     v.heures_prevues,
     CASE WHEN v.nb_dossiers > 0 THEN euros(v.montant_engage / v.nb_dossiers) END AS cout_par_stagiaire,
     CASE WHEN v.heures_prevues > 0 THEN euros(v.montant_engage / v.heures_prevues) END AS cout_horaire

@@ -228,3 +228,51 @@ func TestFailingTestStopsTheBuild(t *testing.T) {
 		t.Fatalf("warn test: err = %v, report = %+v", err, rep)
 	}
 }
+
+// The rate macros, on values worked out by hand (Wilson bounds checked against
+// published tables: 0/10 → [0 ; 27,8], 10/10 → [72,2 ; 100]).
+func TestRateMacros(t *testing.T) {
+	db := openDB(t)
+	if _, err := db.Exec(models.Macros); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		expr, want string
+	}{
+		{"taux(41, 80)", "51.3"}, // 51.25 exactly: half up (a double would give 51.2)
+		{"taux(1, 3)", "33.3"},
+		{"taux(2, 3)", "66.7"},
+		{"taux(1, 8)", "12.5"},
+		{"taux(0, 5)", "0.0"},
+		{"taux(3, 0)", "NULL"},
+		{"taux_montants(7500.00::DECIMAL(18,2), 8800.00::DECIMAL(18,2))", "85.2"},
+		{"taux_montants(0.01::DECIMAL(18,2), 0.08::DECIMAL(18,2))", "12.5"},
+		{"ic_bas(7, 8) || '/' || ic_haut(7, 8)", "52.9/97.8"},
+		{"ic_bas(0, 10) || '/' || ic_haut(0, 10)", "0.0/27.8"},
+		{"ic_bas(10, 10) || '/' || ic_haut(10, 10)", "72.2/100.0"},
+		{"ic_bas(1, 0)", "NULL"},
+		{"age_revolu(DATE '1998-03-11', DATE '2024-03-11')", "26"},
+		{"age_revolu(DATE '1998-05-20', DATE '2024-05-13')", "25"},
+		{"age_revolu(DATE '1988-02-29', DATE '2025-02-28')", "36"},
+		{"tranche_age(25) || tranche_age(26) || tranche_age(44) || tranche_age(45)", "<2626-4426-4445+"},
+		// Best-job order: CDI before CDD whatever the hours; more hours; unknown hours last; recent start first.
+		{"rang_contrat('CDI', 10, DATE '2020-01-01', 'a', '1') < rang_contrat('CDD', 150, DATE '2024-01-01', 'a', '1')", "true"},
+		{"rang_contrat('CDD', 150, DATE '2020-01-01', 'a', '1') < rang_contrat('CDD', 80, DATE '2024-01-01', 'a', '1')", "true"},
+		{"rang_contrat('CDD', 0, DATE '2020-01-01', 'a', '1') < rang_contrat('CDD', NULL, DATE '2024-01-01', 'a', '1')", "true"},
+		{"rang_contrat('CDI', 75.83, DATE '2024-05-06', 'a', '1') < rang_contrat('CDI', 75.83, DATE '2021-01-04', 'a', '1')", "true"},
+		{"rang_contrat('CDD', 90, DATE '2024-09-01', 'a', '1') < rang_contrat('INTERIM', 200, DATE '2024-09-01', 'a', '1')", "true"},
+	}
+	for _, c := range cases {
+		var got sql.NullString
+		if err := db.QueryRow("SELECT (" + c.expr + ")::VARCHAR").Scan(&got); err != nil {
+			t.Fatalf("%s: %v", c.expr, err)
+		}
+		s := "NULL"
+		if got.Valid {
+			s = got.String
+		}
+		if s != c.want {
+			t.Errorf("%s = %s, want %s", c.expr, s, c.want)
+		}
+	}
+}

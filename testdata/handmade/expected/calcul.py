@@ -44,8 +44,10 @@ def part(k, n):
 
 
 def taux(k, n):
-    p = part(k, n)
-    return None if p is None else rnd(100 * p, 1)
+    """100 k / n with one decimal, rounded half up exactly: tenths = (2000 k + n) // 2n."""
+    if n <= 0:
+        return None
+    return ((2000 * k + n) // (2 * n)) / 10
 
 
 def wilson(k, n, s):
