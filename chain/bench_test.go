@@ -113,8 +113,12 @@ func measure(b *testing.B, name, unit string, fn func() (rows, bytes int64)) fig
 	resetPeak()
 	cpu0, t0 := cpuTime(), time.Now()
 	rows, bytes := fn()
-	return figure{name: name, seconds: time.Since(t0).Seconds(), cpu: (cpuTime() - cpu0).Seconds(),
+	f := figure{name: name, seconds: time.Since(t0).Seconds(), cpu: (cpuTime() - cpu0).Seconds(),
 		rows: rows, unit: unit, peak: peakRSS(), bytes: bytes}
+	// As it goes, on standard error: a long run shows where it is.
+	fmt.Fprintf(os.Stderr, "%s : %.1f s (CPU %.1f s), %d %s, pic %d Mio, sortie %d Mio\n",
+		f.name, f.seconds, f.cpu, f.rows, f.unit, f.peak>>20, f.bytes>>20)
+	return f
 }
 
 // row is a line of the table: a stage and its baseline (zero when none).
