@@ -17,6 +17,7 @@ import (
 type Options struct {
 	Threads     int    // 0: DuckDB's default (the number of cores)
 	MemoryLimit string // e.g. "2GB"; empty: DuckDB's default
+	Conns       int    // connections of the pool; 0: 4 per core, at least 8
 }
 
 // ReadOnly returns an OpenFunc that opens the DuckDB file at path read-only,
@@ -75,14 +76,14 @@ func ReadOnly(path string, opt Options) OpenFunc {
 			return nil, err
 		}
 		db := sql.OpenDB(c)
-		// DuckDB runs each query on all its threads: a few connections keep
-		// the cores busy, more would only make queries wait for each other
-		// inside DuckDB instead of in the pool.
-		conns := 2 * opt.Threads
-		if opt.Threads <= 0 {
-			conns = 2 * runtime.NumCPU()
+		// DuckDB runs each query on its threads: a bounded pool keeps many
+		// heavy queries from piling up inside DuckDB, while enough
+		// connections remain for the light ones (the data date a public
+		// query reads) not to queue behind a heavy one.
+		conns := opt.Conns
+		if conns <= 0 {
+			conns = max(8, 4*runtime.NumCPU())
 		}
-		conns = max(conns, 4)
 		db.SetMaxOpenConns(conns)
 		db.SetMaxIdleConns(conns)
 		return db, nil
