@@ -13,7 +13,7 @@ type LakeColumn struct {
 
 // Lineage columns present in every dataset written by landing.
 var lineage = []LakeColumn{
-	{Name: "_landing", Type: "VARCHAR", Doc: "Identifiant du manifeste de chargement"},
+	{Name: "_landing", Type: "VARCHAR", Doc: "Chargement d'origine : début du chargement (UTC) et jeton de la transaction, triable dans l'ordre des chargements ; le jeton termine l'identifiant du manifeste"},
 	{Name: "_ligne", Type: "BIGINT", Doc: "Ligne du fichier source (1 = en-tête pour un CSV)"},
 }
 
@@ -70,7 +70,7 @@ var DSNDeclarations = []LakeColumn{
 	{Name: "numero_ordre", Type: "BIGINT", Doc: "Numéro d'ordre (S20.G00.05.004)"},
 	{Name: "date_fichier", Type: "DATE", Doc: "Date de constitution du fichier (S20.G00.05.007)"},
 	{Name: "nb_lignes", Type: "BIGINT", Doc: "Nombre de lignes dsn_extrait produites"},
-	{Name: "_landing", Type: "VARCHAR", Doc: "Identifiant du manifeste de chargement"},
+	{Name: "_landing", Type: "VARCHAR", Doc: "Chargement d'origine : début du chargement (UTC) et jeton de la transaction, triable dans l'ordre des chargements ; le jeton termine l'identifiant du manifeste"},
 }
 
 // Quarantine is the lake dataset of rejected rows.
@@ -82,7 +82,7 @@ var Quarantine = []LakeColumn{
 	{Name: "colonne", Type: "VARCHAR", Doc: "Colonne en cause"},
 	{Name: "valeur", Type: "VARCHAR", Doc: "Valeur en cause (NIR masqué)"},
 	{Name: "code_financeur", Type: "VARCHAR", Doc: "Partenaire émetteur quand il est lisible"},
-	{Name: "_landing", Type: "VARCHAR", Doc: "Identifiant du manifeste de chargement"},
+	{Name: "_landing", Type: "VARCHAR", Doc: "Chargement d'origine : début du chargement (UTC) et jeton de la transaction, triable dans l'ordre des chargements ; le jeton termine l'identifiant du manifeste"},
 }
 
 // LakeSchemas returns every lake dataset with its columns.
