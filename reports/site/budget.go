@@ -227,7 +227,7 @@ func (b *builder) consumptionChart(f *frame, funders []string, y string) *chart 
 	set(c.Option, map[string]any{
 		"silent": true, "symbol": "none",
 		"data":      []any{map[string]any{"xAxis": 100}},
-		"label":     map[string]any{"formatter": "100 %", "position": "end"},
+		"label":     map[string]any{"show": false},
 		"lineStyle": map[string]any{"color": "#1e1e1e", "type": "dashed", "width": 1.5},
 	}, "series", "0", "markLine")
 	return c

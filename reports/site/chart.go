@@ -336,17 +336,22 @@ func sankey(id, title, summary string, nodes [][]string, flows []flow, t table) 
 	s.SetGlobalOptions(append(common(summary),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}))...)
-	var ns []opts.SankeyNode
-	for depth, col := range nodes {
-		for _, n := range col {
-			d := depth
-			ns = append(ns, opts.SankeyNode{Name: n, Depth: &d})
-		}
-	}
 	var ls []opts.SankeyLink
+	used := map[string]bool{}
 	for _, f := range flows {
 		if f.N.ok() && f.N.v > 0 {
 			ls = append(ls, opts.SankeyLink{Source: f.From, Target: f.To, Value: float32(f.N.v)})
+			used[f.From], used[f.To] = true, true
+		}
+	}
+	// Nodes without a drawn flow (all hidden, or none) are left out.
+	var ns []opts.SankeyNode
+	for depth, col := range nodes {
+		for _, n := range col {
+			if used[n] {
+				d := depth
+				ns = append(ns, opts.SankeyNode{Name: n, Depth: &d})
+			}
 		}
 	}
 	s.AddSeries(title, ns, ls, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true)}))

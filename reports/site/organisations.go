@@ -76,7 +76,7 @@ func (b *builder) organisations() (*page, error) {
 	sortByFig(f, "organisme", codes, "nb_sortants")
 	t := table{
 		Head: []string{"Organisme (SIRET)", "Sortants", "Taux d'achèvement", "Taux de certification", "Taux d'emploi à 6 mois",
-			"Intervalle de confiance à 95 %", "Taux attendu", "Valeur ajoutée", "Intervalle de la valeur ajoutée", "Coût par heure"},
+			"Intervalle de confiance à 95 %", "Taux attendu", "Valeur ajoutée", "Intervalle de la valeur ajoutée (points)", "Coût par heure"},
 		Keys: []string{"siret_of", "nb_sortants", "taux_achevement", "taux_certification", "taux_emploi_6m",
 			"taux_emploi_6m_ic", "taux_emploi_6m_attendu", "valeur_ajoutee_6m", "valeur_ajoutee_6m_ic", "cout_par_heure"},
 		Numeric: []bool{false, true, true, true, true, true, true, true, true, true},
@@ -171,5 +171,5 @@ func intervalPoints(lo, hi fig) cell {
 	if !lo.ok() || !hi.ok() {
 		return figCell(missingFig, unitPoints)
 	}
-	return cell{Text: signed(lo.v, 1) + " à " + signed(hi.v, 1) + " points", CSV: unitPoints.csv(lo) + " - " + unitPoints.csv(hi), Sort: lo.v}
+	return cell{Text: signed(lo.v, 1) + " à " + signed(hi.v, 1), CSV: unitPoints.csv(lo) + " - " + unitPoints.csv(hi), Sort: lo.v}
 }
