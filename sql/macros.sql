@@ -19,9 +19,10 @@ CREATE OR REPLACE MACRO part(k, n) AS
 
 -- taux(k, n): 100 k / n in percent with one decimal, for counts k, n ≥ 0,
 -- rounded half up exactly in integers (a double would turn 41/80 = 51.25 % into
--- 51.2): tenths = ⌊(2000 k + n) / 2n⌋.
+-- 51.2): tenths = ⌊(2000 k + n) / 2n⌋. Every operand is cast to HUGEINT: on
+-- doubles DuckDB's // would divide without flooring.
 CREATE OR REPLACE MACRO taux(k, n) AS
-    CASE WHEN n > 0 THEN ((2000 * k::HUGEINT + n) // (2 * n::HUGEINT)) / 10 END;
+    CASE WHEN n > 0 THEN ((2000 * k::HUGEINT + n::HUGEINT) // (2 * n::HUGEINT)) / 10 END;
 
 -- taux_montants(a, b): 100 a / b in percent with one decimal for amounts in
 -- euros (DECIMAL(18,2), a, b ≥ 0), exactly, on cents.
