@@ -329,9 +329,10 @@ type flow struct {
 	N        fig
 }
 
-// sankey draws flows between labelled nodes in columns (depth 0, 1, 2…).
-// Hidden flows are not drawn: the summary and the table say so.
-func sankey(id, title, summary string, nodes [][]string, flows []flow, t table) *chart {
+// sankey draws flows between labelled nodes in columns (depth 0, 1, 2…),
+// under a header per column. Node names are « Column : label » so that they
+// are unique. Hidden flows are not drawn: the summary and the table say so.
+func sankey(id, title, summary string, headers []string, nodes [][]string, flows []flow, t table) *chart {
 	s := charts.NewSankey()
 	s.SetGlobalOptions(append(common(summary),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
@@ -356,16 +357,30 @@ func sankey(id, title, summary string, nodes [][]string, flows []flow, t table) 
 	}
 	s.AddSeries(title, ns, ls, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true)}))
 	opt := optionOf(s)
-	// Labels of the last column go to the left of their nodes, so that the
-	// diagram fits a phone; links take the colour of their source.
+	// Each column's labels sit at the right of its nodes, in the gap before
+	// the next column (the last one in the right margin); the page script
+	// shortens them to what follows « : », the column headers saying the rest.
 	for k, v := range map[string]any{
-		"left": "1%", "right": "1%", "top": "8", "bottom": "8", "nodeGap": 10,
+		"left": "1%", "right": "24%", "top": "28", "bottom": "8", "nodeGap": 10, "layoutIterations": 0,
 		"emphasis":  map[string]any{"focus": "adjacency"},
 		"lineStyle": map[string]any{"color": "source", "opacity": 0.3},
-		"levels":    []any{map[string]any{"depth": len(nodes) - 1, "label": map[string]any{"position": "left"}}},
 	} {
 		set(opt, v, "series", "0", k)
 	}
+	var graphic []any
+	for i, h := range headers {
+		g := map[string]any{"type": "text", "top": 4, "style": map[string]any{"text": h, "fontWeight": "bold", "fill": "#1e1e1e", "fontSize": 12}}
+		switch {
+		case i == 0:
+			g["left"] = "1%"
+		case i == len(headers)-1:
+			g["left"] = "76%"
+		default:
+			g["left"] = fmt.Sprintf("%d%%", 1+75*i/(len(headers)-1))
+		}
+		graphic = append(graphic, g)
+	}
+	opt["graphic"] = graphic
 	return &chart{ID: id, Title: title, Summary: summary, Unit: unitCount, Height: 460, Option: opt, Table: t, Points: len(ls)}
 }
 

@@ -381,8 +381,8 @@ var (
 	beforeNodes = []struct{ code, label string }{
 		{"EMPLOI", "Avant : en emploi"}, {"SANS_EMPLOI", "Avant : sans emploi salarié"}, {"NON_OBSERVE", "Avant : non observé"}}
 	exitNodes = []struct{ code, label string }{
-		{"FIN", "Formation achevée"}, {"EMPLOI", "Départ pour un emploi"}, {"ABANDON", "Abandon"},
-		{"EXCLUSION", "Exclusion"}, {"AUTRE", "Autre motif de sortie"}}
+		{"FIN", "Sortie : formation achevée"}, {"EMPLOI", "Sortie : départ pour un emploi"}, {"ABANDON", "Sortie : abandon"},
+		{"EXCLUSION", "Sortie : exclusion"}, {"AUTRE", "Sortie : autre motif"}}
 	afterNodes = []struct{ code, label string }{
 		{"EMPLOI_DURABLE", "À 6 mois : emploi durable"}, {"EMPLOI_NON_DURABLE", "À 6 mois : emploi non durable"},
 		{"SANS_EMPLOI", "À 6 mois : sans emploi salarié"}, {"NON_OBSERVE", "À 6 mois : non observé"}}
@@ -442,7 +442,8 @@ func (b *builder) paths(y string) (*chart, error) {
 		summary += fmt.Sprintf(" %d flux de moins de 11 personnes ne sont pas dessinés (secret statistique).", hidden)
 	}
 	nodes := [][]string{labelsOf(beforeNodes), labelsOf(exitNodes), labelsOf(afterNodes)}
-	return sankey("accueil-parcours", fmt.Sprintf("Parcours des sortants de %s", y), summary, nodes, flows, t), nil
+	return sankey("accueil-parcours", fmt.Sprintf("Parcours des sortants de %s", y), summary,
+		[]string{"Avant l'entrée", "Sortie", "À 6 mois"}, nodes, flows, t), nil
 }
 
 var afterWords = map[string]string{

@@ -92,6 +92,20 @@
     if (narrow && hn > 0) { el.style.height = hn + 'px'; }
     axisFormatter(o.xAxis, p, narrow);
     axisFormatter(o.yAxis, p, narrow);
+    (o.series || []).forEach(function (s) {
+      if (s.type !== 'sankey') { return; }
+      s.label = s.label || {};
+      s.label.formatter = function (q) { return q.name.replace(/^[^:]*:\s*/, ''); };
+      if (narrow) {
+        s.label.fontSize = 10;
+        s.right = '30%';
+        // Column headers follow the columns, which are closer on a phone.
+        (o.graphic || []).forEach(function (g, i, all) {
+          g.left = (1 + 69 * i / Math.max(1, all.length - 1)) + '%';
+          if (g.style) { g.style.fontSize = 11; }
+        });
+      }
+    });
     o.tooltip = o.tooltip || {};
     o.tooltip.formatter = tooltip(p);
     o.tooltip.confine = true;
