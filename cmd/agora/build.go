@@ -21,6 +21,7 @@ func buildCmd(a *app) *cobra.Command {
 		memory   string
 		threads  int
 		asOf     string
+		keep     bool
 	)
 	cmd := &cobra.Command{
 		Use:   "build",
@@ -34,7 +35,8 @@ L'entrepôt est construit dans un fichier à part puis mis en place d'un coup : 
 « agora serve » en cours continue de lire l'ancien jusqu'au remplacement.
 
 Avec --select, seuls les modèles demandés et ceux qu'ils lisent sont reconstruits, dans
-une copie de l'entrepôt existant.`,
+une copie de l'entrepôt existant. Les modèles staging et intermediate sont temporaires :
+seuls les marts restent dans l'entrepôt, sauf avec --intermediaires.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if list {
@@ -71,7 +73,7 @@ une copie de l'entrepôt existant.`,
 				return userErrorf("%v", err)
 			}
 			var progress io.Writer = a.errOut
-			rep, err := runner.Build(ctx, s.DB(), runner.Options{Select: selected, MartsDir: a.root.Marts(), Progress: progress})
+			rep, err := runner.Build(ctx, s.DB(), runner.Options{Select: selected, MartsDir: a.root.Marts(), Progress: progress, KeepIntermediate: keep})
 			if err != nil {
 				var tf *runner.TestFailure
 				if errors.As(err, &tf) || errors.Is(err, runner.ErrUnknownModel) {
@@ -113,6 +115,7 @@ une copie de l'entrepôt existant.`,
 	f.BoolVar(&list, "list", false, "lister les modèles dans l'ordre de construction, sans rien construire")
 	f.StringVar(&memory, "memoire", warehouse.DefaultMemoryLimit, "mémoire maximale de DuckDB (au-delà, il écrit dans <racine>/tmp)")
 	f.IntVar(&threads, "threads", 0, "fils d'exécution de DuckDB (défaut : nombre de cœurs)")
+	f.BoolVar(&keep, "intermediaires", false, "garder aussi les modèles staging et intermediate dans l'entrepôt (pour les examiner ; plus lent)")
 	f.StringVar(&asOf, "au", "", "construire le lac tel qu'il était après ce chargement (identifiant de manifeste)")
 	return cmd
 }

@@ -76,7 +76,7 @@ func buildHandmade(t *testing.T) (*sql.DB, Report, string) {
 		t.Fatal(err)
 	}
 	var progress strings.Builder
-	rep, err := Build(ctx, s.DB(), Options{MartsDir: root.Marts(), Progress: &progress})
+	rep, err := Build(ctx, s.DB(), Options{MartsDir: root.Marts(), Progress: &progress, KeepIntermediate: true})
 	if err != nil {
 		t.Fatalf("%v\n%s", err, progress.String())
 	}

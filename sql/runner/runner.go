@@ -13,7 +13,6 @@ package runner
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -26,7 +25,9 @@ import (
 )
 
 // DB is what the runner needs of a DuckDB connection: *sql.DB and *sql.Conn
-// satisfy it. All statements of a build run on it in order.
+// satisfy it. All statements of a build run in order on one connection (taken
+// from the pool when db is a *sql.DB), as temporary models live in their
+// connection.
 type DB interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
@@ -43,6 +44,11 @@ type Options struct {
 	Progress io.Writer
 	// FS holds the models; nil = the embedded models of package sql.
 	FS fs.FS
+	// KeepIntermediate writes the staging and intermediate models into the
+	// database too. By default they are temporary (in memory, spilled to the
+	// temporary directory beyond the memory limit) and vanish with the build:
+	// only the marts are written, which makes the build much faster.
+	KeepIntermediate bool
 }
 
 // Report is what a build did, for --json and for the callers' tests.
@@ -75,6 +81,16 @@ func Build(ctx context.Context, db DB, opts Options) (rep Report, err error) {
 	proj, err := Load(opts.FS)
 	if err != nil {
 		return rep, err
+	}
+	if pool, ok := db.(interface {
+		Conn(context.Context) (*sql.Conn, error)
+	}); ok {
+		conn, err := pool.Conn(ctx)
+		if err != nil {
+			return rep, err
+		}
+		defer conn.Close()
+		db = conn
 	}
 	plan, err := proj.Plan(opts.Select)
 	if err != nil {
@@ -140,7 +156,7 @@ func Build(ctx context.Context, db DB, opts Options) (rep Report, err error) {
 		if _, err := db.ExecContext(ctx, fmt.Sprintf("SET preserve_insertion_order = %t", m.IsMart())); err != nil {
 			return rep, err
 		}
-		rows, err := materialise(ctx, db, m)
+		rows, err := materialise(ctx, db, m, !m.IsMart() && !opts.KeepIntermediate)
 		if err != nil {
 			return rep, err
 		}
@@ -226,31 +242,43 @@ func allBuilt(deps []string, built map[string]bool) bool {
 }
 
 // materialise (re)creates the model's relation and returns its row count.
-func materialise(ctx context.Context, db DB, m *Model) (int64, error) {
+func materialise(ctx context.Context, db DB, m *Model, temporary bool) (int64, error) {
 	name := quoteIdent(m.Name)
-	// A relation of the other kind (a view that became a table) is dropped first.
-	var existing string
-	err := db.QueryRowContext(ctx,
-		`SELECT table_type FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?`, m.Name).Scan(&existing)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		err = nil
-	case err != nil:
-		return 0, fmt.Errorf("modèle %s : %w", m.Name, err)
-	case existing == "VIEW" && m.Materialized != View:
-		_, err = db.ExecContext(ctx, "DROP VIEW "+name)
-	case existing != "VIEW" && m.Materialized == View:
-		_, err = db.ExecContext(ctx, "DROP TABLE "+name)
-	}
+	// Whatever bears the name (a table that became a view, a persistent table
+	// of an earlier build now temporary) is dropped first.
+	rows, err := db.QueryContext(ctx,
+		`SELECT table_catalog, table_type FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main'`, m.Name)
 	if err != nil {
 		return 0, fmt.Errorf("modèle %s : %w", m.Name, err)
+	}
+	var drops []string
+	for rows.Next() {
+		var catalog, typ string
+		if err := rows.Scan(&catalog, &typ); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		kind := "TABLE"
+		if typ == "VIEW" {
+			kind = "VIEW"
+		}
+		drops = append(drops, fmt.Sprintf("DROP %s %s.main.%s", kind, quoteIdent(catalog), name))
+	}
+	rows.Close()
+	for _, d := range drops {
+		if _, err := db.ExecContext(ctx, d); err != nil {
+			return 0, fmt.Errorf("modèle %s : %w", m.Name, err)
+		}
 	}
 	body := strings.TrimRight(strings.TrimSpace(m.SQL), ";")
 	kind := "TABLE"
 	if m.Materialized == View {
 		kind = "VIEW"
 	}
-	if _, err := db.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE %s %s AS\n%s", kind, name, body)); err != nil {
+	if temporary {
+		kind = "TEMP " + kind
+	}
+	if _, err := db.ExecContext(ctx, fmt.Sprintf("CREATE %s %s AS\n%s", kind, name, body)); err != nil {
 		hint := ""
 		if strings.Contains(err.Error(), "lake_") {
 			hint = " (le lac est-il monté ? les vues lake_* viennent de `agora land` puis du montage de l'entrepôt)"
