@@ -267,7 +267,7 @@ func compact(cats []string, ss []series) ([]string, []series, int) {
 // run top to bottom in the given order; long labels wrap, so it fits a phone.
 func hbar(id, title, summary string, u unit, cats []string, ss []series, t table) *chart {
 	cats, ss, dropped := compact(cats, ss)
-	if dropped > 0 {
+	if dropped > 0 && published(ss) > 0 {
 		summary += " Les lignes couvertes par le secret statistique ne sont pas dessinées : " +
 			"elles figurent, marquées « secret », dans le tableau des chiffres."
 	}
