@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/agora-formation/agora/dataroot"
+	"github.com/agora-formation/agora/indicators"
 	"github.com/agora-formation/agora/lake"
 	"github.com/agora-formation/agora/pipelines/generate"
 	"github.com/agora-formation/agora/pipelines/land"
@@ -151,10 +152,13 @@ func Report(ctx context.Context, opts Options) (site.Summary, error) {
 		return sum, err
 	}
 	defer s.Close()
-	if err := opendata.Write(ctx, s.DB(), opts.Root.OpenData(), opendata.Meta{}); err != nil {
+	// One catalogue for both outputs: the disclosure grid is computed once and
+	// the site and the open data hide exactly the same cells.
+	cat := indicators.New()
+	if err := opendata.Write(ctx, s.DB(), opts.Root.OpenData(), opendata.Meta{Catalogue: cat}); err != nil {
 		return sum, fmt.Errorf("données ouvertes : %w", err)
 	}
-	if err := site.Write(ctx, s.DB(), opts.Root.Site(), site.Options{Log: opts.Log, Summary: &sum}); err != nil {
+	if err := site.Write(ctx, s.DB(), opts.Root.Site(), site.Options{Catalogue: cat, Log: opts.Log, Summary: &sum}); err != nil {
 		return sum, fmt.Errorf("site : %w", err)
 	}
 	return sum, nil
