@@ -26,7 +26,7 @@ import (
 )
 
 // BenchmarkChain runs the whole chain — generate, land, build, report — then
-// compacts the lake and builds again, for each size of AGORA_BENCH_DOSSIERS
+// compacts the lake, builds again and purges the DSN, for each size of AGORA_BENCH_DOSSIERS
 // (a list of dossier counts, default "100000 1000000"). For each stage it
 // measures wall time, CPU time, rows per second, peak resident memory
 // (VmHWM, reset between stages through /proc/self/clear_refs) and output
@@ -251,6 +251,27 @@ func benchChain(b *testing.B, n int) {
 	})
 	rows = append(rows, row{stage: again}, row{stage: compact}, row{stage: rebuild, base: again})
 
+	// retention: the purge of the DSN outside every window.
+	var purged lake.PurgeResult
+	purge := measure(b, "purge DSN", "lignes purgées", func() (int64, int64) {
+		s, err := warehouse.Open(ctx, warehouse.Options{MemoryLimit: opts.Memory, TempDir: opts.Root.Temp()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer s.Close()
+		l, err := lake.Open(opts.Root.Lake())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if purged, err = lake.PurgeDSN(ctx, l, lake.PurgeOptions{DB: s.DB()}); err != nil {
+			b.Fatal(err)
+		}
+		return purged.Purged() + purged.HistoryRows, DirSize(opts.Root.Lake())
+	})
+	rows = append(rows, row{stage: purge})
+	fmt.Fprintf(os.Stderr, "purge : %d lignes DSN visibles, %d hors fenêtre, %d sans dossier, %d dans l'historique ; %d fichiers réécrits, %d supprimés\n",
+		purged.Rows, purged.OutsideWindow, purged.NoDossier, purged.HistoryRows, purged.FilesRewritten, purged.FilesDeleted)
+
 	for _, r := range rows {
 		put := func(prefix string, f figure) {
 			b.ReportMetric(f.seconds, prefix+"_s")
@@ -289,6 +310,8 @@ func metricKey(name string) string {
 		return "build_compacted"
 	case "construction, 2e passage":
 		return "build_again"
+	case "purge DSN":
+		return "purge"
 	}
 	return strings.ReplaceAll(name, " ", "_")
 }
@@ -318,6 +341,8 @@ func abbrev(unit string) string {
 		return "dos."
 	case "fichiers":
 		return "fich."
+	case "lignes purgées":
+		return "l. purgées"
 	}
 	return "l."
 }
