@@ -22,6 +22,12 @@ WITH lignes AS (
     SEMI JOIN int_fenetres_dsn AS w
         ON w.pseudo = l.pseudo AND l.mois BETWEEN w.debut_fenetre AND w.fin_fenetre
 ),
+-- Landings in order, numbered: a BIGINT version key (rang × 10¹⁰ + ligne)
+-- compares much faster than the pair (_landing, _ligne) in the aggregation.
+chargements AS (
+    SELECT _landing, row_number() OVER (ORDER BY _landing) AS rang
+    FROM (SELECT DISTINCT _landing FROM lignes)
+),
 versions AS (
     SELECT
         pseudo,
@@ -36,8 +42,9 @@ versions AS (
             'date_fin_reelle': date_fin_reelle,
             'heures_mois': heures_mois,
             'declaration_id': declaration_id
-        }, (_landing, _ligne)) AS v
-    FROM lignes
+        }, c.rang * 10000000000 + l._ligne) AS v
+    FROM lignes AS l
+    JOIN chargements AS c USING (_landing)
     GROUP BY pseudo, mois, siret_employeur, id_contrat, date_debut_contrat
 )
 SELECT
