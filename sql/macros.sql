@@ -48,6 +48,11 @@ CREATE OR REPLACE MACRO ic_haut(k, n) AS round(100 * wilson(k, n, 1), 1);
 -- euros(x): an amount per unit rounded to the cent, as DOUBLE.
 CREATE OR REPLACE MACRO euros(x) AS round(x::DOUBLE, 2);
 
+-- version(transmission, rang, ligne): the order of the versions of a partner
+-- row (transmission time, then landing rank, then line) as one HUGEINT.
+CREATE OR REPLACE MACRO version(transmission, rang, ligne) AS
+    epoch_us(transmission)::HUGEINT * 100000000000000000000 + rang * 10000000000 + ligne;
+
 -- rang_contrat(...): the best-job order of dictionary section 4 in one BIGINT,
 -- smallest = best:
 --   bits 60-61  family: 1 CDI, 2 CDD, 3 INTERIM

@@ -8,7 +8,13 @@
 -- test: relationships(code_dispositif, ref_dispositifs.code), relationships(code_region, ref_regions.code)
 -- test: relationships(code_financeur, ref_financeurs.code), relationships(situation_avant, ref_situations.code)
 -- test: accepted_values(sexe, '1', '2')
-WITH versions AS (
+-- Landings in order, numbered, so that the version key is one HUGEINT
+-- (transmission time, landing, line): much faster to compare than a tuple.
+WITH chargements AS (
+    SELECT _landing, row_number() OVER (ORDER BY _landing) AS rang
+    FROM (SELECT DISTINCT _landing FROM lake_dossiers)
+),
+versions AS (
     SELECT
         code_financeur,
         id_dossier,
@@ -28,11 +34,12 @@ WITH versions AS (
             'date_fin_prevue': date_fin_prevue,
             'date_transmission': date_transmission,
             '_landing': _landing
-        }, (date_transmission, _landing, _ligne)) AS derniere,
+        }, version(date_transmission, c.rang, _ligne)) AS derniere,
         min(date_transmission) AS premiere_transmission,
         count(*) AS nb_transmissions,
         list(date_transmission) AS transmissions
     FROM lake_dossiers
+    JOIN chargements AS c USING (_landing)
     GROUP BY code_financeur, id_dossier
 )
 SELECT

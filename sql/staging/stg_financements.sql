@@ -5,7 +5,13 @@
 -- test: accepted_values(type_cout, 'PEDAGOGIQUE', 'REMUNERATION', 'ANNEXE')
 -- test: relationships(code_financeur, ref_financeurs.code)
 -- test: check(montant_engage >= 0 AND coalesce(montant_realise, 0) >= 0)
-WITH versions AS (
+-- Landings in order, numbered, so that the version key is one HUGEINT
+-- (transmission time, landing, line): much faster to compare than a tuple.
+WITH chargements AS (
+    SELECT _landing, row_number() OVER (ORDER BY _landing) AS rang
+    FROM (SELECT DISTINCT _landing FROM lake_financements)
+),
+versions AS (
     SELECT
         code_financeur_dossier,
         id_dossier,
@@ -18,11 +24,12 @@ WITH versions AS (
             'date_realisation': date_realisation,
             'date_transmission': date_transmission,
             '_landing': _landing
-        }, (date_transmission, _landing, _ligne)) AS derniere,
+        }, version(date_transmission, c.rang, _ligne)) AS derniere,
         min(date_transmission) AS premiere_transmission,
         count(*) AS nb_transmissions,
         list(date_transmission) AS transmissions
     FROM lake_financements
+    JOIN chargements AS c USING (_landing)
     GROUP BY code_financeur_dossier, id_dossier, code_financeur, type_cout
 )
 SELECT
