@@ -102,11 +102,47 @@ func TestHandmade(t *testing.T) {
 			want := readCSV(t, filepath.Join(handmade, "expected", name+".csv"))
 			got := queryStrings(t, db, "SELECT * FROM "+name)
 			compareTables(t, want, got)
+			// Every column is documented in docs/marts.md, the contract of the marts.
+			section := martSection(t, name)
+			for _, c := range got[0] {
+				if !strings.Contains(section, c) && !(strings.Contains(section, "*bloc insertion*") && strings.Contains(insertionBloc(t), c)) {
+					t.Errorf("column %s of %s is not documented in docs/marts.md", c, name)
+				}
+			}
 			// The Parquet copy holds the same rows in the same order.
 			fromParquet := queryStrings(t, db, fmt.Sprintf("SELECT * FROM read_parquet('%s')", filepath.Join(marts, name+".parquet")))
 			compareTables(t, got, fromParquet)
 		})
 	}
+}
+
+// martSection returns the section of docs/marts.md that documents a mart.
+func martSection(t *testing.T, name string) string {
+	t.Helper()
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "marts.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(doc), "### `"+name+"`")
+	if !ok {
+		t.Fatalf("mart %s missing from docs/marts.md", name)
+	}
+	if i := strings.Index(rest, "\n#"); i >= 0 {
+		rest = rest[:i]
+	}
+	return rest
+}
+
+// insertionBloc returns the section of docs/marts.md describing the insertion block.
+func insertionBloc(t *testing.T) string {
+	t.Helper()
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "marts.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, _ := strings.Cut(string(doc), "## Bloc « insertion »")
+	rest, _, _ = strings.Cut(rest, "\n## ")
+	return rest
 }
 
 // TestHandmadeWindow checks what the marts cannot show: the DSN lines kept,
