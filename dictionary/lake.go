@@ -11,9 +11,15 @@ type LakeColumn struct {
 	Doc  string `json:"doc"`
 }
 
+// sourceColumn numbers the files of a landing: with _landing and _ligne it
+// orders the versions of a row landed in one transaction (two files of one
+// run, e.g. an extract and its correction).
+var sourceColumn = LakeColumn{Name: "_source", Type: "BIGINT", Doc: "Fichier source dans son chargement : rang (1, 2, …) du fichier parmi les sources du manifeste, dans l'ordre lexical des chemins (fichiers donnés ou trouvés dans les dossiers) ; un partenaire qui nomme sa correction après l'original (dsn_extrait_2025-11.csv puis dsn_extrait_2025-11_rectif.csv) la fait passer après. À date de transmission égale (et toujours pour dsn_extrait, qui n'en a pas), la version retenue est celle du dernier chargement, puis du dernier fichier, puis de la dernière ligne. Vide (NULL) pour les lignes chargées avant l'ajout de la colonne"}
+
 // Lineage columns present in every dataset written by landing.
 var lineage = []LakeColumn{
 	{Name: "_landing", Type: "VARCHAR", Doc: "Chargement d'origine : début du chargement (UTC) et jeton de la transaction, triable dans l'ordre des chargements ; le jeton termine l'identifiant du manifeste"},
+	sourceColumn,
 	{Name: "_ligne", Type: "BIGINT", Doc: "Ligne du fichier source (1 = en-tête pour un CSV)"},
 }
 
@@ -71,6 +77,7 @@ var DSNDeclarations = []LakeColumn{
 	{Name: "date_fichier", Type: "DATE", Doc: "Date de constitution du fichier (S20.G00.05.007)"},
 	{Name: "nb_lignes", Type: "BIGINT", Doc: "Nombre de lignes dsn_extrait produites"},
 	{Name: "_landing", Type: "VARCHAR", Doc: "Chargement d'origine : début du chargement (UTC) et jeton de la transaction, triable dans l'ordre des chargements ; le jeton termine l'identifiant du manifeste"},
+	sourceColumn,
 }
 
 // Quarantine is the lake dataset of rejected rows.
@@ -83,6 +90,7 @@ var Quarantine = []LakeColumn{
 	{Name: "valeur", Type: "VARCHAR", Doc: "Valeur en cause (NIR masqué)"},
 	{Name: "code_financeur", Type: "VARCHAR", Doc: "Partenaire émetteur quand il est lisible"},
 	{Name: "_landing", Type: "VARCHAR", Doc: "Chargement d'origine : début du chargement (UTC) et jeton de la transaction, triable dans l'ordre des chargements ; le jeton termine l'identifiant du manifeste"},
+	sourceColumn,
 }
 
 // LakeSchemas returns every lake dataset with its columns.

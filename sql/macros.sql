@@ -48,10 +48,18 @@ CREATE OR REPLACE MACRO ic_haut(k, n) AS round(100 * wilson(k, n, 1), 1);
 -- euros(x): an amount per unit rounded to the cent, as DOUBLE.
 CREATE OR REPLACE MACRO euros(x) AS round(x::DOUBLE, 2);
 
--- version(transmission, rang, ligne): the order of the versions of a partner
--- row (transmission time, then landing rank, then line) as one HUGEINT.
-CREATE OR REPLACE MACRO version(transmission, rang, ligne) AS
-    epoch_us(transmission)::HUGEINT * 100000000000000000000 + rang * 10000000000 + ligne;
+-- version(transmission, rang, source, ligne): the order of the versions of a
+-- partner row as one HUGEINT: transmission time, then landing rank (the
+-- row_number of _landing), then source file within the landing (_source;
+-- NULL, in lakes landed before the column, counts as 0), then line:
+--   epoch_us(transmission) · 10²² + rang · 10¹⁶ + source · 10¹⁰ + ligne
+-- for rang < 10⁶, source < 10⁶ and ligne < 10¹⁰; epoch_us < 7.3 · 10¹⁵ until
+-- 2200, so the key stays below 7.3 · 10³⁷ < 1.7 · 10³⁸, the HUGEINT maximum.
+CREATE OR REPLACE MACRO version(transmission, rang, source, ligne) AS
+    epoch_us(transmission)::HUGEINT * 10000000000000000000000
+    + rang::HUGEINT * 10000000000000000
+    + coalesce(source, 0)::HUGEINT * 10000000000
+    + ligne;
 
 -- rang_contrat(...): the best-job order of dictionary section 4 in one BIGINT,
 -- smallest = best:
@@ -66,3 +74,15 @@ CREATE OR REPLACE MACRO rang_contrat(famille, heures, debut, siret, contrat) AS
     + ((1048575 - least(greatest(coalesce(round(heures * 100), 0), 0), 1048575))::BIGINT << 39)
     + (least(greatest(date_diff('day', debut, DATE '2200-01-01'), 0), 131071)::BIGINT << 22)
     + (hash(siret, contrat) % 4194304)::BIGINT;
+
+-- mois_suivis(entree, sortie): the months in which the DSN follows an exit, as
+-- a list of DATEs: the month before the month of entry, then the month of exit
+-- + 0, 3, 6 and 12 months (horizons -1, 0, 3, 6, 12; int_mois_cibles). An
+-- incremental build recomputes the exits with one of these months among the
+-- changed ones.
+CREATE OR REPLACE MACRO mois_suivis(entree, sortie) AS [
+    (mois_de(entree) - INTERVAL 1 MONTH)::DATE,
+    mois_de(sortie),
+    (mois_de(sortie) + INTERVAL 3 MONTH)::DATE,
+    (mois_de(sortie) + INTERVAL 6 MONTH)::DATE,
+    (mois_de(sortie) + INTERVAL 12 MONTH)::DATE];

@@ -112,11 +112,11 @@ func (l *lander) tryBatch(ctx context.Context, b batch) error {
 			txn.Abort()
 		}
 	}()
-	tl := newTxnLanding(l, txn)
+	tl := newTxnLanding(l, txn, b.items[0].index)
 	meta := map[string]string{MetaKey: l.key.Fingerprint()}
 	var declarations, skipped int64
-	for _, it := range b.items {
-		if err := l.landItem(ctx, tl, it, meta); err != nil {
+	for i, it := range b.items {
+		if err := l.landItem(ctx, tl, it, int64(i+1), meta); err != nil {
 			tl.close()
 			return err
 		}
@@ -157,12 +157,13 @@ func (l *lander) tryBatch(ctx context.Context, b batch) error {
 	return nil
 }
 
-// landItem lands one file into the transaction's sinks.
-func (l *lander) landItem(ctx context.Context, tl *txnLanding, it *item, meta map[string]string) (err error) {
+// landItem lands one file into the transaction's sinks; source is its
+// ordinal among the transaction's sources (from 1), its _source column.
+func (l *lander) landItem(ctx context.Context, tl *txnLanding, it *item, source int64, meta map[string]string) (err error) {
 	start := time.Now()
 	defer func() { it.res.Seconds = time.Since(start).Seconds() }()
 	res := &it.res
-	fl := &fileLanding{tl: tl, res: res, lines: it.info.Lines}
+	fl := &fileLanding{tl: tl, res: res, source: source, lines: it.info.Lines}
 	sha := res.SHA256[:16]
 	if res.Encoding != "" {
 		meta[MetaEncoding+":"+sha] = res.Encoding

@@ -11,17 +11,18 @@ import (
 )
 
 // Small files of one feed land in one transaction: one manifest, one row
-// count per source, one Parquet file per dataset.
+// count per source, one Parquet file per dataset. Files land in the lexical
+// order of their paths.
 func TestBatches(t *testing.T) {
 	e := newEnv(t)
 	var paths []string
 	for i := range 5 {
-		paths = append(paths, e.write(fmt.Sprintf("env/%d.csv", i), csvFile(header("enveloppes"),
+		paths = append(paths, e.write(fmt.Sprintf("a-env/%d.csv", i), csvFile(header("enveloppes"),
 			row("enveloppes", map[string]string{"annee": strconv.Itoa(2020 + i)}),
 			row("enveloppes", map[string]string{"annee": strconv.Itoa(2020 + i), "montant": "0"}))))
 	}
 	paths = append(paths, e.write("dos.csv", csvFile(header("dossiers"), row("dossiers", nil))))
-	paths = append(paths, e.write("copie.csv", csvFile(header("dossiers"), row("dossiers", nil)))) // same bytes as dos.csv
+	paths = append(paths, e.write("dos2.csv", csvFile(header("dossiers"), row("dossiers", nil)))) // same bytes as dos.csv
 	s := e.land(Options{Workers: 1}, paths...)
 	require.Len(t, s.Files, 7)
 	ms, err := e.lake.Manifests()

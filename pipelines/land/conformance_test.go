@@ -3,6 +3,8 @@ package land
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -365,4 +367,77 @@ func parquetFiles(e *env) []string {
 		}
 	}
 	return out
+}
+
+// Two files of one feed landed in one run: one transaction, whose sources are
+// in the lexical order of the paths whatever the order of the arguments, and
+// whose rows (quarantine included) carry that ordinal in _source.
+func TestConformanceSourceOrder(t *testing.T) {
+	for _, feed := range dictionary.Feeds() {
+		t.Run(feed.Name, func(t *testing.T) {
+			e := newEnv(t)
+			// a.csv: two valid rows and a bad one (line 4); b.csv: one valid row.
+			bad := row(feed.Name, keyFor(feed.Name, 2))[1:] // one field too few
+			a := e.write("a.csv", append(csvFile(header(feed.Name), row(feed.Name, keyFor(feed.Name, 0)), row(feed.Name, keyFor(feed.Name, 1))),
+				[]byte(strings.Join(bad, ";")+"\n")...))
+			b := e.write("b.csv", csvFile(header(feed.Name), row(feed.Name, keyFor(feed.Name, 0))))
+			s := e.land(Options{}, b, a) // arguments in reverse order
+			require.Len(t, s.Files, 2)
+			assert.Equal(t, []string{"a.csv", "b.csv"}, []string{s.Files[0].Name, s.Files[1].Name}, "files in path order")
+			require.Equal(t, s.Files[0].Manifest, s.Files[1].Manifest, "one transaction")
+
+			ms, err := e.lake.Manifests()
+			require.NoError(t, err)
+			require.Len(t, ms, 1)
+			require.Len(t, ms[0].Sources, 2)
+			assert.Equal(t, "a.csv", ms[0].Sources[0].Name)
+			assert.Equal(t, int64(2), ms[0].Sources[0].Rows.Landed)
+			assert.Equal(t, "b.csv", ms[0].Sources[1].Name)
+			assert.Equal(t, int64(1), ms[0].Sources[1].Rows.Landed)
+
+			db := e.db()
+			assert.Equal(t, [][]string{{"1", "2", "1"}, {"1", "3", "1"}, {"2", "2", "1"}},
+				rows(t, db, "SELECT _source, _ligne, count(DISTINCT _landing) FROM "+feed.Name+" GROUP BY ALL ORDER BY ALL"))
+			assert.Equal(t, [][]string{{"a.csv", "1", "4"}},
+				rows(t, db, "SELECT fichier, _source, ligne FROM quarantaine ORDER BY ALL"))
+		})
+	}
+}
+
+// NEODeS files are numbered too, in dsn_extrait and dsn_declarations; and the
+// transactions of one run get _landing values in the order of their first
+// file, whichever worker starts first.
+func TestSourceOrderNEODeSAndTransactions(t *testing.T) {
+	e := newEnv(t)
+	data, err := os.ReadFile("../dsn/testdata/mensuelle.dsn")
+	require.NoError(t, err)
+	paths := []string{
+		e.write("1-dossiers.csv", csvFile(header("dossiers"), row("dossiers", nil))),
+		e.write("2-evenements.csv", csvFile(header("evenements"), row("evenements", nil))),
+		e.write("3-dossiers.csv", csvFile(header("dossiers"), row("dossiers", keyFor("dossiers", 1)))),
+		e.write("4-enveloppes.csv", csvFile(header("enveloppes"), row("enveloppes", nil))),
+		e.write("5-mensuelle.dsn", data),
+	}
+	for range 3 { // the order must not depend on the workers' timing
+		e := newEnv(t)
+		for _, p := range paths {
+			b, err := os.ReadFile(p)
+			require.NoError(t, err)
+			e.write(filepath.Base(p), b)
+		}
+		s := e.land(Options{Workers: 2}, e.in)
+		require.Equal(t, 5, s.Count(StatusLanded), "%+v", s)
+		db := e.db()
+		got := rows(t, db, `SELECT ds, _source FROM (
+			SELECT 'dossiers' AS ds, _landing, _source FROM dossiers
+			UNION ALL SELECT 'evenements', _landing, _source FROM evenements
+			UNION ALL SELECT 'enveloppes', _landing, _source FROM enveloppes
+			UNION ALL SELECT 'dsn_extrait', _landing, _source FROM dsn_extrait
+			UNION ALL SELECT 'dsn_declarations', _landing, _source FROM dsn_declarations)
+			GROUP BY ALL ORDER BY min(_landing), _source, ds`)
+		// Batches: dossiers {1, 3} (first file 0), evenements {2} (1),
+		// enveloppes {4} (3), NEODeS {5} (4).
+		assert.Equal(t, [][]string{{"dossiers", "1"}, {"dossiers", "2"}, {"evenements", "1"}, {"enveloppes", "1"},
+			{"dsn_declarations", "1"}, {"dsn_extrait", "1"}}, got)
+	}
 }

@@ -31,18 +31,23 @@ type txnLanding struct {
 }
 
 // landingID is the value written in the _landing lineage column of the rows
-// of a transaction: the time its landing began (UTC, to the microsecond) and
-// the transaction's token, e.g. 20250131T174502.123456Z-1a2b3c4d. The manifest
-// id ("<seq>-<token>") is only known at commit, after the files are written;
-// the token ends it, so the value names its manifest, and the time makes
-// landings sort in the order they were made, which the models rely on when
-// a later landing of the same row wins (ORDER BY _landing DESC).
-func landingID(txn *lake.Txn) string {
-	return time.Now().UTC().Format("20060102T150405.000000Z") + "-" + txn.Token()
+// of a transaction: a time (UTC, to the microsecond) and the transaction's
+// token, e.g. 20250131T174502.123456Z-1a2b3c4d. The manifest id
+// ("<seq>-<token>") is only known at commit, after the files are written;
+// the token ends it, so the value names its manifest. The time is that of the
+// start of the run plus one microsecond per file before the transaction's
+// first file in the run's order (Collect): landings sort in the order they
+// were made, and the transactions of one run (landed in parallel) in the
+// order of their files, whichever starts first. The models rely on it when a
+// later landing of the same row wins (ORDER BY _landing DESC).
+func landingID(start time.Time, first int, txn *lake.Txn) string {
+	return start.UTC().Add(time.Duration(first)*time.Microsecond).Format("20060102T150405.000000Z") + "-" + txn.Token()
 }
 
-func newTxnLanding(l *lander, txn *lake.Txn) *txnLanding {
-	tl := &txnLanding{l: l, txn: txn, landing: landingID(txn)}
+// newTxnLanding starts the landing of a transaction whose first file is the
+// run's first-th.
+func newTxnLanding(l *lander, txn *lake.Txn, first int) *txnLanding {
+	tl := &txnLanding{l: l, txn: txn, landing: landingID(l.start, first, txn)}
 	tl.quar = newSink(txn, "quarantaine", byQuarantine, l.opts.PartRows, &l.chunks)
 	tl.closers = append(tl.closers, tl.quar.close)
 	return tl
@@ -95,9 +100,10 @@ func (tl *txnLanding) failed() error {
 
 // fileLanding is the landing of one file within a transaction.
 type fileLanding struct {
-	tl    *txnLanding
-	res   *FileResult
-	lines int64 // lines of the file, to size its tables
+	tl     *txnLanding
+	res    *FileResult
+	source int64 // value of the _source lineage column: the file's ordinal in the transaction, from 1
+	lines  int64 // lines of the file, to size its tables
 }
 
 // quarantine records one broken rule of a row (or of the whole file, line 0).
@@ -106,7 +112,7 @@ func (fl *fileLanding) quarantine(line int64, rule, column, value, sender string
 	tl := fl.tl
 	tl.quar.add(quarantineRow{
 		Feed: fl.res.Feed, Fichier: fl.res.Name, Ligne: line, Regle: rule,
-		Colonne: column, Valeur: tl.strs.str(value), CodeFinanceur: sender, Landing: tl.landing,
+		Colonne: column, Valeur: tl.strs.str(value), CodeFinanceur: sender, Landing: tl.landing, Source: fl.source,
 	})
 }
 

@@ -21,7 +21,20 @@
 // in the files, with the partition's value, so the files read the same with
 // or without Hive partitioning. Every row carries its lineage: _landing (the
 // time its landing began and the token of its manifest, so that landings sort
-// in the order they were made) and _ligne (its line in the source file).
+// in the order they were made), _source (the ordinal, from 1, of its file
+// among the sources of its manifest) and _ligne (its line in the source file).
+//
+// # Order of the files
+//
+// The files of a run are taken in the lexical order of their paths (as
+// given, or as found under the folders given; see Collect), whatever the
+// order of the arguments. It is the order of the sources in each manifest,
+// of their _source numbers, and of the _landing values of the transactions
+// of one run. The models keep the last version of a row by (date_transmission
+// where the feed has one, _landing, _source, _ligne): of two versions of a row
+// delivered in one run, the one in the file whose path sorts last wins.
+// Partners control it by naming: dsn_extrait_2025-11_rectif.csv lands after
+// dsn_extrait_2025-11.csv.
 //
 // # Transactions
 //
@@ -200,12 +213,12 @@ func Run(ctx context.Context, lk *lake.Lake, key *pseudo.Key, paths []string, op
 	pr := newProgress(opts.Progress, total)
 	defer pr.finish()
 
-	l := &lander{lake: lk, key: key, opts: opts, progress: pr}
+	l := &lander{lake: lk, key: key, opts: opts, progress: pr, start: start}
 	// First pass over each file (hash, encoding, feed), then the landings, by
 	// batches of small files of one feed; both on opts.Workers goroutines.
 	items := make([]*item, len(files))
 	parallel(ctx, opts.Workers, len(files), func(i int) {
-		items[i] = l.prepare(files[i])
+		items[i] = l.prepare(i, files[i])
 		if items[i].res.Status != statusPending {
 			pr.add(items[i].res.Size)
 		}
@@ -303,7 +316,12 @@ func checkKey(lk *lake.Lake, key *pseudo.Key) error {
 
 // Collect lists the delivery files under paths: a file is taken as it is; a
 // folder is searched recursively for *.csv and *.dsn files (hidden ones
-// skipped). The list is sorted within each folder and free of duplicates.
+// skipped). The list is free of duplicates and sorted in the lexical order of
+// the paths (as given, or as found under the folders given), whatever the
+// order of the arguments: it is the order in which the files land and are
+// numbered (_source) within a landing, so that of two files of one run the
+// one named last wins, e.g. dsn_extrait_2025-11_rectif.csv over
+// dsn_extrait_2025-11.csv.
 func Collect(paths []string) ([]string, error) {
 	var out []string
 	seen := map[string]bool{}
@@ -345,16 +363,17 @@ func Collect(paths []string) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		slices.Sort(found)
 		for _, q := range found {
 			add(q)
 		}
 	}
+	slices.Sort(out)
 	return out, nil
 }
 
 // lander holds what the files of a run share.
 type lander struct {
+	start    time.Time // when the run began: the time of its _landing values
 	lake     *lake.Lake
 	key      *pseudo.Key
 	opts     Options

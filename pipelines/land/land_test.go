@@ -200,13 +200,15 @@ func TestNEODeS(t *testing.T) {
 	signalement := "S20.G00.05.001,'02'\nS20.G00.05.002,'01'\nS21.G00.30.001,'" + nir1 + "'\nS21.G00.40.001,'01012024'\n"
 	s := e.land(Options{}, e.write("mensuelle.dsn", []byte(data)), e.write("corrigee.txt.csv", []byte(bad)), e.write("signalement.dsn", []byte(signalement)))
 	require.Equal(t, 3, s.Count(StatusLanded), "%+v", s)
-	f := s.Files[0]
+	// The files land in the lexical order of their paths.
+	require.Equal(t, []string{"corrigee.txt.csv", "mensuelle.dsn", "signalement.dsn"}, []string{s.Files[0].Name, s.Files[1].Name, s.Files[2].Name})
+	f := s.Files[1]
 	assert.Equal(t, NEODeS, f.Feed)
 	assert.Equal(t, int64(5), f.Read, "3 rows + 2 bad lines")
 	assert.Equal(t, int64(3), f.Landed)
 	assert.Equal(t, map[string]int64{dictionary.RuleBadDSNLine: 2}, f.ByRule)
 	assert.Equal(t, int64(1), f.Declarations)
-	g := s.Files[1]
+	g := s.Files[0]
 	assert.Equal(t, NEODeS, g.Feed, "recognised from its content")
 	assert.Equal(t, "Windows-1252", g.Encoding)
 	assert.Equal(t, int64(2), g.Landed)

@@ -100,7 +100,7 @@ func (h *neodesHandler) Row(d *dsn.Declaration, line int64, fields []string) {
 		return
 	}
 	h.fl.res.Landed++
-	h.rows.add(h.fill.dsn(h.rec, h.declarationID(d), h.fl.tl.landing, line))
+	h.rows.add(h.fill.dsn(h.rec, h.declarationID(d), h.fl.tl.landing, h.fl.source, line))
 }
 
 func (h *neodesHandler) BadLine(line int64, reason string) {
@@ -118,6 +118,7 @@ func (h *neodesHandler) Declaration(d *dsn.Declaration) {
 		TypeDeclaration: d.Type,
 		NbLignes:        d.Rows,
 		Landing:         h.fl.tl.landing,
+		Source:          h.fl.source,
 	}
 	if t, err := dictionary.ParseDSNDate(d.Month); err == nil {
 		m := lake.DateOf(t)

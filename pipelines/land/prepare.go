@@ -14,6 +14,7 @@ import (
 
 // item is a file to land, as its first pass found it.
 type item struct {
+	index   int // position in the run's files
 	res     FileResult
 	info    delivery.Info
 	neodes  bool
@@ -24,8 +25,8 @@ type item struct {
 
 // prepare reads a file once: its SHA-256 and encoding, NEODeS or CSV, and for
 // a CSV its header, hence its feed. It says whether the lake already has it.
-func (l *lander) prepare(path string) *item {
-	it := &item{res: FileResult{Path: path, Name: filepath.Base(path), Status: statusPending}}
+func (l *lander) prepare(index int, path string) *item {
+	it := &item{index: index, res: FileResult{Path: path, Name: filepath.Base(path), Status: statusPending}}
 	res := &it.res
 	f, err := os.Open(path)
 	if err != nil {

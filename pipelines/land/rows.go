@@ -36,6 +36,7 @@ type dossierRow struct {
 	DateFinPrevue     lake.Date `parquet:"date_fin_prevue,date"`
 	DateTransmission  time.Time `parquet:"date_transmission,timestamp(microsecond:local)"`
 	Landing           string    `parquet:"_landing,dict"`
+	Source            int64     `parquet:"_source"`
 	Ligne             int64     `parquet:"_ligne"`
 }
 
@@ -48,6 +49,7 @@ type evenementRow struct {
 	CertificationObtenue string    `parquet:"certification_obtenue,optional,dict"`
 	DateTransmission     time.Time `parquet:"date_transmission,timestamp(microsecond:local)"`
 	Landing              string    `parquet:"_landing,dict"`
+	Source               int64     `parquet:"_source"`
 	Ligne                int64     `parquet:"_ligne"`
 }
 
@@ -62,6 +64,7 @@ type financementRow struct {
 	DateRealisation      *lake.Date `parquet:"date_realisation,optional,date"`
 	DateTransmission     time.Time  `parquet:"date_transmission,timestamp(microsecond:local)"`
 	Landing              string     `parquet:"_landing,dict"`
+	Source               int64      `parquet:"_source"`
 	Ligne                int64      `parquet:"_ligne"`
 }
 
@@ -72,6 +75,7 @@ type enveloppeRow struct {
 	Montant          int64     `parquet:"montant,decimal(2:18)"`
 	DateTransmission time.Time `parquet:"date_transmission,timestamp(microsecond:local)"`
 	Landing          string    `parquet:"_landing,dict"`
+	Source           int64     `parquet:"_source"`
 	Ligne            int64     `parquet:"_ligne"`
 }
 
@@ -88,6 +92,7 @@ type dsnRow struct {
 	IDContrat        string     `parquet:"id_contrat"`
 	DeclarationID    string     `parquet:"declaration_id,optional,dict"`
 	Landing          string     `parquet:"_landing,dict"`
+	Source           int64      `parquet:"_source"`
 	Ligne            int64      `parquet:"_ligne"`
 }
 
@@ -101,6 +106,7 @@ type declarationRow struct {
 	DateFichier     *lake.Date `parquet:"date_fichier,optional,date"`
 	NbLignes        int64      `parquet:"nb_lignes"`
 	Landing         string     `parquet:"_landing"`
+	Source          int64      `parquet:"_source"`
 }
 
 type quarantineRow struct {
@@ -112,6 +118,7 @@ type quarantineRow struct {
 	Valeur        string `parquet:"valeur,optional"`
 	CodeFinanceur string `parquet:"code_financeur,optional,dict"`
 	Landing       string `parquet:"_landing,dict"`
+	Source        int64  `parquet:"_source"`
 }
 
 // Sort orders: each Parquet file is sorted on the keys the models join and
@@ -147,7 +154,7 @@ var byDossier = order[dossierRow]{
 		if c := bytes.Compare(a.Pseudo[:], b.Pseudo[:]); c != 0 {
 			return c
 		}
-		return cmp.Or(cmp.Compare(a.DateDebutPrevue, b.DateDebutPrevue), cmp.Compare(a.Ligne, b.Ligne))
+		return cmp.Or(cmp.Compare(a.DateDebutPrevue, b.DateDebutPrevue), cmp.Compare(a.Ligne, b.Ligne), cmp.Compare(a.Source, b.Source))
 	},
 }
 
@@ -157,7 +164,7 @@ var byEvenement = order[evenementRow]{
 	},
 	cmp: func(a, b *evenementRow) int {
 		return cmp.Or(cmp.Compare(a.CodeFinanceur, b.CodeFinanceur), cmp.Compare(a.IDDossier, b.IDDossier),
-			cmp.Compare(a.DateEvenement, b.DateEvenement), cmp.Compare(a.Ligne, b.Ligne))
+			cmp.Compare(a.DateEvenement, b.DateEvenement), cmp.Compare(a.Ligne, b.Ligne), cmp.Compare(a.Source, b.Source))
 	},
 }
 
@@ -167,7 +174,7 @@ var byFinancement = order[financementRow]{
 	},
 	cmp: func(a, b *financementRow) int {
 		return cmp.Or(cmp.Compare(a.CodeFinanceurDossier, b.CodeFinanceurDossier), cmp.Compare(a.IDDossier, b.IDDossier),
-			cmp.Compare(a.DateEngagement, b.DateEngagement), cmp.Compare(a.Ligne, b.Ligne))
+			cmp.Compare(a.DateEngagement, b.DateEngagement), cmp.Compare(a.Ligne, b.Ligne), cmp.Compare(a.Source, b.Source))
 	},
 }
 
@@ -177,7 +184,7 @@ var byEnveloppe = order[enveloppeRow]{
 	},
 	cmp: func(a, b *enveloppeRow) int {
 		return cmp.Or(cmp.Compare(a.CodeFinanceur, b.CodeFinanceur), cmp.Compare(a.CodeDispositif, b.CodeDispositif),
-			cmp.Compare(a.Annee, b.Annee), cmp.Compare(a.Ligne, b.Ligne))
+			cmp.Compare(a.Annee, b.Annee), cmp.Compare(a.Ligne, b.Ligne), cmp.Compare(a.Source, b.Source))
 	},
 }
 
@@ -189,7 +196,7 @@ var byDSN = order[dsnRow]{
 		if c := bytes.Compare(a.Pseudo[:], b.Pseudo[:]); c != 0 {
 			return c
 		}
-		return cmp.Or(cmp.Compare(a.Mois, b.Mois), cmp.Compare(a.DateDebutContrat, b.DateDebutContrat), cmp.Compare(a.Ligne, b.Ligne))
+		return cmp.Or(cmp.Compare(a.Mois, b.Mois), cmp.Compare(a.DateDebutContrat, b.DateDebutContrat), cmp.Compare(a.Ligne, b.Ligne), cmp.Compare(a.Source, b.Source))
 	},
 }
 
@@ -342,47 +349,47 @@ var (
 		idx(dictionary.DSNExtrait, "id_contrat")
 )
 
-func (f *filler) dossier(r dictionary.Record, landing string, line int64) dossierRow {
+func (f *filler) dossier(r dictionary.Record, landing string, source, line int64) dossierRow {
 	return dossierRow{
 		IDDossier: f.text(r, dIDDossier), CodeFinanceur: f.text(r, dCodeFinanceur), Pseudo: f.pseudo(r, dNIR),
 		Sexe: f.text(r, dSexe), DateNaissance: f.date(r, dNaissance), SituationAvant: f.text(r, dSituation),
 		CodeDispositif: f.text(r, dDispositif), SiretOF: f.text(r, dSiretOF), Formacode: f.text(r, dFormacode),
 		CodeNSF: f.text(r, dNSF), CodeCertification: f.text(r, dCertification), RegionFormation: f.text(r, dRegion),
 		HeuresPrevues: r[dHeures].Int, DateDebutPrevue: f.date(r, dDebut), DateFinPrevue: f.date(r, dFin),
-		DateTransmission: r[dTransmission].Time, Landing: landing, Ligne: line,
+		DateTransmission: r[dTransmission].Time, Landing: landing, Source: source, Ligne: line,
 	}
 }
 
-func (f *filler) evenement(r dictionary.Record, landing string, line int64) evenementRow {
+func (f *filler) evenement(r dictionary.Record, landing string, source, line int64) evenementRow {
 	return evenementRow{
 		IDDossier: f.text(r, eIDDossier), CodeFinanceur: f.text(r, eCodeFinanceur), TypeEvenement: f.text(r, eType),
 		DateEvenement: f.date(r, eDate), MotifSortie: f.text(r, eMotif), CertificationObtenue: f.text(r, eCertification),
-		DateTransmission: r[eTransmission].Time, Landing: landing, Ligne: line,
+		DateTransmission: r[eTransmission].Time, Landing: landing, Source: source, Ligne: line,
 	}
 }
 
-func (f *filler) financement(r dictionary.Record, landing string, line int64) financementRow {
+func (f *filler) financement(r dictionary.Record, landing string, source, line int64) financementRow {
 	return financementRow{
 		IDDossier: f.text(r, fIDDossier), CodeFinanceurDossier: f.text(r, fFinanceurDossier),
 		CodeFinanceur: f.text(r, fFinanceur), TypeCout: f.text(r, fTypeCout), MontantEngage: r[fEngage].Int,
 		DateEngagement: f.date(r, fDateEngagement), MontantRealise: f.optInt(r, fRealise),
 		DateRealisation: f.optDate(r, fDateRealisation), DateTransmission: r[fTransmission].Time,
-		Landing: landing, Ligne: line,
+		Landing: landing, Source: source, Ligne: line,
 	}
 }
 
-func (f *filler) enveloppe(r dictionary.Record, landing string, line int64) enveloppeRow {
+func (f *filler) enveloppe(r dictionary.Record, landing string, source, line int64) enveloppeRow {
 	return enveloppeRow{
 		CodeFinanceur: f.text(r, vFinanceur), CodeDispositif: f.text(r, vDispositif), Annee: r[vAnnee].Int,
-		Montant: r[vMontant].Int, DateTransmission: r[vTransmission].Time, Landing: landing, Ligne: line,
+		Montant: r[vMontant].Int, DateTransmission: r[vTransmission].Time, Landing: landing, Source: source, Ligne: line,
 	}
 }
 
-func (f *filler) dsn(r dictionary.Record, declaration, landing string, line int64) dsnRow {
+func (f *filler) dsn(r dictionary.Record, declaration, landing string, source, line int64) dsnRow {
 	return dsnRow{
 		Pseudo: f.pseudo(r, xNIR), Mois: f.date(r, xMois), SiretEmployeur: f.text(r, xSiret), CodeNAF: f.text(r, xNAF),
 		NatureContrat: f.text(r, xNature), DateDebutContrat: f.date(r, xDebut), DateFinPrevue: f.optDate(r, xFinPrevue),
 		DateFinReelle: f.optDate(r, xFinReelle), HeuresMois: f.optNum(r, xHeures), IDContrat: f.text(r, xContrat),
-		DeclarationID: declaration, Landing: landing, Ligne: line,
+		DeclarationID: declaration, Landing: landing, Source: source, Ligne: line,
 	}
 }

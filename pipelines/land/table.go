@@ -32,7 +32,7 @@ type table interface {
 type feedTable[T any] struct {
 	feed    *dictionary.Feed
 	s       *sink[T]
-	fill    func(f *filler, rec dictionary.Record, landing string, line int64) T
+	fill    func(f *filler, rec dictionary.Record, landing string, source, line int64) T
 	landing string
 	key     *pseudo.Key
 	// newHook, when set, makes the file-wide rule of the feed.
@@ -65,8 +65,8 @@ func (tl *txnLanding) newTable(feed *dictionary.Feed) table {
 		return &feedTable[enveloppeRow]{feed: feed, s: newSink(tl.txn, feed.Name, byEnveloppe, n, p), fill: (*filler).enveloppe, landing: tl.landing, key: tl.l.key}
 	case dictionary.DSNExtrait:
 		return &feedTable[dsnRow]{feed: feed, s: newDSNSink(tl.txn, n, p), landing: tl.landing, key: tl.l.key,
-			fill: func(f *filler, r dictionary.Record, landing string, line int64) dsnRow {
-				return f.dsn(r, "", landing, line)
+			fill: func(f *filler, r dictionary.Record, landing string, source, line int64) dsnRow {
+				return f.dsn(r, "", landing, source, line)
 			}}
 	}
 	panic("land: no table for feed " + feed.Name)
@@ -116,7 +116,7 @@ func (t *feedTable[T]) landCSV(ctx context.Context, fl *fileLanding, rd *deliver
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			t.parse(work, done, seeds, ncols)
+			t.parse(work, done, seeds, ncols, fl.source)
 		}()
 	}
 	seqDone := make(chan struct{})
@@ -173,8 +173,9 @@ func cmpErr(errs ...error) error {
 	return nil
 }
 
-// parse is a worker: it validates, pseudonymises and types the rows of batches.
-func (t *feedTable[T]) parse(work <-chan *rowBatch[T], done chan<- *rowBatch[T], seeds [2]maphash.Seed, ncols int) {
+// parse is a worker: it validates, pseudonymises and types the rows of
+// batches of the file whose ordinal in the transaction is source.
+func (t *feedTable[T]) parse(work <-chan *rowBatch[T], done chan<- *rowBatch[T], seeds [2]maphash.Seed, ncols int, source int64) {
 	f := newFiller(t.feed, t.key)
 	keys := &keySet{s1: seeds[0], s2: seeds[1]}
 	for _, c := range t.feed.Key {
@@ -206,7 +207,7 @@ func (t *feedTable[T]) parse(work <-chan *rowBatch[T], done chan<- *rowBatch[T],
 					break
 				}
 				p.key = keys.hash(rec)
-				p.row = t.fill(f, rec, t.landing, line)
+				p.row = t.fill(f, rec, t.landing, source, line)
 			}
 			b.out = append(b.out, p)
 		}

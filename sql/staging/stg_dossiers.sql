@@ -1,5 +1,6 @@
 -- Dossiers : la dernière transmission de chaque dossier (code_financeur, id_dossier)
--- l'emporte (date_transmission, puis chargement le plus récent, puis dernière ligne).
+-- l'emporte (date_transmission, puis chargement le plus récent, puis dernier fichier
+-- du chargement, _source, puis dernière ligne).
 -- Garde aussi l'historique utile à la qualité : nombre de transmissions et
 -- retransmissions arrivées plus de 30 jours après la première. Un texte facultatif
 -- vide vaut « inconnu » (NULL), comme dans les livraisons.
@@ -9,7 +10,8 @@
 -- test: relationships(code_financeur, ref_financeurs.code), relationships(situation_avant, ref_situations.code)
 -- test: accepted_values(sexe, '1', '2')
 -- Landings in order, numbered, so that the version key is one HUGEINT
--- (transmission time, landing, line): much faster to compare than a tuple.
+-- (transmission time, landing, source file in the landing, line): much
+-- faster to compare than a tuple.
 WITH chargements AS (
     SELECT _landing, row_number() OVER (ORDER BY _landing) AS rang
     FROM (SELECT DISTINCT _landing FROM lake_dossiers)
@@ -34,7 +36,7 @@ versions AS (
             'date_fin_prevue': date_fin_prevue,
             'date_transmission': date_transmission,
             '_landing': _landing
-        }, version(date_transmission, c.rang, _ligne)) AS derniere,
+        }, version(date_transmission, c.rang, _source, _ligne)) AS derniere,
         min(date_transmission) AS premiere_transmission,
         count(*) AS nb_transmissions,
         list(date_transmission) AS transmissions

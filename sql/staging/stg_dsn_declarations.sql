@@ -1,6 +1,7 @@
 -- Déclarations DSN NEODeS retenues : pour chaque établissement (SIRET) et mois,
 -- parmi les déclarations de nature 01 (DSN mensuelle), la dernière par date de
--- fichier puis numéro d'ordre (puis ordre de chargement). Elle remplace toutes les
+-- fichier puis numéro d'ordre (puis ordre de chargement, puis fichier dans le
+-- chargement). Elle remplace toutes les
 -- précédentes. Si c'est une annulation (type 04), le mois de l'établissement n'a
 -- plus de données ; un type 02 ou 05 (néant) n'a pas de lignes. Les autres
 -- natures (signalements) sont ignorées.
@@ -20,5 +21,5 @@ FROM lake_dsn_declarations
 WHERE nature = '01'
 QUALIFY row_number() OVER (
     PARTITION BY siret, mois
-    ORDER BY date_fichier DESC, numero_ordre DESC, _landing DESC, declaration_id DESC
+    ORDER BY date_fichier DESC, numero_ordre DESC, _landing DESC, coalesce(_source, 0) DESC, declaration_id DESC
 ) = 1

@@ -1,6 +1,6 @@
 -- Événements : le même événement (dossier, type, date) renvoyé remplace la copie
 -- précédente ; la dernière transmission l'emporte (puis le chargement le plus
--- récent, puis la dernière ligne). premiere_transmission date le moment où
+-- récent, puis le dernier fichier du chargement, _source, puis la dernière ligne). premiere_transmission date le moment où
 -- l'événement a été connu (délai de transmission). Un texte facultatif vide vaut
 -- « inconnu » (NULL).
 -- test: not_null(code_financeur, id_dossier, type_evenement, date_evenement)
@@ -9,7 +9,8 @@
 -- test: relationships(motif_sortie, ref_motifs_sortie.code)
 -- test: check(type_evenement = 'SORTIE' OR motif_sortie IS NULL)
 -- Landings in order, numbered, so that the version key is one HUGEINT
--- (transmission time, landing, line): much faster to compare than a tuple.
+-- (transmission time, landing, source file in the landing, line): much
+-- faster to compare than a tuple.
 WITH chargements AS (
     SELECT _landing, row_number() OVER (ORDER BY _landing) AS rang
     FROM (SELECT DISTINCT _landing FROM lake_evenements)
@@ -25,7 +26,7 @@ versions AS (
             'certification_obtenue': nullif(certification_obtenue, ''),
             'date_transmission': date_transmission,
             '_landing': _landing
-        }, version(date_transmission, c.rang, _ligne)) AS derniere,
+        }, version(date_transmission, c.rang, _source, _ligne)) AS derniere,
         min(date_transmission) AS premiere_transmission,
         count(*) AS nb_transmissions,
         list(date_transmission) AS transmissions
