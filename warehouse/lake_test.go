@@ -222,3 +222,50 @@ func TestMountLakeRefusals(t *testing.T) {
 	_, err = os.Stat(evil)
 	require.NoError(t, err)
 }
+
+// A lake landed before a lineage column was added (here _source) still
+// mounts: the column is NULL in the rows of the old files, and in every row
+// when no file has it yet.
+func TestMountLakeColumnMissingFromOldFiles(t *testing.T) {
+	ctx := context.Background()
+	type before struct {
+		ID      string `parquet:"id_dossier"`
+		Landing string `parquet:"_landing"`
+		Ligne   int64  `parquet:"_ligne"`
+	}
+	type after struct {
+		ID      string `parquet:"id_dossier"`
+		Landing string `parquet:"_landing"`
+		Source  int64  `parquet:"_source"`
+		Ligne   int64  `parquet:"_ligne"`
+	}
+	dir := t.TempDir()
+	old, recent := filepath.Join(dir, "old.parquet"), filepath.Join(dir, "new.parquet")
+	w, err := lake.CreateParquet[before](old, lake.WriteOptions{})
+	require.NoError(t, err)
+	_, err = w.Write([]before{{"D1", "L1", 2}, {"D2", "L1", 3}})
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+	w2, err := lake.CreateParquet[after](recent, lake.WriteOptions{})
+	require.NoError(t, err)
+	_, err = w2.Write([]after{{"D1", "L2", 2, 2}})
+	require.NoError(t, err)
+	require.NoError(t, w2.Close())
+
+	s, err := Open(ctx, Options{})
+	require.NoError(t, err)
+	defer s.Close()
+	schema := map[string][]Column{"dossiers": {{"id_dossier", "VARCHAR"}, {"_landing", "VARCHAR"}, {"_source", "BIGINT"}, {"_ligne", "BIGINT"}}}
+
+	require.NoError(t, s.MountLake(ctx, map[string][]string{"dossiers": {old, recent}}, schema))
+	assert.Equal(t, [][]any{{"D1", "L1", nil, "2"}, {"D1", "L2", "2", "2"}, {"D2", "L1", nil, "3"}},
+		rowsOf(t, s, "SELECT id_dossier, _landing, _source::VARCHAR, _ligne::VARCHAR FROM lake_dossiers ORDER BY ALL"))
+	// The same files in the other order: union by name, not by position.
+	require.NoError(t, s.MountLake(ctx, map[string][]string{"dossiers": {recent, old}}, schema))
+	assert.Equal(t, [][]any{{"D1", "L1", nil, "2"}, {"D1", "L2", "2", "2"}, {"D2", "L1", nil, "3"}},
+		rowsOf(t, s, "SELECT id_dossier, _landing, _source::VARCHAR, _ligne::VARCHAR FROM lake_dossiers ORDER BY ALL"))
+	// Old files only: the column is there, NULL, with its type.
+	require.NoError(t, s.MountLake(ctx, map[string][]string{"dossiers": {old}}, schema))
+	assert.Equal(t, [][]any{{"BIGINT", "2", "0"}},
+		rowsOf(t, s, "SELECT any_value(typeof(_source)), count(*)::VARCHAR, count(_source)::VARCHAR FROM lake_dossiers"))
+}

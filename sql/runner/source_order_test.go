@@ -179,3 +179,37 @@ func values(t *testing.T, db *sql.DB, q string) [][]string {
 func field(line string, i int) string {
 	return strings.Split(strings.TrimSuffix(line, "\n"), ";")[i]
 }
+
+// The version key orders (transmission, landing rank, source, line) over the
+// whole of each range, and a NULL source (a lake landed before the column)
+// counts as 0 instead of making the key NULL, which arg_max would skip.
+func TestVersionMacro(t *testing.T) {
+	db := openDB(t)
+	if _, err := db.Exec(models.Macros); err != nil {
+		t.Fatal(err)
+	}
+	const late, early = "TIMESTAMP '2199-12-31 23:59:59'", "TIMESTAMP '2024-01-01 00:00:00'"
+	for _, c := range []struct{ expr, want string }{
+		// Each field decides when the ones before are equal, whatever the ones after.
+		{"version(" + early + ", 999999, 999999, 9999999999) < version(" + early + " + INTERVAL 1 MICROSECOND, 1, 1, 1)", "true"},
+		{"version(" + early + ", 1, 999999, 9999999999) < version(" + early + ", 2, 1, 1)", "true"},
+		{"version(" + early + ", 7, 1, 9999999999) < version(" + early + ", 7, 2, 1)", "true"},
+		{"version(" + early + ", 7, 2, 1) < version(" + early + ", 7, 2, 2)", "true"},
+		// NULL source: 0, before source 1 of the same landing.
+		{"version(" + early + ", 7, NULL, 5) IS NOT NULL", "true"},
+		{"version(" + early + ", 7, NULL, 5) = version(" + early + ", 7, 0, 5)", "true"},
+		// The largest key fits a HUGEINT (< 1.7 · 10³⁸): 2199-12-31 23:59:59 is
+		// 7 258 118 399 s after 1970, 7258118399000000 µs, then 22 digits:
+		// rang 999999 | source 999999 | ligne 9999999999.
+		{"version(" + late + ", 999999, 999999, 9999999999)::VARCHAR", "7258118399000000" + "999999" + "999999" + "9999999999"},
+		{"typeof(version(" + early + ", 1, 1, 1))", "HUGEINT"},
+	} {
+		var got sql.NullString
+		if err := db.QueryRow("SELECT (" + c.expr + ")::VARCHAR").Scan(&got); err != nil {
+			t.Fatalf("%s: %v", c.expr, err)
+		}
+		if got.String != c.want {
+			t.Errorf("%s = %q, want %q", c.expr, got.String, c.want)
+		}
+	}
+}
