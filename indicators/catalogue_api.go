@@ -15,6 +15,7 @@ type Catalogue struct {
 	dimensions []Dimension
 	sources    []*source
 	cache      publicationCache
+	partners   partnerCache
 }
 
 // Indicators returns every indicator of the catalogue, in catalogue order.

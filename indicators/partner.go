@@ -3,8 +3,15 @@ package indicators
 import (
 	"context"
 	"database/sql"
+	"encoding/csv"
+	"encoding/json"
 	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/agora-formation/agora/dictionary"
 )
@@ -77,58 +84,17 @@ var partnerFunding = func() *partnerSpec {
 // requested levels, every figure computed, nothing hidden.
 func (c *Catalogue) runPartner(ctx context.Context, db *sql.DB, pl *plan) (*Table, error) {
 	spec := pl.src.partner
-	var sel, group []string
-	for i, e := range spec.exprs {
-		sel = append(sel, e)
-		group = append(group, fmt.Sprint(i+1))
-	}
-	for _, q := range spec.quants {
-		sel = append(sel, "CAST("+q.column+" AS DOUBLE)")
-	}
-	query := "SELECT " + strings.Join(sel, ", ") + " FROM " + spec.table +
-		" WHERE " + spec.funderColumn + " = ? GROUP BY " + strings.Join(group, ", ")
-	rs, err := db.QueryContext(ctx, query, pl.q.Funder)
-	if err != nil {
-		return nil, fmt.Errorf("lecture de %s pour le financeur %s : %w", spec.table, pl.q.Funder, err)
-	}
-	defer rs.Close()
-	var all []string
-	for _, dc := range spec.dims {
-		all = append(all, dc.dim)
-	}
-	var rows []prow
-	nd, nq := len(spec.dims), len(spec.quants)
-	for rs.Next() {
-		strs := make([]sql.NullString, nd)
-		nums := make([]sql.NullFloat64, nq)
-		dst := make([]any, 0, nd+nq)
-		for i := range strs {
-			dst = append(dst, &strs[i])
-		}
-		for i := range nums {
-			dst = append(dst, &nums[i])
-		}
-		if err := rs.Scan(dst...); err != nil {
-			return nil, err
-		}
-		r := prow{level: all, coords: make([]string, nd), q: make([]float64, nq)}
-		for i, s := range strs {
-			r.coords[i] = s.String
-			if !s.Valid {
-				r.coords[i] = unknown
-			}
-		}
-		for i, n := range nums {
-			r.q[i] = n.Float64
-		}
-		rows = append(rows, r)
-	}
-	if err := rs.Err(); err != nil {
-		return nil, err
-	}
 	st, err := ReadDataState(ctx, db)
 	if err != nil {
 		return nil, err
+	}
+	rows, err := c.partners.rows(ctx, db, st.key(), spec, pl.q.Funder)
+	if err != nil {
+		return nil, err
+	}
+	var all []string
+	for _, dc := range spec.dims {
+		all = append(all, dc.dim)
 	}
 	t := newTable(spec.dims, pl, Partner)
 	t.DataDate = st.Date()
@@ -157,6 +123,131 @@ func (c *Catalogue) runPartner(ctx context.Context, db *sql.DB, pl *plan) (*Tabl
 	return t, nil
 }
 
+// partnerCache keeps, for one state of one warehouse, each funder's rows of
+// each partner source at the finest level (one GROUP BY over the funder's
+// dossiers). Every partner query of that funder on that source is then summed
+// from them in memory, instead of reading the mart again: a server answering
+// many breakdowns for the same funder reads the mart once per funder. It is
+// dropped as a whole when the warehouse or its state changes; it holds at
+// most maxPartnerCachedRows rows (beyond, rows are read per query).
+type partnerCache struct {
+	mu      sync.Mutex
+	db      *sql.DB
+	key     string // DataState.key of db
+	entries map[partnerKey]*partnerEntry
+	size    int // rows held
+	gen     int // incremented when the cache is dropped
+}
+
+type partnerKey struct {
+	spec   *partnerSpec
+	funder string
+}
+
+// partnerEntry is one funder's rows, computed once however many queries ask
+// for them at the same time.
+type partnerEntry struct {
+	done chan struct{}
+	rows []prow
+	err  error
+}
+
+// maxPartnerCachedRows bounds the partner cache (about 300 bytes a row).
+const maxPartnerCachedRows = 500_000
+
+// rows returns funder's rows of spec for the warehouse db in state key. The
+// rows are shared: callers must not modify them.
+func (pc *partnerCache) rows(ctx context.Context, db *sql.DB, key string, spec *partnerSpec, funder string) ([]prow, error) {
+	k := partnerKey{spec, funder}
+	pc.mu.Lock()
+	if pc.db != db || pc.key != key {
+		pc.db, pc.key, pc.entries, pc.size = db, key, map[partnerKey]*partnerEntry{}, 0
+		pc.gen++
+	}
+	if e, ok := pc.entries[k]; ok {
+		pc.mu.Unlock()
+		select {
+		case <-e.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if e.err == nil {
+			return e.rows, nil
+		}
+		// The computation failed (perhaps its request was cancelled): read again.
+		return readPartnerRows(ctx, db, spec, funder)
+	}
+	e := &partnerEntry{done: make(chan struct{})}
+	pc.entries[k] = e
+	gen := pc.gen
+	pc.mu.Unlock()
+
+	e.rows, e.err = readPartnerRows(ctx, db, spec, funder)
+	pc.mu.Lock()
+	if pc.gen == gen { // else dropped meanwhile (new state): nothing to account for
+		if e.err != nil || pc.size+len(e.rows) > maxPartnerCachedRows {
+			delete(pc.entries, k)
+		} else {
+			pc.size += len(e.rows)
+		}
+	}
+	pc.mu.Unlock()
+	close(e.done)
+	return e.rows, e.err
+}
+
+// readPartnerRows reads funder's rows of spec, grouped by every dimension of
+// the source, with their quantities.
+func readPartnerRows(ctx context.Context, db *sql.DB, spec *partnerSpec, funder string) ([]prow, error) {
+	var sel, group []string
+	for i, e := range spec.exprs {
+		sel = append(sel, e)
+		group = append(group, fmt.Sprint(i+1))
+	}
+	for _, q := range spec.quants {
+		sel = append(sel, "CAST("+q.column+" AS DOUBLE)")
+	}
+	query := "SELECT " + strings.Join(sel, ", ") + " FROM " + spec.table +
+		" WHERE " + spec.funderColumn + " = ? GROUP BY " + strings.Join(group, ", ")
+	rs, err := db.QueryContext(ctx, query, funder)
+	if err != nil {
+		return nil, fmt.Errorf("lecture de %s pour le financeur %s : %w", spec.table, funder, err)
+	}
+	defer rs.Close()
+	var all []string
+	for _, dc := range spec.dims {
+		all = append(all, dc.dim)
+	}
+	var rows []prow
+	nd, nq := len(spec.dims), len(spec.quants)
+	strs := make([]sql.NullString, nd)
+	nums := make([]sql.NullFloat64, nq)
+	dst := make([]any, 0, nd+nq)
+	for i := range strs {
+		dst = append(dst, &strs[i])
+	}
+	for i := range nums {
+		dst = append(dst, &nums[i])
+	}
+	for rs.Next() {
+		if err := rs.Scan(dst...); err != nil {
+			return nil, err
+		}
+		r := prow{level: all, coords: make([]string, nd), q: make([]float64, nq)}
+		for i, s := range strs {
+			r.coords[i] = s.String
+			if !s.Valid {
+				r.coords[i] = unknown
+			}
+		}
+		for i, n := range nums {
+			r.q[i] = n.Float64
+		}
+		rows = append(rows, r)
+	}
+	return rows, rs.Err()
+}
+
 // horizons of the partner file: suffix in resultats_dossiers, suffix in the file.
 var partnerHorizons = [][2]string{{"0m", "sortie"}, {"3m", "3m"}, {"6m", "6m"}, {"12m", "12m"}}
 
@@ -166,13 +257,46 @@ var partnerHorizons = [][2]string{{"0m", "sortie"}, {"3m", "3m"}, {"6m", "6m"}, 
 // contract family of the best job, its hours, its employer's NAF, and
 // multi-employment (O/N; empty when not observed). It holds dossier ids:
 // personal data, never to be written under a public folder.
+//
+// The whole file is held in memory; OpenPartnerDossiers reads it row by row.
 func PartnerDossiers(ctx context.Context, db *sql.DB, funder string) (*Table, error) {
+	f, err := OpenPartnerDossiers(ctx, db, funder)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	t := &Table{Columns: f.Columns, DataDate: f.DataDate, Mode: Partner}
+	for f.Next() {
+		t.Rows = append(t.Rows, Row{Values: slices.Clone(f.Row().Values)})
+	}
+	return t, f.Err()
+}
+
+// DossierFile is the weekly file of one funder (see PartnerDossiers) being
+// read from the warehouse, one row at a time: its memory does not grow with
+// the number of rows. Write it with WriteCSV or WriteJSON, or read it with
+// Next and Row; Close it.
+type DossierFile struct {
+	// Columns of the file and the date of the data (empty when etat_donnees
+	// cannot be read).
+	Columns  []Column
+	DataDate string
+
+	rs  *sql.Rows
+	dst []any // scan targets, one per column, reused
+	row Row   // the current row, reused
+	err error
+}
+
+// OpenPartnerDossiers runs the query of funder's weekly file and returns it,
+// ready to be read row by row.
+func OpenPartnerDossiers(ctx context.Context, db *sql.DB, funder string) (*DossierFile, error) {
 	if !dictionary.Financeurs.Has(funder) {
 		return nil, badParam("financeur", "financeur inconnu : %s ; voir la liste des financeurs dans docs/dictionnaire.md", quote(funder))
 	}
-	t := &Table{Mode: Partner}
+	f := &DossierFile{}
 	add := func(name, label string, typ ColumnType, decimals int) {
-		t.Columns = append(t.Columns, Column{Name: name, Label: label, Type: typ, Decimals: decimals})
+		f.Columns = append(f.Columns, Column{Name: name, Label: label, Type: typ, Decimals: decimals})
 	}
 	sel := []string{"id_dossier", "code_dispositif", "siret_of", "code_region",
 		"strftime(date_entree, '%Y-%m-%d')", "strftime(date_sortie, '%Y-%m-%d')", "motif_sortie", "certification_obtenue"}
@@ -200,52 +324,194 @@ func PartnerDossiers(ctx context.Context, db *sql.DB, funder string) (*Table, er
 		add("code_naf_"+s, "Code NAF de l'employeur du meilleur emploi "+when, TypeString, -1)
 		add("multi_emploi_"+s, "Plusieurs emplois "+when+" (O/N)", TypeString, -1)
 	}
+	if st, err := ReadDataState(ctx, db); err == nil {
+		f.DataDate = st.Date()
+	}
 	query := "SELECT " + strings.Join(sel, ", ") + " FROM resultats_dossiers WHERE code_financeur = ? ORDER BY date_sortie, id_dossier"
 	rs, err := db.QueryContext(ctx, query, funder)
 	if err != nil {
 		return nil, fmt.Errorf("lecture des résultats par dossier (resultats_dossiers) : %w ; lancez « agora build »", err)
 	}
-	defer rs.Close()
-	n := len(t.Columns)
-	for rs.Next() {
-		dst := make([]any, n)
-		for i, c := range t.Columns {
-			switch c.Type {
-			case TypeBoolean:
-				dst[i] = new(sql.NullBool)
-			case TypeNumber:
-				dst[i] = new(sql.NullFloat64)
-			default:
-				dst[i] = new(sql.NullString)
+	f.rs = rs
+	f.dst = make([]any, len(f.Columns))
+	for i, c := range f.Columns {
+		switch c.Type {
+		case TypeBoolean:
+			f.dst[i] = new(sql.NullBool)
+		case TypeNumber:
+			f.dst[i] = new(sql.NullFloat64)
+		default:
+			f.dst[i] = new(sql.NullString)
+		}
+	}
+	f.row.Values = make([]any, len(f.Columns))
+	return f, nil
+}
+
+// Next reads the next row; it returns false at the end or on an error (Err).
+func (f *DossierFile) Next() bool {
+	if f.err != nil || !f.rs.Next() {
+		return false
+	}
+	if f.err = f.rs.Scan(f.dst...); f.err != nil {
+		return false
+	}
+	for i, d := range f.dst {
+		var v any
+		switch d := d.(type) {
+		case *sql.NullBool:
+			if d.Valid {
+				v = d.Bool
+			}
+		case *sql.NullFloat64:
+			if d.Valid {
+				v = d.Float64
+			}
+		case *sql.NullString:
+			if d.Valid {
+				v = d.String
 			}
 		}
-		if err := rs.Scan(dst...); err != nil {
-			return nil, err
+		f.row.Values[i] = v
+	}
+	return true
+}
+
+// Row returns the current row. Its Values are overwritten by the next call of
+// Next: clone them to keep them.
+func (f *DossierFile) Row() Row { return f.row }
+
+// Err returns the error that ended the reading, if any.
+func (f *DossierFile) Err() error {
+	if f.err != nil {
+		return f.err
+	}
+	return f.rs.Err()
+}
+
+// Close releases the query.
+func (f *DossierFile) Close() error { return f.rs.Close() }
+
+// WriteCSV writes the remaining rows of the file as CSV, header first, exactly
+// as (*Table).WriteCSV writes the same rows held in a Table.
+func (f *DossierFile) WriteCSV(w io.Writer, sep rune) error {
+	cw := csv.NewWriter(w)
+	cw.Comma = sep
+	rec := make([]string, len(f.Columns))
+	for i, c := range f.Columns {
+		rec[i] = c.Name
+	}
+	if err := cw.Write(rec); err != nil {
+		return err
+	}
+	for f.Next() {
+		for i, c := range f.Columns {
+			rec[i] = formatValue(f.row.Values[i], c.Decimals)
 		}
-		row := Row{Values: make([]any, n)}
-		for i, d := range dst {
-			switch v := d.(type) {
-			case *sql.NullBool:
-				if v.Valid {
-					row.Values[i] = v.Bool
-				}
-			case *sql.NullFloat64:
-				if v.Valid {
-					row.Values[i] = v.Float64
-				}
-			case *sql.NullString:
-				if v.Valid {
-					row.Values[i] = v.String
-				}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return f.Err()
+}
+
+// WriteJSON writes the remaining rows of the file as JSON, byte for byte as
+// (*Table).MarshalJSON writes the same rows held in a Table: the row objects'
+// keys in sorted order, numbers with their column's decimals.
+func (f *DossierFile) WriteJSON(w io.Writer) error {
+	head, err := json.Marshal(struct {
+		DataDate string   `json:"date_donnees"`
+		Mode     string   `json:"mode"`
+		Columns  []Column `json:"colonnes"`
+	}{f.DataDate, Partner.String(), f.Columns})
+	if err != nil {
+		return err
+	}
+	// Keys of a row object in sorted order, as encoding/json writes a map.
+	order := make([]int, len(f.Columns))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return strings.Compare(f.Columns[a].Name, f.Columns[b].Name) })
+	keys := make([][]byte, len(f.Columns))
+	for _, i := range order {
+		keys[i] = append(appendJSONString(nil, f.Columns[i].Name), ':')
+	}
+	buf := append(head[:len(head)-1], `,"lignes":[`...)
+	first := true
+	for f.Next() {
+		if !first {
+			buf = append(buf, ',')
+		}
+		first = false
+		for n, i := range order {
+			if n == 0 {
+				buf = append(buf, '{')
+			} else {
+				buf = append(buf, ',')
+			}
+			buf = append(buf, keys[i]...)
+			if buf, err = appendJSONValue(buf, f.row.Values[i], f.Columns[i].Decimals); err != nil {
+				return err
 			}
 		}
-		t.Rows = append(t.Rows, row)
+		if len(order) == 0 {
+			buf = append(buf, '{')
+		}
+		buf = append(buf, '}')
+		if len(buf) >= 32<<10 {
+			if _, err := w.Write(buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
+		}
 	}
-	if err := rs.Err(); err != nil {
-		return nil, err
+	if err := f.Err(); err != nil {
+		return err
 	}
-	if st, err := ReadDataState(ctx, db); err == nil {
-		t.DataDate = st.Date()
+	buf = append(buf, "]}"...)
+	_, err = w.Write(buf)
+	return err
+}
+
+// appendJSONValue appends v as encoding/json writes it in (*Table).MarshalJSON.
+func appendJSONValue(buf []byte, v any, decimals int) ([]byte, error) {
+	switch x := v.(type) {
+	case nil:
+		return append(buf, "null"...), nil
+	case bool:
+		return strconv.AppendBool(buf, x), nil
+	case string:
+		return appendJSONString(buf, x), nil
+	case int64:
+		return strconv.AppendInt(buf, x, 10), nil
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return append(buf, "null"...), nil
+		}
+		if decimals >= 0 {
+			return append(buf, formatValue(x, decimals)...), nil
+		}
 	}
-	return t, nil
+	b, err := json.Marshal(v)
+	return append(buf, b...), err
+}
+
+// appendJSONString appends s quoted as encoding/json quotes it: plain ASCII
+// directly, anything else (escapes, HTML characters, non-ASCII) by
+// encoding/json itself.
+func appendJSONString(buf []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			b, _ := json.Marshal(s) // a string always marshals
+			return append(buf, b...)
+		}
+	}
+	buf = append(buf, '"')
+	buf = append(buf, s...)
+	return append(buf, '"')
 }

@@ -1,10 +1,12 @@
 package serve
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -240,7 +242,17 @@ func (s *Server) indicator(mode indicators.Mode) http.HandlerFunc {
 	}
 }
 
-// handleDossiers serves a funder's dossier-level outcomes.
+// dossierStreams bounds the dossier files read from the warehouse at once:
+// each is a sort of the funder's exits in DuckDB, and the indicator queries
+// must not wait behind many of them.
+const dossierStreams = 2
+
+// handleDossiers serves a funder's dossier-level outcomes, streamed: rows go
+// from DuckDB to the JSON or CSV writer and to the client as they are read,
+// so the memory of a request does not grow with the funder's file. A file not
+// larger than an eighth of the answer cache is kept there for the next
+// requests of the build (in the server's memory only: the client is told not
+// to store it).
 func (s *Server) handleDossiers(w http.ResponseWriter, r *http.Request) {
 	allowed := s.admitted(s.route("dossiers_partenaire"), "")
 	params, ok := queryParams(w, r, allowed)
@@ -260,18 +272,69 @@ func (s *Server) handleDossiers(w http.ResponseWriter, r *http.Request) {
 	funder := infoOf(r).funder
 	b := lease.Value.(*build)
 	key := strings.Join([]string{"dossiers", funder, format}, "\x00")
-	resp, _, err := b.cache.get(key, func() (response, error) {
-		t, err := indicators.PartnerDossiers(r.Context(), lease.DB, funder)
-		if err != nil {
-			return response{}, err
-		}
-		return render(t, format, "dossiers_"+funder)
-	})
+	if resp, ok := b.cache.lookup(key); ok {
+		resp.write(w)
+		return
+	}
+	ctx := r.Context()
+	if err := ctx.Err(); err != nil {
+		s.queryError(w, err, allowed)
+		return
+	}
+	select {
+	case s.dossierSlots <- struct{}{}:
+		defer func() { <-s.dossierSlots }()
+	case <-ctx.Done():
+		s.queryError(w, ctx.Err(), allowed)
+		return
+	}
+	if resp, ok := b.cache.lookup(key); ok { // kept while this request waited
+		resp.write(w)
+		return
+	}
+	f, err := indicators.OpenPartnerDossiers(ctx, lease.DB, funder)
 	if err != nil {
 		s.queryError(w, err, allowed)
 		return
 	}
-	resp.write(w)
+	defer f.Close()
+
+	resp := response{contentType: "application/json; charset=utf-8", cacheCtl: "no-store, private"}
+	if format == "csv" {
+		resp.contentType = "text/csv; charset=utf-8"
+		resp.disposition = `attachment; filename="dossiers_` + funder + `.csv"`
+	}
+	resp.writeHeader(w, -1)
+	var (
+		out  io.Writer = w
+		kept *copyBuffer
+	)
+	claimed := b.cache.claim(key)
+	if claimed {
+		kept = &copyBuffer{max: b.cache.maxEntry()}
+		out = io.MultiWriter(w, kept)
+	}
+	bw := bufio.NewWriterSize(out, 32<<10)
+	if format == "csv" {
+		err = f.WriteCSV(bw, ',')
+	} else {
+		err = f.WriteJSON(bw)
+	}
+	if err == nil {
+		err = bw.Flush()
+	}
+	if claimed {
+		resp.body = kept.buf
+		b.cache.fill(key, resp, err == nil && !kept.overflow)
+	}
+	if err != nil {
+		// The status is sent: cut the connection, so that the client sees a
+		// truncated transfer rather than a short file.
+		if ctx.Err() == nil {
+			s.log.Error("fichier des dossiers interrompu", "financeur", funder, "erreur", err)
+		}
+		panic(http.ErrAbortHandler)
+	}
 }
 
 // queryError answers an error of package indicators: 400, 403 and 404 carry
@@ -341,15 +404,23 @@ func renderJSON(v any) (response, error) {
 }
 
 func (r response) write(w http.ResponseWriter) {
+	r.writeHeader(w, len(r.body))
+	w.Write(r.body)
+}
+
+// writeHeader sends the status and headers of the answer, with its length
+// when known (not negative).
+func (r response) writeHeader(w http.ResponseWriter, length int) {
 	h := w.Header()
 	h.Set("Content-Type", r.contentType)
 	h.Set("Cache-Control", r.cacheCtl)
-	h.Set("Content-Length", strconv.Itoa(len(r.body)))
+	if length >= 0 {
+		h.Set("Content-Length", strconv.Itoa(length))
+	}
 	if r.disposition != "" {
 		h.Set("Content-Disposition", r.disposition)
 	}
 	w.WriteHeader(http.StatusOK)
-	w.Write(r.body)
 }
 
 // apiNotFound answers paths under /api/ that no route matches: 405 when the

@@ -103,7 +103,8 @@ func (s *Server) protect(next http.Handler) http.Handler {
 
 		defer func() {
 			if p := recover(); p != nil {
-				if p == http.ErrAbortHandler {
+				if p == http.ErrAbortHandler { // a response cut on purpose
+					s.access(r, info, rec, time.Since(start))
 					panic(p)
 				}
 				s.log.Error("panique dans un gestionnaire", "route", info.route, "panique", p, "pile", string(debug.Stack()))

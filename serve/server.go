@@ -60,6 +60,10 @@ type Config struct {
 	// (default 2 s). A new build is opened once its file has not changed for
 	// one period.
 	ReloadEvery time.Duration
+
+	// answerCacheBytes bounds each build's answer cache (default
+	// responseCacheBytes; negative: no cache, for benchmarks).
+	answerCacheBytes int
 }
 
 // Server is the HTTP service. Create it with New, start the warehouse watch
@@ -72,15 +76,17 @@ type Server struct {
 	db        *live.Warehouse
 	keys      *token.Keyring
 	limit     *limiter
-	mux       *http.ServeMux
-	handler   http.Handler
-	catalogue response // the catalogue without a build (no data date), rendered
-	openapi   response // the OpenAPI document, rendered
-	routes    []Route
-	patterns  []string // every pattern registered with mux, for the OpenAPI test
-	stop      context.CancelFunc
-	done      chan struct{}
-	ready     chan struct{}
+	// dossierSlots holds a token per dossier file being read (dossierStreams).
+	dossierSlots chan struct{}
+	mux          *http.ServeMux
+	handler      http.Handler
+	catalogue    response // the catalogue without a build (no data date), rendered
+	openapi      response // the OpenAPI document, rendered
+	routes       []Route
+	patterns     []string // every pattern registered with mux, for the OpenAPI test
+	stop         context.CancelFunc
+	done         chan struct{}
+	ready        chan struct{}
 }
 
 // New builds a server. It neither opens the warehouse nor listens yet.
@@ -109,6 +115,8 @@ func New(cfg Config) (*Server, error) {
 		keys:      token.NewKeyring(cfg.TokensPath),
 		limit:     newLimiter(cfg.RatePerSecond, cfg.RateBurst, nil),
 		mux:       http.NewServeMux(),
+
+		dossierSlots: make(chan struct{}, dossierStreams),
 	}
 	if s.log == nil {
 		s.log = discard
@@ -210,7 +218,11 @@ func (s *Server) prepare(ctx context.Context, db *sql.DB) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &build{cat: cat, catalogue: rendered, cache: newResponseCache(responseCacheBytes)}, nil
+	cacheBytes := s.cfg.answerCacheBytes
+	if cacheBytes == 0 {
+		cacheBytes = responseCacheBytes
+	}
+	return &build{cat: cat, catalogue: rendered, cache: newResponseCache(max(cacheBytes, 0))}, nil
 }
 
 // Close stops the watch and closes the warehouse once no request uses it.
