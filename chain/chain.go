@@ -4,7 +4,6 @@ package chain
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -113,35 +112,6 @@ func Land(ctx context.Context, opts Options, paths []string) (land.Summary, erro
 		return sum, fmt.Errorf("chargement : %d fichier(s) en erreur", n)
 	}
 	return sum, nil
-}
-
-// Build builds the warehouse of opts.Root from its lake: into a side file that
-// then replaces the warehouse, so readers never see a half-built one.
-func Build(ctx context.Context, opts Options) (runner.Report, error) {
-	final := opts.Root.Warehouse()
-	work := final + ".build"
-	for _, f := range []string{work, work + ".wal"} {
-		if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return runner.Report{}, err
-		}
-	}
-	s, err := warehouse.Open(ctx, warehouse.Options{Path: work, MemoryLimit: opts.Memory, Threads: opts.Threads, TempDir: opts.Root.Temp()})
-	if err != nil {
-		return runner.Report{}, err
-	}
-	if _, err := runner.Mount(ctx, s, opts.Root.Lake(), ""); err != nil {
-		s.Close()
-		return runner.Report{}, err
-	}
-	rep, err := runner.Build(ctx, s.DB(), runner.Options{MartsDir: opts.Root.Marts(), Progress: opts.Steps})
-	if cerr := s.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(work)
-		return rep, fmt.Errorf("construction : %w", err)
-	}
-	return rep, os.Rename(work, final)
 }
 
 // Report publishes the site and the open data from the warehouse of opts.Root.

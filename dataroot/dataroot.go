@@ -38,6 +38,12 @@ func (r Root) Lake() string { return filepath.Join(r.Dir, "lake") }
 // Warehouse is the DuckDB file: a cache rebuilt from the lake by `agora build`.
 func (r Root) Warehouse() string { return filepath.Join(r.Dir, "warehouse.duckdb") }
 
+// Cache is the DuckDB file where `agora build` keeps its staging and
+// intermediate tables from one build to the next, so that the next build
+// recomputes only what new DSN months change. Rebuildable; deleting it only
+// makes the next build a full one.
+func (r Root) Cache() string { return filepath.Join(r.Dir, "cache.duckdb") }
+
 // Marts is the folder where `agora build` also writes the marts as Parquet.
 func (r Root) Marts() string { return filepath.Join(r.Dir, "marts") }
 

@@ -3,13 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/agora-formation/agora/chain"
 	"github.com/agora-formation/agora/sql/runner"
 	"github.com/agora-formation/agora/warehouse"
 )
@@ -22,6 +21,7 @@ func buildCmd(a *app) *cobra.Command {
 		threads  int
 		asOf     string
 		keep     bool
+		full     bool
 	)
 	cmd := &cobra.Command{
 		Use:   "build",
@@ -35,8 +35,15 @@ L'entrepôt est construit dans un fichier à part puis mis en place d'un coup : 
 « agora serve » en cours continue de lire l'ancien jusqu'au remplacement.
 
 Avec --select, seuls les modèles demandés et ceux qu'ils lisent sont reconstruits, dans
-une copie de l'entrepôt existant. Les modèles staging et intermediate sont temporaires :
-seuls les marts restent dans l'entrepôt, sauf avec --intermediaires.`,
+une copie de l'entrepôt existant. Les modèles staging et intermediate ne sont pas dans
+l'entrepôt (sauf avec --intermediaires) : ils restent dans <racine>/cache.duckdb.
+
+Construction incrémentale : quand seuls de nouveaux mois de DSN ont été chargés depuis la
+construction précédente, « agora build » reprend ses tables (cache.duckdb) et ne recalcule
+que ce que ces mois changent : les contrats et situations de ces mois, les sortants dont un
+horizon (mois avant l'entrée, sortie, +3, +6, +12 mois) tombe sur l'un d'eux, et les marts
+qui en dépendent. De nouveaux dossiers, événements ou financements, un compactage, une purge
+ou une nouvelle version des modèles donnent une construction complète ; --complet la force.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if list {
@@ -47,52 +54,24 @@ seuls les marts restent dans l'entrepôt, sauf avec --intermediaires.`,
 				return userErrorf("aucun lac dans %s : chargez d'abord des livraisons avec « agora land » (ou lancez « agora demo »), ou indiquez la racine des données avec --data", a.root.Dir)
 			}
 			final := a.root.Warehouse()
-			work := final + ".build"
-			for _, f := range []string{work, work + ".wal"} {
-				if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
-					return err
-				}
-			}
-			if len(selected) > 0 {
-				if err := copyFile(final, work); err != nil && !errors.Is(err, os.ErrNotExist) {
-					return fmt.Errorf("copie de l'entrepôt %s : %w", final, err)
-				}
-			}
-			s, err := warehouse.Open(ctx, warehouse.Options{Path: work, MemoryLimit: memory, Threads: threads, TempDir: a.root.Temp()})
-			if err != nil {
-				return err
-			}
-			defer func() {
-				if s != nil {
-					s.Close()
-					os.Remove(work)
-				}
-			}()
-			lakeAsOf, err := runner.Mount(ctx, s, a.root.Lake(), asOf)
-			if err != nil {
-				return userErrorf("%v", err)
-			}
-			var progress io.Writer = a.errOut
-			rep, err := runner.Build(ctx, s.DB(), runner.Options{Select: selected, MartsDir: a.root.Marts(), Progress: progress, KeepIntermediate: keep})
+			opts := chain.Options{Root: a.root, Memory: memory, Threads: threads, Steps: a.errOut}
+			res, err := chain.BuildWith(ctx, opts, chain.BuildOptions{Select: selected, AsOf: asOf, KeepIntermediate: keep, Full: full})
+			rep, lakeAsOf := res.Report, res.Lake
 			if err != nil {
 				var tf *runner.TestFailure
 				if errors.As(err, &tf) || errors.Is(err, runner.ErrUnknownModel) {
 					if a.jsonOut {
-						a.printJSON(buildOutput{Report: rep, Lake: lakeAsOf, Error: err.Error()})
+						a.printJSON(buildOutput{BuildResult: res, Error: err.Error()})
 					}
+					return userErrorf("%v", err)
+				}
+				if strings.Contains(err.Error(), "lac : chargement") {
 					return userErrorf("%v", err)
 				}
 				return err
 			}
-			if err := s.Close(); err != nil {
-				return err
-			}
-			s = nil
-			if err := os.Rename(work, final); err != nil {
-				return fmt.Errorf("mise en place de l'entrepôt %s : %w", final, err)
-			}
 			if a.jsonOut {
-				return a.printJSON(buildOutput{Report: rep, Lake: lakeAsOf, Warehouse: final})
+				return a.printJSON(buildOutput{BuildResult: res, Warehouse: final})
 			}
 			marts := 0
 			for _, m := range rep.Models {
@@ -104,8 +83,20 @@ seuls les marts restent dans l'entrepôt, sauf avec --intermediaires.`,
 			if lakeAsOf != "" {
 				lakeText = "lac au chargement " + lakeAsOf
 			}
-			fmt.Fprintf(a.out, "Entrepôt construit en %.1f s (%s) : %d modèles dont %d marts, %d tests de données réussis.\n",
-				rep.Seconds, lakeText, len(rep.Models), marts, len(rep.Tests)-rep.Warnings)
+			how := "construction complète"
+			if rep.Incremental {
+				rebuilt := 0
+				for _, m := range rep.Models {
+					if m.Mode != runner.Unchanged && m.Materialized == runner.Table {
+						rebuilt++
+					}
+				}
+				how = fmt.Sprintf("construction incrémentale : %d modèle(s) recalculé(s), les autres repris de la précédente", rebuilt)
+			} else if res.Why != "" {
+				how += " : " + res.Why
+			}
+			fmt.Fprintf(a.out, "Entrepôt construit en %.1f s (%s ; %s) : %d modèles dont %d marts, %d tests de données réussis.\n",
+				rep.Seconds, lakeText, how, len(rep.Models), marts, len(rep.Tests)-rep.Warnings)
 			fmt.Fprintf(a.out, "Entrepôt : %s\nMarts Parquet : %s\n", final, a.root.Marts())
 			return nil
 		},
@@ -116,14 +107,14 @@ seuls les marts restent dans l'entrepôt, sauf avec --intermediaires.`,
 	f.StringVar(&memory, "memoire", warehouse.DefaultMemoryLimit, "mémoire maximale de DuckDB (au-delà, il écrit dans <racine>/tmp)")
 	f.IntVar(&threads, "threads", 0, "fils d'exécution de DuckDB (défaut : nombre de cœurs)")
 	f.BoolVar(&keep, "intermediaires", false, "garder aussi les modèles staging et intermediate dans l'entrepôt (pour les examiner ; plus lent)")
+	f.BoolVar(&full, "complet", false, "tout reconstruire, sans reprendre les tables de la construction précédente (cache.duckdb)")
 	f.StringVar(&asOf, "au", "", "construire le lac tel qu'il était après ce chargement (identifiant de manifeste)")
 	return cmd
 }
 
 // buildOutput is the --json output of agora build.
 type buildOutput struct {
-	runner.Report
-	Lake      string `json:"lake_as_of"`
+	chain.BuildResult
 	Warehouse string `json:"warehouse,omitempty"`
 	Error     string `json:"error,omitempty"`
 }
@@ -149,25 +140,4 @@ func listModels(a *app) error {
 		fmt.Fprintf(a.out, "%-13s %-28s lit : %s\n", m.Layer, m.Name, strings.Join(reads, ", "))
 	}
 	return nil
-}
-
-// copyFile copies src to dst (dst must not exist).
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return err
-	}
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }

@@ -1,8 +1,8 @@
 -- Les mois DSN dont les indicateurs ont besoin, pour chaque sortant : le mois qui
 -- précède le mois d'entrée (horizon -1) et les mois de sortie + 0, 3, 6 et 12.
--- observe : le mois est couvert par la DSN chargée (stg_couverture) ; sinon le
--- sortant est censuré à cet horizon.
--- test: unique(code_financeur, id_dossier, horizon), not_null(pseudo, mois, observe)
+-- int_contrats_mois ne lit la DSN que de ces mois-là. Ne dépend que des dossiers :
+-- un nouveau mois de DSN ne le change pas (construction incrémentale).
+-- test: unique(code_financeur, id_dossier, horizon), not_null(pseudo, mois)
 -- test: accepted_values(horizon, -1, 0, 3, 6, 12)
 SELECT
     s.code_financeur,
@@ -10,13 +10,7 @@ SELECT
     s.pseudo,
     h.horizon,
     CASE WHEN h.horizon < 0 THEN mois_de(s.date_entree) - INTERVAL 1 MONTH
-         ELSE mois_de(s.date_sortie) + to_months(h.horizon) END::DATE AS mois,
-    coalesce(
-        CASE WHEN h.horizon < 0 THEN mois_de(s.date_entree) - INTERVAL 1 MONTH
-             ELSE mois_de(s.date_sortie) + to_months(h.horizon) END::DATE
-            BETWEEN cv.premier_mois_couvert AND cv.dernier_mois_couvert,
-        false) AS observe
+         ELSE mois_de(s.date_sortie) + to_months(h.horizon) END::DATE AS mois
 FROM int_dossiers AS s
 CROSS JOIN (VALUES (-1), (0), (3), (6), (12)) AS h(horizon)
-CROSS JOIN stg_couverture AS cv
 WHERE s.est_sortant

@@ -2,6 +2,8 @@
 -- propres stagiaires) : une ligne par sortant, situation au mois de sortie et à
 -- M+3, M+6, M+12. Contient des identifiants de dossier : jamais publié. Aucun
 -- pseudonyme n'y figure.
+-- Construction incrémentale : seuls les sortants dont un mois suivi a changé.
+-- incremental: list_has_any(mois_suivis(date_entree, date_sortie), [$mois])
 -- test: unique(code_financeur, id_dossier), not_null(code_financeur, id_dossier, date_sortie)
 -- test: accepted_values(famille_contrat_6m, 'CDI', 'CDD', 'INTERIM'), accepted_values(multi_emploi_6m, 'O', 'N')
 SELECT

@@ -37,6 +37,11 @@ type Model struct {
 	Deps         []string // models it reads, sorted
 	Sources      []string // other relations it reads (lake_* views, ref_* tables), sorted
 	Tests        []Test   // generic tests declared in its header
+	// Incremental is the predicate of an incremental build, from the header
+	// line "-- incremental: <predicate>": a SQL condition on the model's own
+	// columns selecting every row that new DSN months ($mois, the list of
+	// those months) can change, the other rows being unchanged. See Changes.
+	Incremental string
 }
 
 // IsMart reports whether the model is published (written as Parquet too).
@@ -90,6 +95,11 @@ func Load(fsys fs.FS) (*Project, error) {
 						return fmt.Errorf("materialized : « %s » inconnu (table ou view)", val)
 					}
 					m.Materialized = val
+				case "incremental":
+					if !strings.Contains(val, MonthsPlaceholder) {
+						return fmt.Errorf("incremental : une condition sur les colonnes du modèle, qui cite %s (la liste des mois modifiés)", MonthsPlaceholder)
+					}
+					m.Incremental = val
 				case "test":
 					ts, err := parseTests(val)
 					if err != nil {
@@ -100,11 +110,14 @@ func Load(fsys fs.FS) (*Project, error) {
 					}
 					m.Tests = append(m.Tests, ts...)
 				default:
-					return fmt.Errorf("clé d'en-tête « %s » inconnue (materialized, test)", key)
+					return fmt.Errorf("clé d'en-tête « %s » inconnue (materialized, incremental, test)", key)
 				}
 				return nil
 			}, &m.Doc); err != nil {
 				return nil, err
+			}
+			if m.Incremental != "" && m.Materialized == View {
+				return nil, fmt.Errorf("modèle %s : une vue ne se construit pas de façon incrémentale (retirez « incremental » ou « materialized: view »)", f)
 			}
 			if strings.TrimSpace(stripComments(m.SQL)) == "" {
 				return nil, fmt.Errorf("modèle %s : aucune requête", f)
@@ -206,7 +219,7 @@ func parseHeader(src, file string, set func(key, val string) error, doc *string)
 
 func isHeaderKey(k string) bool {
 	switch k {
-	case "test", "materialized", "severity", "sévérité":
+	case "test", "materialized", "incremental", "severity", "sévérité":
 		return true
 	}
 	return false

@@ -49,6 +49,14 @@ type Options struct {
 	// temporary directory beyond the memory limit) and vanish with the build:
 	// only the marts are written, which makes the build much faster.
 	KeepIntermediate bool
+	// Cache is the catalog of an attached DuckDB database that keeps the
+	// staging and intermediate tables from one build to the next, so that a
+	// later build can be incremental; "" keeps them temporary.
+	Cache string
+	// Changes makes the build incremental (see Changes); nil builds every
+	// selected model. The tables it reuses must be in Cache and the marts in
+	// the database (a copy of the previous warehouse).
+	Changes *Changes
 }
 
 // Report is what a build did, for --json and for the callers' tests.
@@ -59,6 +67,8 @@ type Report struct {
 	Tests    []TestResult  `json:"tests"`
 	Parquet  []string      `json:"parquet,omitempty"`
 	Warnings int           `json:"warnings"`
+	// Incremental is set when the build reused the previous one (Changes).
+	Incremental bool `json:"incremental"`
 	// Failed is the test that stopped the build, if one did.
 	Failed *TestResult `json:"failed,omitempty"`
 }
@@ -70,6 +80,7 @@ type ModelResult struct {
 	Materialized string  `json:"materialized"`
 	Rows         int64   `json:"rows"` // -1 for a view (not computed by the build itself)
 	Seconds      float64 `json:"seconds"`
+	Mode         string  `json:"mode"` // Full, Partial or Unchanged
 }
 
 // Build runs the selected models (all by default) in dependency order on db.
@@ -107,7 +118,51 @@ func Build(ctx context.Context, db DB, opts Options) (rep Report, err error) {
 		return rep, err
 	}
 
+	// Where each model lives: marts in the database itself, staging and
+	// intermediate tables in the cache catalog (found through the search
+	// path), or temporary.
+	var home string
+	if err := db.QueryRowContext(ctx, "SELECT current_database()").Scan(&home); err != nil {
+		return rep, err
+	}
+	if opts.Cache != "" {
+		var path string
+		if err := db.QueryRowContext(ctx, "SELECT current_setting('search_path')").Scan(&path); err != nil {
+			return rep, err
+		}
+		if _, err := db.ExecContext(ctx, fmt.Sprintf("SET search_path = %s", sqlString(quoteIdent(home)+".main,"+quoteIdent(opts.Cache)+".main"))); err != nil {
+			return rep, fmt.Errorf("cache %s : %w", opts.Cache, err)
+		}
+		defer db.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("SET search_path = %s", sqlString(path)))
+	}
+	catalogOf := func(m *Model) string {
+		switch {
+		case m.IsMart() || opts.KeepIntermediate:
+			return home
+		case opts.Cache != "":
+			return opts.Cache
+		}
+		return "temp"
+	}
+	var dirty map[string]bool
+	if opts.Changes != nil {
+		rep.Incremental = true
+		dirty = dirtyModels(plan, opts.Changes)
+		for _, m := range plan {
+			if m.Materialized == Table && !dirty[m.Name] {
+				ok, err := tableExists(ctx, db, catalogOf(m), m.Name)
+				if err != nil {
+					return rep, err
+				}
+				if !ok {
+					return rep, fmt.Errorf("%w : %s", ErrStaleCache, m.Name)
+				}
+			}
+		}
+	}
+
 	built := map[string]bool{}
+	rebuilt := map[string]bool{}
 	inPlan := map[string]bool{}
 	for _, m := range plan {
 		inPlan[m.Name] = true
@@ -156,19 +211,48 @@ func Build(ctx context.Context, db DB, opts Options) (rep Report, err error) {
 		if _, err := db.ExecContext(ctx, fmt.Sprintf("SET preserve_insertion_order = %t", m.IsMart())); err != nil {
 			return rep, err
 		}
-		rows, err := materialise(ctx, db, m, !m.IsMart() && !opts.KeepIntermediate)
+		mode := Full
+		switch {
+		case opts.Changes == nil || m.Materialized == View:
+		case !dirty[m.Name]:
+			mode = Unchanged
+		case m.Incremental != "":
+			mode = Partial
+		}
+		var rows int64
+		switch mode {
+		case Full:
+			rows, err = materialise(ctx, db, m, catalogOf(m))
+		case Partial:
+			rows, err = updatePartial(ctx, db, m, quoteIdent(catalogOf(m))+".main."+quoteIdent(m.Name), opts.Changes.Months)
+		case Unchanged:
+			rows = -2
+		}
 		if err != nil {
 			return rep, err
 		}
 		built[m.Name] = true
-		res := ModelResult{Name: m.Name, Layer: m.Layer, Materialized: m.Materialized, Rows: rows, Seconds: time.Since(start).Seconds()}
+		if mode != Unchanged {
+			rebuilt[m.Name] = true
+		}
+		res := ModelResult{Name: m.Name, Layer: m.Layer, Materialized: m.Materialized, Rows: rows, Seconds: time.Since(start).Seconds(), Mode: mode}
 		rep.Models = append(rep.Models, res)
 		count := thousands(rows) + " lignes"
-		if rows < 0 {
+		switch {
+		case mode == Unchanged:
+			count = "inchangé"
+		case rows < 0:
 			count = "(vue)"
 		}
-		fmt.Fprintf(progress, "[%*d/%d] %-*s  %-5s %19s  %7.2f s\n",
-			len(fmt.Sprint(len(plan))), i+1, len(plan), width, m.Name, m.Materialized, count, res.Seconds)
+		kind := m.Materialized
+		if mode == Partial {
+			kind = Partial // the rows of the changed months only
+		}
+		fmt.Fprintf(progress, "[%*d/%d] %-*s  %-7s %19s  %7.2f s\n",
+			len(fmt.Sprint(len(plan))), i+1, len(plan), width, m.Name, kind, count, res.Seconds)
+		if mode == Unchanged {
+			continue
+		}
 		var tests []Test
 		for _, t := range m.Tests {
 			if t.Kind == "relationships" && !inPlan[t.RefModel] && proj.Models[t.RefModel] != nil {
@@ -186,7 +270,7 @@ func Build(ctx context.Context, db DB, opts Options) (rep Report, err error) {
 			}
 		}
 		for j, t := range proj.Tests {
-			if customDone[j] || !allBuilt(t.Deps, built) {
+			if customDone[j] || !allBuilt(t.Deps, built) || !anyBuilt(t.Deps, rebuilt) {
 				continue
 			}
 			customDone[j] = true
@@ -216,10 +300,14 @@ func Build(ctx context.Context, db DB, opts Options) (rep Report, err error) {
 			return rep, fmt.Errorf("dossier des marts %s : %w", opts.MartsDir, err)
 		}
 		for _, m := range plan {
-			if !m.IsMart() {
+			if !m.IsMart() || !rebuilt[m.Name] {
 				continue
 			}
-			path, err := writeParquet(ctx, db, m.Name, opts.MartsDir)
+			var order []string
+			if opts.Changes != nil && m.Incremental != "" {
+				order = sortKey(m) // rows inserted at the end: sort them back
+			}
+			path, err := writeParquet(ctx, db, m.Name, opts.MartsDir, order)
 			if err != nil {
 				return rep, err
 			}
@@ -232,6 +320,15 @@ func Build(ctx context.Context, db DB, opts Options) (rep Report, err error) {
 	return rep, nil
 }
 
+func anyBuilt(deps []string, built map[string]bool) bool {
+	for _, d := range deps {
+		if built[d] {
+			return true
+		}
+	}
+	return false
+}
+
 func allBuilt(deps []string, built map[string]bool) bool {
 	for _, d := range deps {
 		if !built[d] {
@@ -241,8 +338,9 @@ func allBuilt(deps []string, built map[string]bool) bool {
 	return true
 }
 
-// materialise (re)creates the model's relation and returns its row count.
-func materialise(ctx context.Context, db DB, m *Model, temporary bool) (int64, error) {
+// materialise (re)creates the model's relation in catalog ("temp" for a
+// temporary one) and returns its row count.
+func materialise(ctx context.Context, db DB, m *Model, catalog string) (int64, error) {
 	name := quoteIdent(m.Name)
 	// Whatever bears the name (a table that became a view, a persistent table
 	// of an earlier build now temporary) is dropped first.
@@ -275,10 +373,13 @@ func materialise(ctx context.Context, db DB, m *Model, temporary bool) (int64, e
 	if m.Materialized == View {
 		kind = "VIEW"
 	}
-	if temporary {
-		kind = "TEMP " + kind
+	target := quoteIdent(catalog) + ".main." + name
+	if catalog == "temp" || m.Materialized == View {
+		// Views are inlined by their readers and cost nothing to create:
+		// they are temporary, so that they bind to the lake of this build.
+		kind, target = "TEMP "+kind, name
 	}
-	if _, err := db.ExecContext(ctx, fmt.Sprintf("CREATE %s %s AS\n%s", kind, name, body)); err != nil {
+	if _, err := db.ExecContext(ctx, fmt.Sprintf("CREATE %s %s AS\n%s", kind, target, body)); err != nil {
 		hint := ""
 		if strings.Contains(err.Error(), "lake_") {
 			hint = " (le lac est-il monté ? les vues lake_* viennent de `agora land` puis du montage de l'entrepôt)"
@@ -297,11 +398,19 @@ func materialise(ctx context.Context, db DB, m *Model, temporary bool) (int64, e
 
 // writeParquet writes a mart to dir/<name>.parquet through a temporary file,
 // so a reader never sees a half-written mart.
-func writeParquet(ctx context.Context, db DB, name, dir string) (string, error) {
+func writeParquet(ctx context.Context, db DB, name, dir string, order []string) (string, error) {
 	final := filepath.Join(dir, name+".parquet")
 	tmp := filepath.Join(dir, "."+name+".parquet.tmp")
 	os.Remove(tmp)
-	q := fmt.Sprintf("COPY (SELECT * FROM %s) TO %s (FORMAT parquet, COMPRESSION zstd)", quoteIdent(name), sqlString(tmp))
+	by := ""
+	if len(order) > 0 {
+		cols := make([]string, len(order))
+		for i, c := range order {
+			cols[i] = quoteIdent(c)
+		}
+		by = " ORDER BY " + strings.Join(cols, ", ")
+	}
+	q := fmt.Sprintf("COPY (SELECT * FROM %s%s) TO %s (FORMAT parquet, COMPRESSION zstd)", quoteIdent(name), by, sqlString(tmp))
 	if _, err := db.ExecContext(ctx, q); err != nil {
 		os.Remove(tmp)
 		return "", fmt.Errorf("écriture du mart %s en Parquet : %w", name, err)

@@ -1,0 +1,163 @@
+package runner
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	models "github.com/agora-formation/agora/sql"
+)
+
+// MonthsPlaceholder is the name of the changed months in an incremental
+// predicate. It expands to a comma-separated list of DATE literals, to be
+// used as `mois IN ($mois)` or as the list `[$mois]`.
+const MonthsPlaceholder = "$mois"
+
+// Changes tells an incremental build what changed in the lake since the build
+// whose tables it reuses (the cache), under one contract: only new files were
+// added, to the datasets named, and the dossiers, events and funding did not
+// change (any other change needs a full build; package chain decides).
+//
+// A model that reads none of these datasets, directly or through other
+// models, is reused as it is. A model that does is rebuilt: entirely, or,
+// when its header declares "-- incremental: <predicate>", only on the rows
+// the predicate selects for the changed months: those rows are deleted, then
+// the model's query filtered by the same predicate is inserted. The
+// predicate must select every row that these months can change, and the
+// model's query must let DuckDB push it down to what it reads, so that the
+// cost follows the new data, not the history.
+type Changes struct {
+	// Datasets are the lake datasets (without the lake_ prefix) that
+	// received new files.
+	Datasets []string
+	// Months are the DSN months whose rows, or whose coverage, changed.
+	Months []time.Time
+}
+
+// ErrStaleCache is returned by an incremental build when a model it should
+// reuse is missing: the caller builds everything instead.
+var ErrStaleCache = errors.New("tables de la construction précédente absentes")
+
+// Modes of a model in a build.
+const (
+	Full      = "complet"  // recomputed entirely
+	Partial   = "partiel"  // recomputed on the rows of the changed months
+	Unchanged = "inchangé" // reused from the previous build
+)
+
+// dirtyModels returns the models of plan that changes can affect: those
+// reading a changed lake dataset, and their readers.
+func dirtyModels(plan []*Model, ch *Changes) map[string]bool {
+	dirty := map[string]bool{}
+	for _, m := range plan { // build order: dependencies first
+		for _, src := range m.Sources {
+			if name, ok := strings.CutPrefix(src, "lake_"); ok && slices.Contains(ch.Datasets, name) {
+				dirty[m.Name] = true
+			}
+		}
+		for _, d := range m.Deps {
+			if dirty[d] {
+				dirty[m.Name] = true
+			}
+		}
+	}
+	return dirty
+}
+
+// monthsSQL writes months as DATE literals separated by commas.
+func monthsSQL(months []time.Time) string {
+	lits := make([]string, len(months))
+	for i, m := range months {
+		lits[i] = "DATE '" + m.Format("2006-01-02") + "'"
+	}
+	return strings.Join(lits, ", ")
+}
+
+// updatePartial recomputes the rows of table that the model's predicate
+// selects for the changed months, and returns the table's row count.
+func updatePartial(ctx context.Context, db DB, m *Model, table string, months []time.Time) (int64, error) {
+	if len(months) > 0 {
+		pred := strings.ReplaceAll(m.Incremental, MonthsPlaceholder, monthsSQL(months))
+		body := strings.TrimRight(strings.TrimSpace(m.SQL), ";")
+		for _, q := range []string{
+			fmt.Sprintf("DELETE FROM %s WHERE %s", table, pred),
+			fmt.Sprintf("INSERT INTO %s SELECT * FROM (\n%s\n) WHERE %s", table, body, pred),
+		} {
+			if _, err := db.ExecContext(ctx, q); err != nil {
+				return 0, fmt.Errorf("modèle %s (%s) : mise à jour incrémentale : %w", m.Name, m.Path, err)
+			}
+		}
+	}
+	var n int64
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+table).Scan(&n); err != nil {
+		return 0, fmt.Errorf("modèle %s : comptage : %w", m.Name, err)
+	}
+	return n, nil
+}
+
+// tableExists reports whether catalog.main.name is a table.
+func tableExists(ctx context.Context, db DB, catalog, name string) (bool, error) {
+	var n int
+	err := db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND schema_name = 'main' AND table_name = ?`,
+		catalog, name).Scan(&n)
+	return n > 0, err
+}
+
+// sortKey returns the columns of the model's first unique test: the order in
+// which a partially updated mart is written as Parquet, as a full build
+// writes it (marts are ordered by their key).
+func sortKey(m *Model) []string {
+	for _, t := range m.Tests {
+		if t.Kind == "unique" {
+			return t.Columns
+		}
+	}
+	return nil
+}
+
+// Fingerprint identifies what a build computes: the models, tests and macros
+// of fsys (nil: the embedded ones) and the reference tables. Tables kept by a
+// build are reused only by a build with the same fingerprint.
+func Fingerprint(fsys fs.FS) (string, error) {
+	if fsys == nil {
+		fsys = models.FS
+	}
+	h := sha256.New()
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", p, len(data))
+		h.Write(data)
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	io.WriteString(h, models.Macros)
+	for _, t := range referenceTables() {
+		fmt.Fprintf(h, "%s\x00%q\x00%q\x00", t.name, t.columns, t.rows)
+	}
+	schemas := LakeSchemas()
+	names := make([]string, 0, len(schemas))
+	for name := range schemas {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		fmt.Fprintf(h, "%s\x00%v\x00", name, schemas[name])
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16], nil
+}
