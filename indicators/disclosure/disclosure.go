@@ -78,6 +78,9 @@ type Grid struct {
 	member [][]int // cell -> the equations it appears in
 	deps   [][]link
 	seen   map[string]bool // equations already declared
+	// structural holds the structural zeros while Protect runs (see
+	// structuralZeros): known to anyone, they count as published.
+	structural map[int]bool
 }
 
 // equation: sum over cells of coef*value = 0, coef being +1 or -1.
@@ -227,9 +230,11 @@ func (g *Grid) follow(id int, touched *[]int) {
 // cells are followed, then no hidden cell may be recomputed from the published
 // cells through the equations, neither by one subtraction (an equation with
 // exactly one hidden cell) nor by any linear combination of equations (checked
-// exactly, see determined). Each step hides the smallest published cell of an
-// equation that would leak, non-zero cells first. It
-// returns the number of cells hidden by links and secondary suppression.
+// exactly, see determined). Each step hides the cheapest published cell of an
+// equation that would leak (see before: the smallest non-zero value, a part
+// rather than its total). Structural zeros (see StructuralZeros) count as
+// published: they are neither protected nor used as complements. It returns
+// the number of cells hidden by links and secondary suppression.
 func (g *Grid) Protect() int {
 	var touched []int
 	for id := range g.value {
@@ -238,9 +243,11 @@ func (g *Grid) Protect() int {
 		}
 	}
 	n := len(touched)
+	g.structural = g.structuralZeros()
+	defer func() { g.structural = nil }()
 	n += g.protectSingles(nil)
 	for {
-		leaks := g.determined()
+		leaks := slices.DeleteFunc(g.determined(), func(c int) bool { return g.structural[c] })
 		if len(leaks) == 0 {
 			return n
 		}
@@ -281,6 +288,24 @@ func (g *Grid) Protect() int {
 	}
 }
 
+// structuralZeros returns the cells the equations alone force to zero, whatever
+// is published: those determined when every cell is unknown (a monthly series
+// that stops has an empty stock at its last month, or the national stock would
+// not follow its flows). Anyone reading the table's structure knows them, so
+// no suppression can protect them and Protect does not try: chasing them
+// would hide every cell around them, up to the national totals. A cell forced
+// to zero by the equations but holding another value (equations the data do
+// not satisfy) is not exempted.
+func (g *Grid) structuralZeros() map[int]bool {
+	out := map[int]bool{}
+	for _, c := range g.determinedAmong(func(int) bool { return true }) {
+		if g.value[c] == 0 {
+			out[c] = true
+		}
+	}
+	return out
+}
+
 // protectSingles hides cells until no equation has exactly one hidden cell,
 // starting from the equations of the cells in touched (all if nil).
 func (g *Grid) protectSingles(touched []int) int {
@@ -311,14 +336,14 @@ func (g *Grid) protectSingles(touched []int) int {
 		eq := g.eqs[e]
 		n := 0
 		for _, c := range eq.cells {
-			if g.reason[c] != "" {
+			if g.reason[c] != "" && !g.structural[c] {
 				n++
 			}
 		}
 		if n != 1 {
 			continue
 		}
-		pick, ok := g.smallestPublished(eq)
+		pick, _, ok := g.smallestPublished(eq)
 		if !ok {
 			continue
 		}
@@ -334,11 +359,10 @@ func (g *Grid) protectSingles(touched []int) int {
 	return hidden
 }
 
-// smallestPublished picks the cell to hide in an equation: the smallest
-// published cell, non-zero first; between equal values the cell on the side
-// with fewer cells (the total of a margin rather than a detail, which hides
-// the same figure), then the lowest id.
-func (g *Grid) smallestPublished(e equation) (int, bool) {
+// smallestPublished picks the cell to hide in an equation (see before) and
+// tells whether it is a part of the equation rather than its total: the
+// equation's major side holds the parts (the side with more cells).
+func (g *Grid) smallestPublished(e equation) (cell int, part bool, found bool) {
 	plus := 0
 	for _, k := range e.coef {
 		if k > 0 {
@@ -349,20 +373,27 @@ func (g *Grid) smallestPublished(e equation) (int, bool) {
 	if plus*2 < len(e.coef) {
 		major = -1
 	}
-	best, bestK, found := -1, int8(0), false
+	best, bestK := -1, int8(0)
 	for i, c := range e.cells {
-		if g.reason[c] != "" {
-			continue
+		if g.reason[c] != "" || g.structural[c] {
+			continue // hidden already, or a structural zero whose hiding protects nothing
 		}
 		if !found || g.before(c, e.coef[i] == major, best, bestK == major) {
 			best, bestK, found = c, e.coef[i], true
 		}
 	}
-	return best, found
+	return best, bestK == major, found
 }
 
-// before orders candidate cells for hiding.
-func (g *Grid) before(a int, aMajor bool, b int, bMajor bool) bool {
+// before orders candidate cells for hiding, the cheapest first: a non-zero
+// cell before a zero one (a hidden zero protects nothing), then the smaller
+// value, then, between equal values, a part of its equation before the total
+// (it hides the same figure, and a total sits in many more equations: a
+// national figure is the margin of every breakdown, and hiding it would spread
+// the suppression to all of them), then the lower id. With non-negative
+// figures a total is never smaller than its parts, so it is hidden only when
+// none of its parts is left to hide.
+func (g *Grid) before(a int, aPart bool, b int, bPart bool) bool {
 	az, bz := g.value[a] == 0, g.value[b] == 0
 	if az != bz {
 		return bz
@@ -370,8 +401,8 @@ func (g *Grid) before(a int, aMajor bool, b int, bMajor bool) bool {
 	if g.value[a] != g.value[b] {
 		return g.value[a] < g.value[b]
 	}
-	if aMajor != bMajor {
-		return !aMajor // on a tie, the total rather than a detail
+	if aPart != bPart {
+		return aPart
 	}
 	return a < b
 }
@@ -388,11 +419,11 @@ func (g *Grid) complement(c int) (int, bool) {
 		seenEq[e] = true
 	}
 	for len(layer) > 0 {
-		best, found := -1, false
+		best, bestPart, found := -1, false, false
 		for _, e := range layer {
-			pick, ok := g.smallestPublished(g.eqs[e])
-			if ok && (!found || g.before(pick, true, best, true)) {
-				best, found = pick, true
+			pick, part, ok := g.smallestPublished(g.eqs[e])
+			if ok && (!found || g.before(pick, part, best, bestPart)) {
+				best, bestPart, found = pick, part, true
 			}
 		}
 		if found {
@@ -419,8 +450,24 @@ func (g *Grid) complement(c int) (int, bool) {
 }
 
 // Recomputable returns the hidden cells that the published cells determine
-// through the equations (none after Protect): for tests and audits.
-func (g *Grid) Recomputable() []int { return g.determined() }
+// through the equations (none after Protect), leaving out the structural
+// zeros (see StructuralZeros), which no suppression can protect: for tests
+// and audits.
+func (g *Grid) Recomputable() []int {
+	sz := g.structuralZeros()
+	return slices.DeleteFunc(g.determined(), func(c int) bool { return sz[c] })
+}
+
+// StructuralZeros returns the cells the equations alone force to zero, sorted:
+// anyone who knows how the tables are built knows them, hidden or not.
+func (g *Grid) StructuralZeros() []int {
+	var out []int
+	for c := range g.structuralZeros() {
+		out = append(out, c)
+	}
+	slices.Sort(out)
+	return out
+}
 
 // String summarises the grid for test failures.
 func (g *Grid) String() string {

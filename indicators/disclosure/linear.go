@@ -24,13 +24,19 @@ import (
 // Coefficients are ±1, so a spurious zero in the elimination would need a
 // minor divisible by the prime: not a concern at the sizes of public tables.
 func (g *Grid) determined() []int {
+	return g.determinedAmong(func(c int) bool { return g.reason[c] != "" })
+}
+
+// determinedAmong is determined with the cells for which hidden is true taken
+// as the unknowns.
+func (g *Grid) determinedAmong(hidden func(int) bool) []int {
 	col := map[int]int{}
 	var cells []int
 	var rows []sparseRow
 	for _, e := range g.eqs {
 		var r sparseRow
 		for i, c := range e.cells {
-			if g.reason[c] == "" {
+			if !hidden(c) {
 				continue
 			}
 			j, ok := col[c]
