@@ -1,0 +1,139 @@
+package chain
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/agora-formation/agora/lake"
+	"github.com/agora-formation/agora/pipelines/generate"
+	"github.com/agora-formation/agora/sql/runner"
+	"github.com/agora-formation/agora/warehouse"
+)
+
+// holdBackMonth moves the DSN files of one month (yyyymm in their names:
+// dsn_extrait_202512.csv, <siret>_202512_<n>.dsn) from deliveries to dst,
+// and returns how many it moved.
+func holdBackMonth(t testing.TB, deliveries, yyyymm, dst string) int {
+	t.Helper()
+	n := 0
+	for _, feed := range []string{"dsn_extrait", "dsn"} {
+		files, err := filepath.Glob(filepath.Join(deliveries, feed, "*_"+yyyymm+"*"))
+		require.NoError(t, err)
+		require.NoError(t, os.MkdirAll(filepath.Join(dst, feed), 0o755))
+		for _, f := range files {
+			require.NoError(t, os.Rename(f, filepath.Join(dst, feed, filepath.Base(f))))
+			n++
+		}
+	}
+	return n
+}
+
+// modes returns model → build mode.
+func modes(rep runner.Report) map[string]string {
+	out := map[string]string{}
+	for _, m := range rep.Models {
+		out[m.Name] = m.Mode
+	}
+	return out
+}
+
+// A new DSN month landed after a build: the next build is incremental, it
+// recomputes only the models the month can change, and every mart is the
+// one a full rebuild gives.
+func TestIncrementalRefreshEqualsFullBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates, lands and builds a sample four times")
+	}
+	ctx := context.Background()
+	opts := testOptions(t, 3000)
+	g := opts.Generate
+	g.Out = opts.Root.Deliveries()
+	_, err := generate.Run(ctx, g, nil)
+	require.NoError(t, err)
+	later := filepath.Join(t.TempDir(), "decembre")
+	require.Positive(t, holdBackMonth(t, g.Out, "202512", later))
+
+	_, err = Land(ctx, opts, []string{g.Out})
+	require.NoError(t, err)
+	first, err := BuildWith(ctx, opts, BuildOptions{})
+	require.NoError(t, err)
+	assert.False(t, first.Incremental)
+	assert.Equal(t, "première construction (pas de cache)", first.Why)
+
+	s, err := warehouse.Open(ctx, warehouse.Options{MemoryLimit: "2GB", Threads: 2})
+	require.NoError(t, err)
+	defer s.Close()
+	november := marts(t, s.DB(), opts.Root.Marts())
+
+	// Nothing landed: everything is reused, the marts stay.
+	same, err := BuildWith(ctx, opts, BuildOptions{})
+	require.NoError(t, err)
+	require.True(t, same.Incremental, same.Why)
+	for name, mode := range modes(same.Report) {
+		if mode != runner.Unchanged { // views only: they cost nothing
+			assert.Contains(t, []string{"stg_dsn", "int_contrats_mois"}, name, "%s rebuilt (%s) though nothing was landed", name, mode)
+		}
+	}
+	assertSameMarts(t, november, marts(t, s.DB(), opts.Root.Marts()), "a build with nothing new")
+
+	// December lands: an incremental build.
+	_, err = Land(ctx, opts, []string{later})
+	require.NoError(t, err)
+	inc, err := BuildWith(ctx, opts, BuildOptions{})
+	require.NoError(t, err)
+	require.True(t, inc.Incremental, inc.Why)
+	m := modes(inc.Report)
+	for name, want := range map[string]string{
+		"stg_dossiers":                runner.Unchanged, // no new dossier
+		"int_dossiers":                runner.Unchanged,
+		"int_mois_cibles":             runner.Unchanged, // targets depend on dossiers only
+		"financement_dispositif":      runner.Unchanged,
+		"stg_couverture":              runner.Full, // one row, recomputed
+		"int_emploi_mois":             runner.Partial,
+		"int_sortants":                runner.Partial,
+		"resultats_dossiers":          runner.Partial,
+		"insertion_dispositif_region": runner.Full, // an aggregate of int_sortants
+	} {
+		assert.Equal(t, want, m[name], name)
+	}
+	december := marts(t, s.DB(), opts.Root.Marts())
+	assert.NotEqual(t, november["resultats_dossiers.parquet"], december["resultats_dossiers.parquet"], "December changes exits' situations")
+	assert.NotEqual(t, november["etat_donnees.parquet"], december["etat_donnees.parquet"], "the data date moves to December")
+
+	// A full rebuild of the same lake gives the same marts.
+	full, err := BuildWith(ctx, opts, BuildOptions{Full: true})
+	require.NoError(t, err)
+	assert.False(t, full.Incremental)
+	assert.Equal(t, "construction complète demandée", full.Why)
+	assertSameMarts(t, marts(t, s.DB(), opts.Root.Marts()), december, "an incremental build")
+
+	// What the incremental build cannot absorb makes a full one, saying why.
+	l, err := lake.Open(opts.Root.Lake())
+	require.NoError(t, err)
+	_, err = lake.Compact(ctx, l, lake.CompactOptions{DB: s.DB()})
+	require.NoError(t, err)
+	after, err := BuildWith(ctx, opts, BuildOptions{})
+	require.NoError(t, err)
+	assert.False(t, after.Incremental)
+	assert.True(t, strings.HasPrefix(after.Why, "fichiers retirés du lac"), after.Why)
+
+	_, err = BuildWith(ctx, opts, BuildOptions{Select: []string{"insertion_financeur"}})
+	require.NoError(t, err)
+	sel, err := BuildWith(ctx, opts, BuildOptions{})
+	require.NoError(t, err)
+	assert.False(t, sel.Incremental, "a --select build leaves a warehouse the cache does not match")
+	assert.Equal(t, "le cache ne correspond pas à l'entrepôt en place", sel.Why)
+
+	require.NoError(t, os.Remove(opts.Root.Cache()))
+	gone, err := BuildWith(ctx, opts, BuildOptions{})
+	require.NoError(t, err)
+	assert.False(t, gone.Incremental)
+	assert.Equal(t, "première construction (pas de cache)", gone.Why)
+	assertSameMarts(t, december, marts(t, s.DB(), opts.Root.Marts()), "compaction and full builds")
+}
