@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -125,9 +126,10 @@ func (c *Catalogue) runPartner(ctx context.Context, db *sql.DB, pl *plan) (*Tabl
 
 // partnerCache keeps, for one state of one warehouse, each funder's rows of
 // each partner source at the finest level (one GROUP BY over the funder's
-// dossiers). Every partner query of that funder on that source is then summed
-// from them in memory, instead of reading the mart again: a server answering
-// many breakdowns for the same funder reads the mart once per funder. It is
+// dossiers, or over every funder's at once in PreparePartners). Every partner
+// query of that funder on that source is then summed from them in memory,
+// instead of reading the mart again: a server answering many breakdowns for
+// the same funder reads the mart once per funder, or not at all. It is
 // dropped as a whole when the warehouse or its state changes; it holds at
 // most maxPartnerCachedRows rows (beyond, rows are read per query).
 type partnerCache struct {
@@ -175,14 +177,16 @@ func (pc *partnerCache) rows(ctx context.Context, db *sql.DB, key string, spec *
 			return e.rows, nil
 		}
 		// The computation failed (perhaps its request was cancelled): read again.
-		return readPartnerRows(ctx, db, spec, funder)
+		byFunder, err := readPartnerRows(ctx, db, spec, funder)
+		return byFunder[funder], err
 	}
 	e := &partnerEntry{done: make(chan struct{})}
 	pc.entries[k] = e
 	gen := pc.gen
 	pc.mu.Unlock()
 
-	e.rows, e.err = readPartnerRows(ctx, db, spec, funder)
+	byFunder, err := readPartnerRows(ctx, db, spec, funder)
+	e.rows, e.err = byFunder[funder], err
 	pc.mu.Lock()
 	if pc.gen == gen { // else dropped meanwhile (new state): nothing to account for
 		if e.err != nil || pc.size+len(e.rows) > maxPartnerCachedRows {
@@ -196,21 +200,79 @@ func (pc *partnerCache) rows(ctx context.Context, db *sql.DB, key string, spec *
 	return e.rows, e.err
 }
 
-// readPartnerRows reads funder's rows of spec, grouped by every dimension of
-// the source, with their quantities.
-func readPartnerRows(ctx context.Context, db *sql.DB, spec *partnerSpec, funder string) ([]prow, error) {
-	var sel, group []string
+// PreparePartners reads, for every funder at once, the rows partner queries
+// are summed from (one GROUP BY per partner source over the whole mart), and
+// keeps them for the state of db, as many as maxPartnerCachedRows allows: the
+// first partner query of each funder then reads nothing from the warehouse.
+// Servers call it when they open a new warehouse, with Prepare.
+func (c *Catalogue) PreparePartners(ctx context.Context, db *sql.DB) error {
+	st, err := ReadDataState(ctx, db)
+	if err != nil {
+		return err
+	}
+	seen := map[*partnerSpec]bool{}
+	for _, src := range c.sources {
+		spec := src.partner
+		if spec == nil || seen[spec] {
+			continue
+		}
+		seen[spec] = true
+		byFunder, err := readPartnerRows(ctx, db, spec, "")
+		if err != nil {
+			return err
+		}
+		c.partners.keep(db, st.key(), spec, byFunder)
+	}
+	return nil
+}
+
+// keep stores rows read ahead for db in state key, funder by funder, while
+// they fit.
+func (pc *partnerCache) keep(db *sql.DB, key string, spec *partnerSpec, byFunder map[string][]prow) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if pc.db != db || pc.key != key {
+		pc.db, pc.key, pc.entries, pc.size = db, key, map[partnerKey]*partnerEntry{}, 0
+		pc.gen++
+	}
+	funders := slices.Sorted(maps.Keys(byFunder))
+	for _, f := range funders {
+		k := partnerKey{spec, f}
+		if _, ok := pc.entries[k]; ok || pc.size+len(byFunder[f]) > maxPartnerCachedRows {
+			continue
+		}
+		done := make(chan struct{})
+		close(done)
+		pc.entries[k] = &partnerEntry{done: done, rows: byFunder[f]}
+		pc.size += len(byFunder[f])
+	}
+}
+
+// readPartnerRows reads the rows of spec grouped by every dimension of the
+// source, with their quantities, by funder: funder's only, or every funder's
+// when funder is empty.
+func readPartnerRows(ctx context.Context, db *sql.DB, spec *partnerSpec, funder string) (map[string][]prow, error) {
+	sel := []string{spec.funderColumn}
+	group := []string{"1"}
 	for i, e := range spec.exprs {
 		sel = append(sel, e)
-		group = append(group, fmt.Sprint(i+1))
+		group = append(group, fmt.Sprint(i+2))
 	}
 	for _, q := range spec.quants {
 		sel = append(sel, "CAST("+q.column+" AS DOUBLE)")
 	}
-	query := "SELECT " + strings.Join(sel, ", ") + " FROM " + spec.table +
-		" WHERE " + spec.funderColumn + " = ? GROUP BY " + strings.Join(group, ", ")
-	rs, err := db.QueryContext(ctx, query, funder)
+	query := "SELECT " + strings.Join(sel, ", ") + " FROM " + spec.table
+	var args []any
+	if funder != "" {
+		query += " WHERE " + spec.funderColumn + " = ?"
+		args = append(args, funder)
+	}
+	query += " GROUP BY " + strings.Join(group, ", ")
+	rs, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
+		if funder == "" {
+			return nil, fmt.Errorf("lecture de %s : %w", spec.table, err)
+		}
 		return nil, fmt.Errorf("lecture de %s pour le financeur %s : %w", spec.table, funder, err)
 	}
 	defer rs.Close()
@@ -218,11 +280,13 @@ func readPartnerRows(ctx context.Context, db *sql.DB, spec *partnerSpec, funder 
 	for _, dc := range spec.dims {
 		all = append(all, dc.dim)
 	}
-	var rows []prow
+	out := map[string][]prow{}
 	nd, nq := len(spec.dims), len(spec.quants)
+	var owner sql.NullString
 	strs := make([]sql.NullString, nd)
 	nums := make([]sql.NullFloat64, nq)
-	dst := make([]any, 0, nd+nq)
+	dst := make([]any, 0, 1+nd+nq)
+	dst = append(dst, &owner)
 	for i := range strs {
 		dst = append(dst, &strs[i])
 	}
@@ -243,9 +307,9 @@ func readPartnerRows(ctx context.Context, db *sql.DB, spec *partnerSpec, funder 
 		for i, n := range nums {
 			r.q[i] = n.Float64
 		}
-		rows = append(rows, r)
+		out[owner.String] = append(out[owner.String], r)
 	}
-	return rows, rs.Err()
+	return out, rs.Err()
 }
 
 // horizons of the partner file: suffix in resultats_dossiers, suffix in the file.

@@ -10,11 +10,13 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/metrics"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -54,6 +56,9 @@ func benchWarehouse(b *testing.B) (path, what string) {
 	b.Logf("synthetic warehouse built in %s", time.Since(start).Round(time.Millisecond))
 	return path, fmt.Sprintf("entrepôt synthétique (indicators/fixture.BuildScaled(%d)) : %d sortants dans resultats_dossiers", n, exits)
 }
+
+// minSteadyRequests is the least number of requests of the steady state.
+const minSteadyRequests = 5000
 
 // loadRequest is one request of the mix.
 type loadRequest struct {
@@ -111,18 +116,20 @@ func loadSchedule(n int) []loadRequest {
 	return out
 }
 
-// peakRSS samples the resident memory of the process until stop, and returns
-// the highest value seen, in bytes (Linux; 0 elsewhere).
-func peakRSS(stop <-chan struct{}) <-chan int64 {
-	out := make(chan int64, 1)
+// peakMemory samples the resident memory of the process and its Go heap
+// (objects, live or not yet collected) until stop, and returns the highest
+// values seen, in bytes (RSS on Linux only; 0 elsewhere).
+func peakMemory(stop <-chan struct{}) <-chan [2]int64 {
+	out := make(chan [2]int64, 1)
 	go func() {
-		var peak int64
+		var peak [2]int64
+		heap := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 		t := time.NewTicker(10 * time.Millisecond)
 		defer t.Stop()
 		for {
-			if rss := currentRSS(); rss > peak {
-				peak = rss
-			}
+			metrics.Read(heap)
+			peak[0] = max(peak[0], currentRSS())
+			peak[1] = max(peak[1], int64(heap[0].Value.Uint64()))
 			select {
 			case <-stop:
 				out <- peak
@@ -132,6 +139,25 @@ func peakRSS(stop <-chan struct{}) <-chan int64 {
 		}
 	}()
 	return out
+}
+
+// cpuTime returns the CPU time the process used so far (user and system).
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// loadAverage returns the first field of /proc/loadavg (the machine's load
+// over the last minute), or "?" elsewhere.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.Fields(string(b))[0]
 }
 
 func currentRSS() int64 {
@@ -251,12 +277,17 @@ type sample struct {
 
 // loadResult is what a load phase measured.
 type loadResult struct {
-	samples  []sample
-	elapsed  time.Duration
-	bytes    int64
-	failures int64
-	firstErr any
-	peakRSS  int64
+	samples    []sample
+	elapsed    time.Duration
+	bytes      int64
+	failures   int64
+	firstErr   any
+	peakRSS    int64
+	peakHeap   int64         // Go heap objects
+	cpu        time.Duration // CPU time of the process (server and clients)
+	gcs        uint32        // garbage collections
+	loadBefore string        // load average of the machine before and after
+	loadAfter  string
 }
 
 // runLoad sends reqs from clients concurrent clients (each takes the next
@@ -275,9 +306,13 @@ func runLoad(bs *benchServer, clients int, reqs []loadRequest, maxDuration time.
 		wg       sync.WaitGroup
 	)
 	runtime.GC()
+	var ms0 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
+	loadBefore := loadAverage()
 	stop := make(chan struct{})
-	peak := peakRSS(stop)
+	peak := peakMemory(stop)
 	deadline := time.Now().Add(maxDuration)
+	cpu0 := cpuTime()
 	start := time.Now()
 	for range clients {
 		wg.Go(func() {
@@ -318,10 +353,14 @@ func runLoad(bs *benchServer, clients int, reqs []loadRequest, maxDuration time.
 		})
 	}
 	wg.Wait()
-	res := loadResult{samples: samples, elapsed: time.Since(start), bytes: bytesIn.Load(),
-		failures: failures.Load(), firstErr: firstErr.Load()}
+	res := loadResult{samples: samples, elapsed: time.Since(start), cpu: cpuTime() - cpu0, bytes: bytesIn.Load(),
+		failures: failures.Load(), firstErr: firstErr.Load(), loadBefore: loadBefore, loadAfter: loadAverage()}
 	close(stop)
-	res.peakRSS = <-peak
+	p := <-peak
+	res.peakRSS, res.peakHeap = p[0], p[1]
+	var ms1 runtime.MemStats
+	runtime.ReadMemStats(&ms1)
+	res.gcs = ms1.NumGC - ms0.NumGC
 	return res
 }
 
@@ -337,17 +376,23 @@ func (r loadResult) latencies(classes ...string) []time.Duration {
 	return ds
 }
 
+// routeClasses are the kinds of requests of the mix, in report order.
+var routeClasses = []string{"catalogue", "public", "partner", "dossiers"}
+
 func (r loadResult) log(b *testing.B, phase string) {
-	for _, class := range []string{"catalogue", "public", "partner", "dossiers"} {
+	b.Logf("%s : %d requêtes en %s, %.0f req/s ; CPU du processus (serveur et clients) %.2f ms/requête ; %d GC ; "+
+		"%.1f Mo reçus ; pic RSS %.0f Mo, pic du tas Go %.0f Mo ; charge de la machine %s → %s (2 cœurs)",
+		phase, len(r.samples), r.elapsed.Round(time.Millisecond), float64(len(r.samples))/r.elapsed.Seconds(),
+		ms(r.cpu)/float64(max(len(r.samples), 1)), r.gcs, float64(r.bytes)/(1<<20),
+		float64(r.peakRSS)/(1<<20), float64(r.peakHeap)/(1<<20), r.loadBefore, r.loadAfter)
+	for _, class := range routeClasses {
 		ds := r.latencies(class)
 		if len(ds) == 0 {
 			continue
 		}
-		b.Logf("%s %-9s %5d requests  p50 %8.2f ms  p99 %8.2f ms  max %8.2f ms", phase, class, len(ds),
-			ms(percentile(ds, 0.5)), ms(percentile(ds, 0.99)), ms(ds[len(ds)-1]))
+		b.Logf("%s %-9s %6d requêtes %6.0f req/s  p50 %8.2f ms  p99 %8.2f ms  max %8.2f ms", phase, class, len(ds),
+			float64(len(ds))/r.elapsed.Seconds(), ms(percentile(ds, 0.5)), ms(percentile(ds, 0.99)), ms(ds[len(ds)-1]))
 	}
-	b.Logf("%s: %d requests in %s, %.0f req/s, %.1f MB received, peak RSS %.0f MB", phase, len(r.samples),
-		r.elapsed.Round(time.Millisecond), float64(len(r.samples))/r.elapsed.Seconds(), float64(r.bytes)/(1<<20), float64(r.peakRSS)/(1<<20))
 }
 
 // BenchmarkLoad runs 50 concurrent clients on loopback against a real
@@ -360,11 +405,20 @@ func (r loadResult) log(b *testing.B, phase string) {
 //   - steady state: b.N requests of the mix (at most 2 minutes), the answers
 //     being in the build's cache.
 //
-// It reports, for the steady state, requests per second and p50 / p99 latency
-// over all requests and over indicator queries (public and partner); for the
-// first requests, p50 / p99 of indicator queries and the phase's duration; the
-// time to prepare the build (its disclosure-controlled publication) and the
-// peak resident memory.
+// It reports, for the steady state, requests per second, p50 / p99 latency
+// over all requests, over indicator queries (public and partner) and p99 per
+// kind of route, and the CPU time of the process per request (server and
+// clients: a figure that the machine's load disturbs less than latencies);
+// for the first requests, p50 / p99 of indicator queries and the phase's
+// duration; the time to prepare the build (its disclosure-controlled
+// publication), the peak resident memory and Go heap. The log gives, per
+// phase and per kind of route, requests, requests per second, p50, p99 and
+// max, with the machine's load average before and after (the machine has 2
+// cores, often shared: read latencies next to it).
+//
+// The steady state sends at least minSteadyRequests requests, so that make
+// bench (-benchtime 200ms) measures it too. AGORA_BENCH_WAREHOUSE runs it on
+// an existing warehouse instead of the synthetic one.
 //
 //	go test ./serve -run '^$' -bench Load -benchtime 5000x -v
 func BenchmarkLoad(b *testing.B) {
@@ -373,7 +427,11 @@ func BenchmarkLoad(b *testing.B) {
 		clients, _ = strconv.Atoi(s)
 	}
 	bs := startBenchServer(b)
-	schedule := loadSchedule(max(b.N, 5000))
+	// At least minSteadyRequests in the steady state, whatever b.N (make
+	// bench runs benchmarks with -benchtime 200ms: one call, b.N = 1), so
+	// that p99 stands on enough requests.
+	steadyN := max(b.N, minSteadyRequests)
+	schedule := loadSchedule(max(steadyN, 5000))
 	seen := map[string]bool{}
 	var firsts []loadRequest
 	for _, r := range schedule {
@@ -382,7 +440,7 @@ func BenchmarkLoad(b *testing.B) {
 			firsts = append(firsts, r)
 		}
 	}
-	schedule = schedule[:b.N]
+	schedule = schedule[:steadyN]
 
 	b.StopTimer()
 	first := bs.firstPass.Do(func() loadResult { return runLoad(bs, clients, firsts, 10*time.Minute) })
@@ -405,7 +463,13 @@ func BenchmarkLoad(b *testing.B) {
 	b.ReportMetric(ms(percentile(firstIndic, 0.50)), "p50_first_indic_ms")
 	b.ReportMetric(ms(percentile(firstIndic, 0.99)), "p99_first_indic_ms")
 	b.ReportMetric(first.elapsed.Seconds(), "first_pass_s")
+	for _, class := range []string{"catalogue", "public", "partner"} {
+		ds := steady.latencies(class)
+		b.ReportMetric(ms(percentile(ds, 0.99)), "p99_"+class+"_ms")
+	}
+	b.ReportMetric(ms(steady.cpu)/float64(max(len(all), 1)), "cpu_ms/req")
 	b.ReportMetric(float64(max(first.peakRSS, steady.peakRSS))/(1<<20), "peak_rss_MB")
+	b.ReportMetric(float64(max(first.peakHeap, steady.peakHeap))/(1<<20), "peak_heap_MB")
 	b.ReportMetric(bs.prepare.Seconds(), "prepare_s")
 	b.ReportMetric(0, "ns/op")
 	b.Logf("%s ; préparation %s ; %d clients", bs.what, bs.prepare.Round(time.Millisecond), clients)

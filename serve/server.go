@@ -189,9 +189,10 @@ type build struct {
 const responseCacheBytes = 64 << 20
 
 // prepare readies a newly opened build before it serves: a catalogue of its
-// own, whose disclosure-controlled publication is computed now, while the
-// previous build still answers, so that no request waits for it; the
-// catalogue document with the build's data date; an empty answer cache.
+// own, whose disclosure-controlled publication and partner rows are computed
+// now, while the previous build still answers, so that no request waits for
+// them; the catalogue document with the build's data date; an empty answer
+// cache.
 func (s *Server) prepare(ctx context.Context, db *sql.DB) (any, error) {
 	cat := indicators.New()
 	// Any public query computes the whole publication: the first indicator
@@ -210,6 +211,14 @@ func (s *Server) prepare(ctx context.Context, db *sql.DB) (any, error) {
 		return nil, err
 	}
 	s.log.Info("chiffres publics prêts", "duree_ms", time.Since(start).Milliseconds())
+	// Partner figures are summed from every funder's rows, read now; should
+	// that fail, each funder's rows are read at its first query instead.
+	start = time.Now()
+	if err := cat.PreparePartners(ctx, db); err != nil {
+		s.log.Warn("lignes des partenaires non préparées : lues à la première requête de chacun", "erreur", err)
+	} else {
+		s.log.Info("lignes des partenaires prêtes", "duree_ms", time.Since(start).Milliseconds())
+	}
 	doc := catalogueDoc{Indicators: described, Dimensions: cat.Dimensions()}
 	if len(described) > 0 {
 		doc.DataDate = described[0].DataDate
