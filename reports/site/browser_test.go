@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -99,32 +100,62 @@ func (l *pageLog) add(list *[]string, s string) {
 	l.mu.Unlock()
 }
 
-func (l *pageLog) listen(ctx context.Context) error {
-	return chromedp.Listen(ctx, func(ev any) {
-		switch e := ev.(type) {
-		case *network.EventRequestWillBeSent:
-			l.add(&l.requests, e.Request.URL)
-		case *runtime.EventConsoleAPICalled:
-			if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeWarning || e.Type == runtime.ConsoleAPICalledTypeAssert {
-				var parts []string
-				for _, a := range e.Args {
-					parts = append(parts, string(a.Value)+a.Description)
-				}
-				l.add(&l.errors, fmt.Sprintf("console.%s: %s", e.Type, strings.Join(parts, " ")))
+// tab is a browser tab that loads page after page, each with its own log.
+type tab struct {
+	ctx context.Context
+	mu  sync.Mutex
+	log *pageLog
+}
+
+// newTab opens a tab and listens to it for the life of the test.
+func newTab(t *testing.T, bctx context.Context) *tab {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(bctx)
+	t.Cleanup(cancel)
+	tb := &tab{ctx: ctx, log: &pageLog{}}
+	require.NoError(t, chromedp.Listen(ctx, func(ev any) { tb.current().record(ev) }), "onglet")
+	return tb
+}
+
+// current is the log of the page being checked.
+func (tb *tab) current() *pageLog {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	return tb.log
+}
+
+// fresh starts the log of a new page and returns it.
+func (tb *tab) fresh() *pageLog {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	tb.log = &pageLog{}
+	return tb.log
+}
+
+func (l *pageLog) record(ev any) {
+	switch e := ev.(type) {
+	case *network.EventRequestWillBeSent:
+		l.add(&l.requests, e.Request.URL)
+	case *runtime.EventConsoleAPICalled:
+		if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeWarning || e.Type == runtime.ConsoleAPICalledTypeAssert {
+			var parts []string
+			for _, a := range e.Args {
+				parts = append(parts, string(a.Value)+a.Description)
 			}
-		case *runtime.EventExceptionThrown:
-			d := e.ExceptionDetails
-			text := d.Text
-			if d.Exception != nil {
-				text += " " + d.Exception.Description
-			}
-			l.add(&l.errors, "exception: "+text)
-		case *log.EventEntryAdded:
-			if e.Entry.Level == log.EntryLevelError || e.Entry.Level == log.EntryLevelWarning {
-				l.add(&l.errors, fmt.Sprintf("log %s: %s %s", e.Entry.Level, e.Entry.Text, e.Entry.URL))
-			}
+			l.add(&l.errors, fmt.Sprintf("console.%s: %s", e.Type, strings.Join(parts, " ")))
 		}
-	})
+	case *runtime.EventExceptionThrown:
+		d := e.ExceptionDetails
+		text := d.Text
+		if d.Exception != nil {
+			text += " " + d.Exception.Description
+		}
+		l.add(&l.errors, "exception: "+text)
+	case *log.EventEntryAdded:
+		if e.Entry.Level == log.EntryLevelError || e.Entry.Level == log.EntryLevelWarning {
+			l.add(&l.errors, fmt.Sprintf("log %s: %s %s", e.Entry.Level, e.Entry.Text, e.Entry.URL))
+		}
+	}
 }
 
 // local reports whether a request stays on the machine.
@@ -159,8 +190,9 @@ const chartsJS = `Array.from(document.querySelectorAll('[data-chart]')).map(func
              aria: el.getAttribute('aria-label') || ''};
   if (c) {
     out.width = c.width; out.height = c.height;
-    var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    for (var i = 3; i < d.length; i += 4) { if (d[i] > 0) { out.painted++; } }
+    // One 32-bit word per pixel, alpha in the high byte (little-endian).
+    var d = new Uint32Array(c.getContext('2d').getImageData(0, 0, c.width, c.height).data.buffer);
+    for (var i = 0; i < d.length; i++) { if (d[i] >>> 24) { out.painted++; } }
   }
   var inst = echarts.getInstanceByDom(el);
   if (inst) {
@@ -186,17 +218,14 @@ type tableCheck struct {
 
 const linksJS = `Array.from(document.querySelectorAll('a[download]')).map(function (a) { return a.getAttribute('href'); })`
 
-// checkPage loads one page in a new tab and checks it: no console error, no
+// checkPage loads one page in a tab and checks it: no console error, no
 // request off the machine, every chart drawn, every table filled, every CSV
 // link pointing to a CSV file with a header. It returns the CSV links.
-func checkPage(t *testing.T, bctx context.Context, base, dir, name string, width int64) []string {
+func checkPage(t *testing.T, tb *tab, base, dir, name string, width int64) []string {
 	t.Helper()
-	ctx, cancel := chromedp.NewContext(bctx)
-	defer cancel()
-	ctx, cancelTime := context.WithTimeout(ctx, 60*time.Second)
+	l := tb.fresh()
+	ctx, cancelTime := context.WithTimeout(tb.ctx, 60*time.Second)
 	defer cancelTime()
-	var l pageLog
-	require.NoError(t, l.listen(ctx))
 	require.NoError(t, chromedp.Do(ctx,
 		chromedp.EmulateViewport(width, 900),
 		chromedp.Navigate(base+name),
@@ -291,7 +320,10 @@ func siteUnderTest(t *testing.T) (string, []string) {
 }
 
 // TestBrowser opens every page of the test site in headless Chromium, from
-// file:// and from a local server.
+// file:// (desktop width, and phone width for a few) and from a local server.
+// One browser serves every check; the pages are shared out between a few tabs
+// that load page after page, and the download and table checks run beside
+// them. Every wait is on a condition, never a fixed delay.
 func TestBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("tests du navigateur ignorés avec -short")
@@ -303,24 +335,38 @@ func TestBrowser(t *testing.T) {
 		screenshots(t, bctx, fileBase, os.Getenv("AGORA_SCREENSHOTS"), strings.Split(os.Getenv("AGORA_SCREENSHOTS_PAGES"), ","))
 		return
 	}
-	t.Run("file", func(t *testing.T) {
-		for _, p := range pages {
-			checkPage(t, bctx, fileBase, dir, p, 1280)
-		}
-	})
-	t.Run("http", func(t *testing.T) {
-		base := serveSite(t, dir)
-		for _, p := range []string{"index.html", "budget.html", "organismes.html", "region-11.html", "qualite-FT.html", "methodologie.html"} {
-			checkPage(t, bctx, base, dir, p, 1280)
-		}
-	})
-	t.Run("telephone", func(t *testing.T) {
-		for _, p := range []string{"index.html", "budget.html", "organismes.html", "region-84.html"} {
-			checkPage(t, bctx, fileBase, dir, p, 375)
-		}
-	})
-	t.Run("telechargement", func(t *testing.T) { checkDownload(t, bctx, fileBase, dir) })
-	t.Run("tableau", func(t *testing.T) { checkTableSortAndSearch(t, bctx, fileBase) })
+	type job struct {
+		group, base, page string
+		width             int64
+	}
+	var jobs []job
+	for _, p := range pages {
+		jobs = append(jobs, job{"file", fileBase, p, 1280})
+	}
+	httpBase := serveSite(t, dir)
+	for _, p := range []string{"index.html", "budget.html", "organismes.html", "region-11.html", "qualite-FT.html", "methodologie.html"} {
+		jobs = append(jobs, job{"http", httpBase, p, 1280})
+	}
+	for _, p := range []string{"index.html", "budget.html", "organismes.html", "region-84.html"} {
+		jobs = append(jobs, job{"telephone", fileBase, p, 375})
+	}
+	queue := make(chan job, len(jobs))
+	for _, j := range jobs {
+		queue <- j
+	}
+	close(queue)
+	var wg sync.WaitGroup
+	for range browserTabs() {
+		tb := newTab(t, bctx)
+		wg.Go(func() {
+			for j := range queue {
+				t.Run(j.group+"/"+j.page, func(t *testing.T) { checkPage(t, tb, j.base, dir, j.page, j.width) })
+			}
+		})
+	}
+	wg.Go(func() { t.Run("telechargement", func(t *testing.T) { checkDownload(t, bctx, fileBase, dir) }) })
+	wg.Go(func() { t.Run("tableau", func(t *testing.T) { checkTableSortAndSearch(t, bctx, fileBase) }) })
+	wg.Wait()
 	if out := os.Getenv("AGORA_SCREENSHOTS"); out != "" {
 		shots := pages
 		if only := os.Getenv("AGORA_SCREENSHOTS_PAGES"); only != "" {
@@ -328,6 +374,16 @@ func TestBrowser(t *testing.T) {
 		}
 		t.Run("captures", func(t *testing.T) { screenshots(t, bctx, fileBase, out, shots) })
 	}
+}
+
+// browserTabs is the number of tabs checking pages side by side:
+// AGORA_BROWSER_TABS, else 3 (on two cores a page's layout in one tab
+// overlaps another's script and the test's own work).
+func browserTabs() int {
+	if n, err := strconv.Atoi(os.Getenv("AGORA_BROWSER_TABS")); err == nil && n > 0 {
+		return n
+	}
+	return 3
 }
 
 // checkDownload clicks a CSV link of a page opened from file:// and checks

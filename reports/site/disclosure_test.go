@@ -17,9 +17,8 @@ import (
 // which no suppression can hide.
 func TestNationalFiguresPublished(t *testing.T) {
 	db := testWarehouse(t)
-	c := indicators.New()
 	run := func(q indicators.Query) *indicators.Table {
-		tb, err := c.Run(context.Background(), db, q, indicators.Public)
+		tb, err := testCatalogue.Run(context.Background(), db, q, indicators.Public)
 		require.NoError(t, err)
 		require.NotEmpty(t, tb.Rows, "%v", q)
 		return tb
