@@ -89,5 +89,7 @@
 //	Pseudo    [16]byte   `parquet:"pseudo,uuid"`                   UUID
 //	Flag      *bool      `parquet:"flag,optional"`                 BOOLEAN, nil → NULL
 //
-// Note that "optional" on a non-pointer field writes the zero value as NULL.
+// "optional" goes on pointers only: on a value type, parquet-go writes the
+// zero value as NULL, but not always (some NULLs come out as "" or 0), so the
+// writers refuse it.
 package lake

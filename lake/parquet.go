@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
+	"strings"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress/zstd"
@@ -183,7 +185,43 @@ func schemaOf[T any]() (s *parquet.Schema, err error) {
 	if err := checkTimeTags(t, map[reflect.Type]bool{}); err != nil {
 		return nil, err
 	}
+	if err := checkOptionalTags(t, map[reflect.Type]bool{}); err != nil {
+		return nil, err
+	}
 	return parquet.SchemaOf(reflect.New(t).Elem().Interface()), nil
+}
+
+// checkOptionalTags refuses "optional" on a field of a value type (a string,
+// number, boolean, byte array or time.Time, anywhere in t): parquet-go then
+// writes the zero value as NULL, but v0.32 writes some of those NULLs as zero
+// values ("" for a string) when a run of present values starting at bit y of
+// a 64-row word is y long (issue parquet-go#154). A nil pointer is always
+// written as NULL: optional columns are pointers.
+func checkOptionalTags(t reflect.Type, seen map[reflect.Type]bool) error {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct || t == timeType || seen[t] {
+		return nil
+	}
+	seen[t] = true
+	for i := range t.NumField() {
+		f := t.Field(i)
+		opts := strings.Split(f.Tag.Get("parquet"), ",")
+		value := f.Type == timeType
+		switch f.Type.Kind() {
+		case reflect.Pointer, reflect.Slice, reflect.Map, reflect.Interface, reflect.Struct:
+		default:
+			value = true
+		}
+		if value && slices.Contains(opts[min(1, len(opts)):], "optional") {
+			return fmt.Errorf("lake : champ %s.%s : l'option optional sur un type valeur (%v) fait écrire par parquet-go certains NULL comme la valeur zéro (\"\" pour un texte) ; utilisez un pointeur (*%v), nil pour NULL", t.Name(), f.Name, f.Type, f.Type)
+		}
+		if err := checkOptionalTags(f.Type, seen); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Path returns the final path of the file.

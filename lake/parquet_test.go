@@ -3,6 +3,7 @@ package lake
 import (
 	"database/sql"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,7 +21,7 @@ type allKinds struct {
 	Text     string     `parquet:"text"`
 	Code     string     `parquet:"code,dict"`
 	OptText  *string    `parquet:"opt_text,optional"`
-	ZeroNull string     `parquet:"zero_null,optional"`
+	OptCode  *string    `parquet:"opt_code,optional,dict"`
 	Int      int32      `parquet:"int"`
 	Small    int16      `parquet:"small,int(16)"`
 	OptInt   *int64     `parquet:"opt_int,optional"`
@@ -53,7 +54,7 @@ func TestParquetColumnsAsDuckDBReadsThem(t *testing.T) {
 	pseudo := [16]byte{0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0, 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef}
 	rows := []allKinds{
 		{
-			Text: "Évry-Courcouronnes", Code: "CPF", OptText: ptr("présent"), ZeroNull: "x",
+			Text: "Évry-Courcouronnes", Code: "CPF", OptText: ptr("présent"), OptCode: ptr("x"),
 			Int: 42, Small: -7, OptInt: ptr(int64(1) << 40), Float: ptr(151.5),
 			Cents: 123456, OptCents: ptr(int64(-5)), Bool: ptr(true),
 			Day: day, OptDay: ptr(day + 1), At: at, AtUTC: ptr(at), Pseudo: pseudo,
@@ -99,7 +100,7 @@ func TestParquetColumnsAsDuckDBReadsThem(t *testing.T) {
 	assert.Equal(t, "UUID", typeofPseudo)
 
 	// Values of the full row, rendered by DuckDB as text.
-	q := `SELECT text, code, opt_text, zero_null, int::VARCHAR, small::VARCHAR, opt_int::VARCHAR, float::VARCHAR,
+	q := `SELECT text, code, opt_text, opt_code, int::VARCHAR, small::VARCHAR, opt_int::VARCHAR, float::VARCHAR,
 		cents::VARCHAR, opt_cents::VARCHAR, flag::VARCHAR, day::VARCHAR, opt_day::VARCHAR,
 		strftime("at", '%Y-%m-%d %H:%M:%S.%f'), strftime(at_utc AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M:%S.%f'), pseudo::VARCHAR
 		FROM ` + src + ` ORDER BY int DESC`
@@ -388,4 +389,88 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// "optional" on a value type is refused: parquet-go would write some of its
+// NULLs as zero values.
+func TestOptionalValueTypeRefused(t *testing.T) {
+	type text struct {
+		A string `parquet:"a,optional"`
+	}
+	type nested struct {
+		In struct {
+			N int64 `parquet:"n,optional"`
+		} `parquet:"in"`
+	}
+	type at struct {
+		At time.Time `parquet:"at,optional"`
+	}
+	dir := t.TempDir()
+	_, err := CreateParquet[text](filepath.Join(dir, "a.parquet"), WriteOptions{})
+	assert.ErrorContains(t, err, "champ text.A : l'option optional sur un type valeur (string)")
+	assert.ErrorContains(t, err, "utilisez un pointeur (*string)")
+	_, err = CreateParquet[nested](filepath.Join(dir, "b.parquet"), WriteOptions{})
+	assert.ErrorContains(t, err, "(int64)")
+	_, err = CreateParquet[at](filepath.Join(dir, "c.parquet"), WriteOptions{})
+	assert.ErrorContains(t, err, "(time.Time)")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Empty(t, entries, "nothing written")
+}
+
+// Optional pointer columns keep every NULL a NULL and every value a value,
+// whatever the pattern, across 64-row words and Write calls: the patterns
+// that make parquet-go v0.32 write NULLs of value-type fields as "" (a run of
+// y values starting at bit y of a word, then NULLs) included.
+func TestOptionalPointerNulls(t *testing.T) {
+	type row struct {
+		K int64   `parquet:"k"`
+		A *string `parquet:"a,optional,dict"`
+		B *string `parquet:"b,optional"`
+	}
+	var patterns [][]bool // present values
+	for y := 1; y < 64; y++ {
+		p := make([]bool, 64+y) // a run of y values at bit y, then NULLs
+		for i := y; i < 2*y && i < 64; i++ {
+			p[i] = true
+		}
+		patterns = append(patterns, p)
+	}
+	r := rand.New(rand.NewPCG(7, 11))
+	for range 50 {
+		p := make([]bool, 1+r.IntN(3000))
+		density := r.Float64()
+		for i := range p {
+			p[i] = r.Float64() < density
+		}
+		patterns = append(patterns, p)
+	}
+	dir := t.TempDir()
+	db := openDuckDB(t)
+	for n, p := range patterns {
+		rows := make([]row, len(p))
+		want, sumK := 0, 0
+		for i, present := range p {
+			rows[i].K = int64(i)
+			if present {
+				rows[i].A, rows[i].B = ptr("FIN"), ptr("O")
+				want++
+				sumK += i
+			}
+		}
+		path := filepath.Join(dir, fmt.Sprintf("%d.parquet", n))
+		w, err := CreateParquet[row](path, WriteOptions{Fast: true})
+		require.NoError(t, err)
+		for i := 0; i < len(rows); i += 1000 { // several Write calls
+			_, err := w.Write(rows[i:min(i+1000, len(rows))])
+			require.NoError(t, err)
+		}
+		require.NoError(t, w.Close())
+		// Counts, and the sum of the row numbers of the values: the right rows.
+		var nA, nB, emptyA, emptyB, wrong, sum int
+		require.NoError(t, db.QueryRow(`SELECT count(a), count(b), count(*) FILTER (a = ''), count(*) FILTER (b = ''),
+			count(*) FILTER ((a IS NULL) <> (b IS NULL)), coalesce(sum(k) FILTER (a IS NOT NULL), 0)
+			FROM read_parquet(`+sqlString(path)+`)`).Scan(&nA, &nB, &emptyA, &emptyB, &wrong, &sum))
+		require.Equal(t, []int{want, want, 0, 0, 0, sumK}, []int{nA, nB, emptyA, emptyB, wrong, sum}, "pattern %d (%d rows)", n, len(p))
+	}
 }

@@ -27,6 +27,7 @@ type txnLanding struct {
 	fill    *filler               // NEODeS rows
 	parser  *dsn.Parser           // NEODeS files, one after the other
 	strs    arena
+	texts   slab[string] // optional texts of quarantine rows
 	closers []func() error
 }
 
@@ -112,7 +113,8 @@ func (fl *fileLanding) quarantine(line int64, rule, column, value, sender string
 	tl := fl.tl
 	tl.quar.add(quarantineRow{
 		Feed: fl.res.Feed, Fichier: fl.res.Name, Ligne: line, Regle: rule,
-		Colonne: column, Valeur: tl.strs.str(value), CodeFinanceur: sender, Landing: tl.landing, Source: fl.source,
+		Colonne: optional(&tl.texts, column), Valeur: optional(&tl.texts, tl.strs.str(value)),
+		CodeFinanceur: optional(&tl.texts, sender), Landing: tl.landing, Source: fl.source,
 	})
 }
 

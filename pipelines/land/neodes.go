@@ -52,8 +52,9 @@ type neodesHandler struct {
 	rec   dictionary.Record
 	err   error // cancellation or a write error: the rest is skipped
 
-	decl   *dsn.Declaration // the declaration whose id is declID
-	declID string
+	decl    *dsn.Declaration // the declaration whose id is declID
+	declID  string
+	declRef *string // &declID for the rows, shared by those of the declaration
 }
 
 // declarationID is the SHA-256 of the file, followed by "-2", "-3"… for the
@@ -65,6 +66,8 @@ func (h *neodesHandler) declarationID(d *dsn.Declaration) string {
 		if d.Index > 0 {
 			h.declID += "-" + strconv.Itoa(d.Index+1)
 		}
+		id := h.declID
+		h.declRef = &id
 	}
 	return h.declID
 }
@@ -100,7 +103,8 @@ func (h *neodesHandler) Row(d *dsn.Declaration, line int64, fields []string) {
 		return
 	}
 	h.fl.res.Landed++
-	h.rows.add(h.fill.dsn(h.rec, h.declarationID(d), h.fl.tl.landing, h.fl.source, line))
+	h.declarationID(d)
+	h.rows.add(h.fill.dsn(h.rec, h.declRef, h.fl.tl.landing, h.fl.source, line))
 }
 
 func (h *neodesHandler) BadLine(line int64, reason string) {
@@ -114,8 +118,8 @@ func (h *neodesHandler) Declaration(d *dsn.Declaration) {
 	row := declarationRow{
 		DeclarationID:   h.declarationID(d),
 		SIRET:           d.SIRET(),
-		Nature:          d.Nature,
-		TypeDeclaration: d.Type,
+		Nature:          h.fill.opt(d.Nature),
+		TypeDeclaration: h.fill.opt(d.Type),
 		NbLignes:        d.Rows,
 		Landing:         h.fl.tl.landing,
 		Source:          h.fl.source,

@@ -14,9 +14,12 @@ import (
 
 // The Parquet rows of every lake dataset. Their columns are those of
 // dictionary.LakeSchemas(), in the same order and with the same DuckDB types
-// (TestLakeSchemas checks it through DuckDB). Optional numbers and dates are
-// pointers (NULL ≠ 0); optional strings use "optional" (an empty string is
-// never a value: an empty field means unknown).
+// (TestLakeSchemas checks it through DuckDB). Every optional column is a
+// pointer, nil for NULL: numbers and dates (NULL ≠ 0) and strings too (an
+// empty field means unknown, never ""). parquet-go's "optional" on a
+// non-pointer field, which writes the zero value as NULL, is not used: in
+// v0.32 it writes some of those NULLs as "" (issue parquet-go#154; see
+// TestOptionalTextNull).
 
 type dossierRow struct {
 	IDDossier         string    `parquet:"id_dossier"`
@@ -29,7 +32,7 @@ type dossierRow struct {
 	SiretOF           string    `parquet:"siret_of"`
 	Formacode         string    `parquet:"formacode"`
 	CodeNSF           string    `parquet:"code_nsf,dict"`
-	CodeCertification string    `parquet:"code_certification,optional"`
+	CodeCertification *string   `parquet:"code_certification,optional"`
 	RegionFormation   string    `parquet:"region_formation,dict"`
 	HeuresPrevues     int64     `parquet:"heures_prevues"`
 	DateDebutPrevue   lake.Date `parquet:"date_debut_prevue,date"`
@@ -45,8 +48,8 @@ type evenementRow struct {
 	CodeFinanceur        string    `parquet:"code_financeur,dict"`
 	TypeEvenement        string    `parquet:"type_evenement,dict"`
 	DateEvenement        lake.Date `parquet:"date_evenement,date"`
-	MotifSortie          string    `parquet:"motif_sortie,optional,dict"`
-	CertificationObtenue string    `parquet:"certification_obtenue,optional,dict"`
+	MotifSortie          *string   `parquet:"motif_sortie,optional,dict"`
+	CertificationObtenue *string   `parquet:"certification_obtenue,optional,dict"`
 	DateTransmission     time.Time `parquet:"date_transmission,timestamp(microsecond:local)"`
 	Landing              string    `parquet:"_landing,dict"`
 	Source               int64     `parquet:"_source"`
@@ -90,7 +93,7 @@ type dsnRow struct {
 	DateFinReelle    *lake.Date `parquet:"date_fin_reelle,optional,date"`
 	HeuresMois       *float64   `parquet:"heures_mois,optional"`
 	IDContrat        string     `parquet:"id_contrat"`
-	DeclarationID    string     `parquet:"declaration_id,optional,dict"`
+	DeclarationID    *string    `parquet:"declaration_id,optional,dict"`
 	Landing          string     `parquet:"_landing,dict"`
 	Source           int64      `parquet:"_source"`
 	Ligne            int64      `parquet:"_ligne"`
@@ -100,8 +103,8 @@ type declarationRow struct {
 	DeclarationID   string     `parquet:"declaration_id"`
 	SIRET           string     `parquet:"siret"`
 	Mois            *lake.Date `parquet:"mois,optional,date"`
-	Nature          string     `parquet:"nature,optional"`
-	TypeDeclaration string     `parquet:"type_declaration,optional"`
+	Nature          *string    `parquet:"nature,optional"`
+	TypeDeclaration *string    `parquet:"type_declaration,optional"`
 	NumeroOrdre     *int64     `parquet:"numero_ordre,optional"`
 	DateFichier     *lake.Date `parquet:"date_fichier,optional,date"`
 	NbLignes        int64      `parquet:"nb_lignes"`
@@ -110,15 +113,15 @@ type declarationRow struct {
 }
 
 type quarantineRow struct {
-	Feed          string `parquet:"feed,dict"`
-	Fichier       string `parquet:"fichier,dict"`
-	Ligne         int64  `parquet:"ligne"`
-	Regle         string `parquet:"regle,dict"`
-	Colonne       string `parquet:"colonne,optional,dict"`
-	Valeur        string `parquet:"valeur,optional"`
-	CodeFinanceur string `parquet:"code_financeur,optional,dict"`
-	Landing       string `parquet:"_landing,dict"`
-	Source        int64  `parquet:"_source"`
+	Feed          string  `parquet:"feed,dict"`
+	Fichier       string  `parquet:"fichier,dict"`
+	Ligne         int64   `parquet:"ligne"`
+	Regle         string  `parquet:"regle,dict"`
+	Colonne       *string `parquet:"colonne,optional,dict"`
+	Valeur        *string `parquet:"valeur,optional"`
+	CodeFinanceur *string `parquet:"code_financeur,optional,dict"`
+	Landing       string  `parquet:"_landing,dict"`
+	Source        int64   `parquet:"_source"`
 }
 
 // Sort orders: each Parquet file is sorted on the keys the models join and
@@ -212,7 +215,7 @@ var byDeclaration = order[declarationRow]{
 var byQuarantine = order[quarantineRow]{
 	key: func(r *quarantineRow) sortKey { return sortKey{prefix(r.Fichier), uint64(r.Ligne), 0} },
 	cmp: func(a, b *quarantineRow) int {
-		return cmp.Or(cmp.Compare(a.Fichier, b.Fichier), cmp.Compare(a.Ligne, b.Ligne), cmp.Compare(a.Regle, b.Regle), cmp.Compare(a.Colonne, b.Colonne))
+		return cmp.Or(cmp.Compare(a.Fichier, b.Fichier), cmp.Compare(a.Ligne, b.Ligne), cmp.Compare(a.Regle, b.Regle), cmp.Compare(deref(a.Colonne), deref(b.Colonne)))
 	},
 }
 
@@ -230,6 +233,23 @@ func (a *arena) str(s string) string {
 	start := len(a.buf)
 	a.buf = append(a.buf, s...)
 	return unsafe.String(&a.buf[start], len(s))
+}
+
+// deref returns *p, or "" for nil.
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// optional returns a pointer to s allocated in sl, or nil for "": the value
+// of an optional text column.
+func optional(sl *slab[string], s string) *string {
+	if s == "" {
+		return nil
+	}
+	return sl.ptr(s)
 }
 
 // slab hands out pointers to values allocated in blocks.
@@ -252,6 +272,7 @@ type filler struct {
 	dates slab[lake.Date]
 	ints  slab[int64]
 	nums  slab[float64]
+	texts slab[string]
 	cols  []dictionary.Column
 }
 
@@ -279,6 +300,17 @@ func (f *filler) text(r dictionary.Record, i int) string {
 	}
 	return f.strs.str(v.Str)
 }
+
+// optText is text for an optional column: nil when the value is unknown.
+func (f *filler) optText(r dictionary.Record, i int) *string {
+	if r[i].Null {
+		return nil
+	}
+	return f.opt(f.text(r, i))
+}
+
+// opt returns a pointer to s, or nil for "".
+func (f *filler) opt(s string) *string { return optional(&f.texts, s) }
 
 func (f *filler) date(r dictionary.Record, i int) lake.Date { return lake.DateOf(r[i].Time) }
 
@@ -354,7 +386,7 @@ func (f *filler) dossier(r dictionary.Record, landing string, source, line int64
 		IDDossier: f.text(r, dIDDossier), CodeFinanceur: f.text(r, dCodeFinanceur), Pseudo: f.pseudo(r, dNIR),
 		Sexe: f.text(r, dSexe), DateNaissance: f.date(r, dNaissance), SituationAvant: f.text(r, dSituation),
 		CodeDispositif: f.text(r, dDispositif), SiretOF: f.text(r, dSiretOF), Formacode: f.text(r, dFormacode),
-		CodeNSF: f.text(r, dNSF), CodeCertification: f.text(r, dCertification), RegionFormation: f.text(r, dRegion),
+		CodeNSF: f.text(r, dNSF), CodeCertification: f.optText(r, dCertification), RegionFormation: f.text(r, dRegion),
 		HeuresPrevues: r[dHeures].Int, DateDebutPrevue: f.date(r, dDebut), DateFinPrevue: f.date(r, dFin),
 		DateTransmission: r[dTransmission].Time, Landing: landing, Source: source, Ligne: line,
 	}
@@ -363,7 +395,7 @@ func (f *filler) dossier(r dictionary.Record, landing string, source, line int64
 func (f *filler) evenement(r dictionary.Record, landing string, source, line int64) evenementRow {
 	return evenementRow{
 		IDDossier: f.text(r, eIDDossier), CodeFinanceur: f.text(r, eCodeFinanceur), TypeEvenement: f.text(r, eType),
-		DateEvenement: f.date(r, eDate), MotifSortie: f.text(r, eMotif), CertificationObtenue: f.text(r, eCertification),
+		DateEvenement: f.date(r, eDate), MotifSortie: f.optText(r, eMotif), CertificationObtenue: f.optText(r, eCertification),
 		DateTransmission: r[eTransmission].Time, Landing: landing, Source: source, Ligne: line,
 	}
 }
@@ -385,7 +417,8 @@ func (f *filler) enveloppe(r dictionary.Record, landing string, source, line int
 	}
 }
 
-func (f *filler) dsn(r dictionary.Record, declaration, landing string, source, line int64) dsnRow {
+// dsn makes a dsn_extrait row; declaration is nil for the tabular feed.
+func (f *filler) dsn(r dictionary.Record, declaration *string, landing string, source, line int64) dsnRow {
 	return dsnRow{
 		Pseudo: f.pseudo(r, xNIR), Mois: f.date(r, xMois), SiretEmployeur: f.text(r, xSiret), CodeNAF: f.text(r, xNAF),
 		NatureContrat: f.text(r, xNature), DateDebutContrat: f.date(r, xDebut), DateFinPrevue: f.optDate(r, xFinPrevue),

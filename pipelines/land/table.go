@@ -66,7 +66,7 @@ func (tl *txnLanding) newTable(feed *dictionary.Feed) table {
 	case dictionary.DSNExtrait:
 		return &feedTable[dsnRow]{feed: feed, s: newDSNSink(tl.txn, n, p), landing: tl.landing, key: tl.l.key,
 			fill: func(f *filler, r dictionary.Record, landing string, source, line int64) dsnRow {
-				return f.dsn(r, "", landing, source, line)
+				return f.dsn(r, nil, landing, source, line)
 			}}
 	}
 	panic("land: no table for feed " + feed.Name)
