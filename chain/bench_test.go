@@ -26,7 +26,9 @@ import (
 )
 
 // BenchmarkChain runs the whole chain — generate, land, build, report — then
-// compacts the lake, builds again and purges the DSN, for each size of AGORA_BENCH_DOSSIERS
+// lands one more DSN month (held back from the first landing) and builds
+// incrementally, builds again in full, compacts the lake, builds again and
+// purges the DSN, for each size of AGORA_BENCH_DOSSIERS
 // (a list of dossier counts, default "100000 1000000"). For each stage it
 // measures wall time, CPU time, rows per second, peak resident memory
 // (VmHWM, reset between stages through /proc/self/clear_refs) and output
@@ -38,6 +40,8 @@ import (
 //     DuckDB cannot read);
 //   - build: one DuckDB scan of every lake column the models read
 //     (count(*), min and max of each column, through the same views);
+//   - incremental build after one more DSN month: the first full build
+//     (target: at most 20 % of it);
 //   - build after compaction: a second build of the lake as landed (run
 //     just before the compaction, caches as warm as for the last build).
 //
@@ -158,6 +162,11 @@ func benchChain(b *testing.B, n int) {
 		return sum.Dossiers, sum.Bytes
 	})
 	rows = append(rows, row{stage: gen})
+	// The last DSN month lands after the first build, for the incremental
+	// refresh.
+	nextMonth := filepath.Join(dir, "mois-suivant")
+	yyyymm := strings.ReplaceAll(opts.Generate.Coverage.String(), "-", "")
+	holdBackMonth(b, deliveries, yyyymm, nextMonth)
 
 	// land: the CSV feeds, then the NEODeS declarations; DuckDB's raw
 	// conversion of the same CSV files first, so both read a warm cache.
@@ -213,10 +222,31 @@ func benchChain(b *testing.B, n int) {
 	})
 	rows = append(rows, row{stage: report})
 
+	// incremental refresh: one more DSN month, then a build, against the
+	// full build above (target ≤ 20 %).
+	landMonth := measure(b, "chargement d'un mois DSN", "lignes", func() (int64, int64) {
+		s, err := Land(ctx, opts, []string{nextMonth})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return s.Read, 0
+	})
+	refresh := measure(b, "construction incrémentale", "lignes du lac", func() (int64, int64) {
+		res, err := BuildWith(ctx, opts, BuildOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !res.Incremental {
+			b.Fatalf("construction complète au lieu d'incrémentale : %s", res.Why)
+		}
+		return lakeRows, fileSize(opts.Root.Warehouse()) + DirSize(opts.Root.Marts())
+	})
+	rows = append(rows, row{stage: landMonth}, row{stage: refresh, base: build})
+
 	// compaction, and the build on the compacted lake against a second build
 	// of the lake as landed (the first one also warmed caches up).
-	again := measure(b, "construction, 2e passage", "lignes du lac", func() (int64, int64) {
-		if _, err := Build(ctx, opts); err != nil {
+	again := measure(b, "construction complète, 2e passage", "lignes du lac", func() (int64, int64) {
+		if _, err := BuildWith(ctx, opts, BuildOptions{Full: true}); err != nil {
 			b.Fatal(err)
 		}
 		return lakeRows, fileSize(opts.Root.Warehouse()) + DirSize(opts.Root.Marts())
@@ -244,7 +274,7 @@ func benchChain(b *testing.B, n int) {
 	})
 	_, filesAfter := lakeStats(b, opts.Root.Lake())
 	rebuild := measure(b, "construction, lac compacté", "lignes du lac", func() (int64, int64) {
-		if _, err := Build(ctx, opts); err != nil {
+		if _, err := BuildWith(ctx, opts, BuildOptions{Full: true}); err != nil {
 			b.Fatal(err)
 		}
 		return lakeRows, fileSize(opts.Root.Warehouse()) + DirSize(opts.Root.Marts())
@@ -308,8 +338,12 @@ func metricKey(name string) string {
 		return "compact"
 	case "construction, lac compacté":
 		return "build_compacted"
-	case "construction, 2e passage":
+	case "construction complète, 2e passage":
 		return "build_again"
+	case "chargement d'un mois DSN":
+		return "land_month"
+	case "construction incrémentale":
+		return "build_incremental"
 	case "purge DSN":
 		return "purge"
 	}
