@@ -33,9 +33,12 @@ func NewKeyring(path string) *Keyring {
 // unknown, malformed or revoked token, and when the file cannot be read (the
 // error is then returned, for the log: the server fails closed).
 func (k *Keyring) Verify(clear string) (t Token, ok bool, err error) {
+	// The stat runs outside the lock: concurrent requests do not queue
+	// behind one another's system call.
+	info, statErr := os.Stat(k.path)
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	k.refresh()
+	k.refresh(info, statErr)
 	if k.err != nil {
 		return Token{}, false, k.err
 	}
@@ -43,9 +46,9 @@ func (k *Keyring) Verify(clear string) (t Token, ok bool, err error) {
 	return t, ok, nil
 }
 
-// refresh reloads the file when its identity changed since the last load.
-func (k *Keyring) refresh() {
-	info, err := os.Stat(k.path)
+// refresh reloads the file when its identity (info, err: its stat) changed
+// since the last load.
+func (k *Keyring) refresh(info fs.FileInfo, err error) {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		k.info, k.tokens, k.hashes, k.err = nil, nil, nil, nil
