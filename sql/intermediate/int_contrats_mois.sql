@@ -4,7 +4,8 @@
 --     fenêtre n'est jamais lue ;
 --   - dédoublonnées : pour une même clé (pseudo, mois, siret_employeur,
 --     id_contrat, date_debut_contrat), la version du chargement le plus récent,
---     puis de la dernière ligne ;
+--     puis du dernier fichier de ce chargement (_source), puis de la dernière
+--     ligne ;
 -- avec la famille du contrat (liste des natures du dictionnaire, section 2.6) et
 -- sa durée :
 --   date_fin_contrat = fin effective, sinon fin prévue ;
@@ -22,11 +23,13 @@ WITH lignes AS (
     SEMI JOIN int_fenetres_dsn AS w
         ON w.pseudo = l.pseudo AND l.mois BETWEEN w.debut_fenetre AND w.fin_fenetre
 ),
--- Landings in order, numbered: a BIGINT version key (rang × 10¹⁰ + ligne)
--- compares much faster than the pair (_landing, _ligne) in the aggregation.
+-- Source files in landing order (landing, then file within the landing),
+-- numbered: a BIGINT version key (rang × 10¹⁰ + ligne, for fewer than 9·10⁸
+-- files and 10¹⁰ lines per file) compares much faster than the triple
+-- (_landing, _source, _ligne) in the aggregation.
 chargements AS (
-    SELECT _landing, row_number() OVER (ORDER BY _landing) AS rang
-    FROM (SELECT DISTINCT _landing FROM lignes)
+    SELECT _landing, _source, row_number() OVER (ORDER BY _landing, _source) AS rang
+    FROM (SELECT DISTINCT _landing, coalesce(_source, 0) AS _source FROM lignes)
 ),
 versions AS (
     SELECT
@@ -44,7 +47,7 @@ versions AS (
             'declaration_id': declaration_id
         }, c.rang * 10000000000 + l._ligne) AS v
     FROM lignes AS l
-    JOIN chargements AS c USING (_landing)
+    JOIN chargements AS c ON c._landing = l._landing AND c._source = coalesce(l._source, 0)
     GROUP BY pseudo, mois, siret_employeur, id_contrat, date_debut_contrat
 )
 SELECT
