@@ -97,6 +97,18 @@ func (c *Catalogue) runPartner(ctx context.Context, db *sql.DB, pl *plan) (*Tabl
 	for _, dc := range spec.dims {
 		all = append(all, dc.dim)
 	}
+	if len(pl.q.Filters) > 0 {
+		// Only rows matching the filters add up to rows that match them (the
+		// levels keep the filtered dimensions): sum those alone. The rows are
+		// shared, so the kept ones go to a new slice.
+		var kept []prow
+		for _, r := range rows {
+			if matches(spec.dims, r.coords, pl.q.Filters) {
+				kept = append(kept, r)
+			}
+		}
+		rows = kept
+	}
 	t := newTable(spec.dims, pl, Partner)
 	t.DataDate = st.Date()
 	for _, r := range aggregate(spec.dims, spec.quants, all, rows, pl.levels) {

@@ -57,4 +57,30 @@ func TestPartnerQueriesOfOneFunderShareItsRows(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 2, found, "hand-counted cells present")
+
+	// A filter keeps the rows of the unfiltered breakdown that match it
+	// (partner rows are filtered before they are summed).
+	rec := e.get("/api/v1/partenaires/FT/indicateurs/taux_emploi_6m?par=dispositif,region&annee=2024", e.tokens["FT"])
+	filtered := tableOf(t, rec)
+	var want []map[string]any
+	for _, r := range byCell.Rows {
+		if r["annee_sortie"] == float64(2024) {
+			delete(r, "annee_sortie")
+			want = append(want, r)
+		}
+	}
+	require.NotEmpty(t, want)
+	var got []map[string]any
+	for _, r := range filtered.Rows {
+		got = append(got, map[string]any{"code_dispositif": r["code_dispositif"], "code_region": r["code_region"],
+			"taux_emploi_6m": r["taux_emploi_6m"]})
+	}
+	for _, r := range want {
+		for k := range r {
+			if k != "code_dispositif" && k != "code_region" && k != "taux_emploi_6m" {
+				delete(r, k)
+			}
+		}
+	}
+	assert.ElementsMatch(t, want, got)
 }
