@@ -3,6 +3,7 @@ package lake
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -13,17 +14,19 @@ import (
 )
 
 // SortKeys are the orders pipelines/land writes each dataset in (its rows.go),
-// with _landing put before _ligne: a compacted file mixes several landings,
-// and each keeps its rows in their original order. Compaction sorts on them
-// so that row-group statistics keep pruning as well as on landed files.
+// with _landing and _source put before _ligne: a compacted file mixes several
+// landings, and each keeps the rows of each of its files in their original
+// order. Compaction sorts on them so that row-group statistics keep pruning
+// as well as on landed files. A sort column absent from every file of a
+// compaction (_source, in files landed before it existed) is left out.
 var SortKeys = map[string][]string{
-	"dossiers":         {"pseudo", "date_debut_prevue", "_landing", "_ligne"},
-	"evenements":       {"code_financeur", "id_dossier", "date_evenement", "_landing", "_ligne"},
-	"financements":     {"code_financeur_dossier", "id_dossier", "date_engagement", "_landing", "_ligne"},
-	"enveloppes":       {"code_financeur", "code_dispositif", "annee", "_landing", "_ligne"},
-	"dsn_extrait":      {"pseudo", "mois", "date_debut_contrat", "_landing", "_ligne"},
-	"dsn_declarations": {"siret", "declaration_id", "_landing"},
-	"quarantaine":      {"_landing", "fichier", "ligne", "regle", "colonne"},
+	"dossiers":         {"pseudo", "date_debut_prevue", "_landing", "_source", "_ligne"},
+	"evenements":       {"code_financeur", "id_dossier", "date_evenement", "_landing", "_source", "_ligne"},
+	"financements":     {"code_financeur_dossier", "id_dossier", "date_engagement", "_landing", "_source", "_ligne"},
+	"enveloppes":       {"code_financeur", "code_dispositif", "annee", "_landing", "_source", "_ligne"},
+	"dsn_extrait":      {"pseudo", "mois", "date_debut_contrat", "_landing", "_source", "_ligne"},
+	"dsn_declarations": {"siret", "declaration_id", "_landing", "_source"},
+	"quarantaine":      {"_landing", "_source", "fichier", "ligne", "regle", "colonne"},
 }
 
 // Compaction defaults: a compacted file holds about a million rows or
@@ -152,7 +155,11 @@ func Compact(ctx context.Context, l *Lake, opts CompactOptions) (res CompactResu
 		for i, f := range b.files {
 			src[i] = f.Abs
 		}
-		query := "SELECT * FROM " + readParquet(src) + orderBy(opts.SortBy[b.dataset])
+		keys, err := present(ctx, conn, readParquet(src), opts.SortBy[b.dataset])
+		if err != nil {
+			return CompactResult{DryRun: opts.DryRun}, fmt.Errorf("lake : compactage de %s : %w", b.label(), err)
+		}
+		query := "SELECT * FROM " + readParquet(src) + orderBy(keys)
 		f, err := txn.copyTo(ctx, conn, b.dataset, b.partition(), query, opts.RowGroupRows, false)
 		if err != nil {
 			return CompactResult{DryRun: opts.DryRun}, fmt.Errorf("lake : compactage de %s : %w", b.label(), err)
@@ -300,6 +307,28 @@ func readParquet(paths []string, options ...string) string {
 	}
 	options = append([]string{"hive_partitioning = false", "union_by_name = true"}, options...)
 	return "read_parquet([" + strings.Join(list, ", ") + "], " + strings.Join(options, ", ") + ")"
+}
+
+// present returns the columns of cols that the relation has, in order.
+func present(ctx context.Context, db execer, relation string, cols []string) ([]string, error) {
+	if len(cols) == 0 {
+		return nil, nil
+	}
+	var list string
+	if err := db.QueryRowContext(ctx, "SELECT to_json(list(column_name))::VARCHAR FROM (DESCRIBE SELECT * FROM "+relation+")").Scan(&list); err != nil {
+		return nil, err
+	}
+	var names []string
+	if err := json.Unmarshal([]byte(list), &names); err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, c := range cols {
+		if slices.Contains(names, c) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 // orderBy is the ORDER BY clause of the lake's sort order: ascending, nulls

@@ -332,3 +332,53 @@ func startCompactChild(t *testing.T, root, killAt string) *exec.Cmd {
 	require.NoError(t, cmd.Start())
 	return cmd
 }
+
+// Files landed before the _source column and files with it compact together:
+// the old rows have a NULL _source, and the compacted file is sorted with
+// _source before _ligne (two files of one landing keep their own order).
+func TestCompactWithAndWithoutSource(t *testing.T) {
+	type withSource struct {
+		Pseudo  [16]byte `parquet:"pseudo,uuid"`
+		Mois    Date     `parquet:"mois,date"`
+		Debut   Date     `parquet:"date_debut_contrat,date"`
+		Landing string   `parquet:"_landing,dict"`
+		Source  int64    `parquet:"_source"`
+		Ligne   int64    `parquet:"_ligne"`
+	}
+	ctx := context.Background()
+	db := openDuckDB(t)
+	l, err := Open(t.TempDir())
+	require.NoError(t, err)
+	jan := NewDate(2024, 1, 1)
+	landDSN(t, l, "L1", dsnRows("L1", 3, jan)) // no _source
+	// L2: two sources of one landing, the same person and contract start on
+	// line 2 of each: _source decides.
+	txn, err := l.Begin("dsn_extrait", src("L2a"), src("L2b"))
+	require.NoError(t, err)
+	w, err := NewWriter[withSource](txn, "dsn_extrait", []Partition{{Key: "mois", Value: jan.String()}}, WriteOptions{})
+	require.NoError(t, err)
+	_, err = w.Write([]withSource{
+		{Pseudo: person(1), Mois: jan, Debut: NewDate(2020, 1, 2), Landing: "L2", Source: 2, Ligne: 2},
+		{Pseudo: person(1), Mois: jan, Debut: NewDate(2020, 1, 2), Landing: "L2", Source: 1, Ligne: 2},
+		{Pseudo: person(1), Mois: jan, Debut: NewDate(2020, 1, 2), Landing: "L2", Source: 1, Ligne: 3},
+	})
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+	_, err = txn.Commit(Summary{Rows: []Rows{{Read: 2, Landed: 2}, {Read: 1, Landed: 1}}})
+	require.NoError(t, err)
+
+	res, err := Compact(ctx, l, CompactOptions{DB: db})
+	require.NoError(t, err)
+	require.Len(t, res.Groups, 1)
+	assert.Equal(t, 2, res.Groups[0].FilesBefore)
+	snap, err := l.Snapshot("")
+	require.NoError(t, err)
+	files := snap.Files("dsn_extrait")
+	require.Len(t, files, 1)
+	// In file order; person(1) is 25000000-…-01 (first byte 37).
+	got := scanStrings(t, db, `SELECT _landing, coalesce(_source::VARCHAR, 'NULL'), _ligne::VARCHAR FROM `+
+		readParquet([]string{files[0].Abs}, "file_row_number = true")+
+		` WHERE pseudo = '25000000-0000-0000-0000-000000000001' ORDER BY file_row_number`)
+	// person(1) has one row in L1 (line 3), then the three of L2 in (_source, _ligne) order.
+	assert.Equal(t, [][]any{{"L1", "NULL", "3"}, {"L2", "1", "2"}, {"L2", "1", "3"}, {"L2", "2", "2"}}, got)
+}
