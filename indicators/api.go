@@ -239,4 +239,9 @@ type Row struct {
 	// Secret is empty, or the French reasons why values of the row are hidden
 	// ("effectif < 11", "dénominateur < 20", "secret secondaire"…), joined by " ; ".
 	Secret string
+	// Hidden, in Public mode, is aligned with Values: for each nil value, the
+	// French reasons it is hidden (as in Secret), or "" when the value does not
+	// exist (shown "n.d.": no envelope transmitted, a rate with no one
+	// observed). Empty for published values; nil outside Public mode.
+	Hidden []string
 }

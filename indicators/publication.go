@@ -436,21 +436,24 @@ func (p *publication) table(pl *plan) *Table {
 		for _, d := range pl.q.By {
 			row.Values = append(row.Values, dimValue(s.dims, r.coords, d))
 		}
+		row.Hidden = make([]string, len(row.Values), len(row.Values)+len(pl.defs))
 		var reasons []string
 		for _, def := range pl.defs {
-			hidden := false
+			var own []string
 			for _, n := range def.needs {
 				qi := s.quantIndex(n)
 				if id := r.cell[qi]; id >= 0 && p.grid.Hidden(id) {
-					hidden = true
-					reasons = append(reasons, p.grid.Reason(id))
+					own = append(own, p.grid.Reason(id))
 				}
 			}
-			if hidden {
+			if len(own) > 0 {
 				row.Values = append(row.Values, nil)
+				row.Hidden = append(row.Hidden, joinReasons(own))
+				reasons = append(reasons, own...)
 				continue
 			}
 			row.Values = append(row.Values, figure(def, s, r, mart))
+			row.Hidden = append(row.Hidden, "")
 		}
 		row.Secret = joinReasons(reasons)
 		t.Rows = append(t.Rows, row)

@@ -119,10 +119,13 @@ func (f file) table(ctx context.Context, db *sql.DB, cat *indicators.Catalogue) 
 			return nil, err
 		}
 		for _, r := range x.Rows {
-			row := indicators.Row{Values: make([]any, len(t.Columns)), Secret: r.Secret}
+			row := indicators.Row{Values: make([]any, len(t.Columns)), Secret: r.Secret, Hidden: make([]string, len(t.Columns))}
 			for j, c := range x.Columns {
 				if k := t.ColumnIndex(c.Name); k >= 0 {
 					row.Values[k] = r.Values[j]
+					if j < len(r.Hidden) {
+						row.Hidden[k] = r.Hidden[j]
+					}
 				}
 			}
 			t.Rows = append(t.Rows, row)

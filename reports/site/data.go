@@ -95,7 +95,9 @@ func (f *frame) fig(row int, id string) fig {
 	case float64:
 		return shown(v)
 	case nil:
-		if f.t.Rows[row].Secret != "" {
+		// A value is secret when the disclosure control hid it, n.d. when it
+		// does not exist, even in a row where another value is hidden.
+		if r := f.t.Rows[row]; i < len(r.Hidden) && r.Hidden[i] != "" {
 			return secretFig
 		}
 	}

@@ -36,7 +36,9 @@ func (b *builder) methodology() (*page, error) {
 		fmt.Sprintf("Un effectif de personnes ou de dossiers inférieur à %d n'est pas publié.", disclosure.MinCount),
 		fmt.Sprintf("Un taux n'est publié que si son dénominateur compte au moins %d personnes ; le nombre de personnes derrière le taux est masqué avec lui.", disclosure.MinDenominator),
 		"Dans les tableaux de financement, une ligne de moins de 11 dossiers masque tous ses montants.",
-		"Secret secondaire : quand un tableau publie des totaux ou des sous-totaux, d'autres cases sont masquées pour qu'aucune valeur cachée ne puisse être retrouvée par soustraction.",
+		"Secret secondaire : quand un tableau publie des totaux ou des sous-totaux, d'autres cases sont masquées pour qu'aucune valeur cachée ne puisse être retrouvée par soustraction, ni par aucune combinaison des totaux publiés. " +
+			"Les cases masquées en plus sont les moins coûteuses : les plus petites, et une partie plutôt que son total ; un total national n'est jamais sensible par lui-même.",
+		"Une case que la construction des tableaux suffit à connaître (le nombre de personnes encore en formation le dernier mois d'une série qui s'arrête, forcément zéro) n'entraîne pas d'autre masquage : aucun ne la protégerait.",
 		"Une valeur masquée est écrite « secret » : elle n'est jamais remplacée par zéro. « n.d. » signale une valeur qui n'existe pas (par exemple une enveloppe qui n'a pas été transmise, ou un taux dont aucune sortie n'est encore observée).",
 		"Les mêmes règles, appliquées une seule fois, valent pour ce site, les données ouvertes et l'API : un chiffre y est publié ou masqué de la même façon.",
 		"Dans les fichiers CSV des graphiques, les nombres ont un point décimal et une valeur masquée est écrite « secret ».",

@@ -1,0 +1,80 @@
+package indicators
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestHiddenPerValue: each nil value of a public row says why it is missing,
+// on its own: the reasons of the disclosure control when it is hidden ("secret"
+// on the site), nothing when it does not exist ("n.d."), even in a row where
+// another value is hidden. The row's secret column is the union.
+func TestHiddenPerValue(t *testing.T) {
+	cell := func(tb *Table, key string, id string) (any, string, string) {
+		t.Helper()
+		j := tb.ColumnIndex(id)
+		require.GreaterOrEqual(t, j, 0, id)
+		for _, r := range tb.Rows {
+			var codes []string
+			for k, c := range tb.Columns {
+				if c.Dimension != "" {
+					codes = append(codes, textOf(r.Values[k]))
+				}
+			}
+			if strings.Join(codes, ",") == key {
+				require.Len(t, r.Hidden, len(r.Values))
+				return r.Values[j], r.Hidden[j], r.Secret
+			}
+		}
+		t.Fatalf("no row %s", key)
+		return nil, "", ""
+	}
+	budget := run(t, Query{Indicators: []string{"montant_engage", "taux_consommation_enveloppe"}, By: []string{"annee", "type_financeur"}}, Public)
+	// The CDC has no envelope: its consumption rate does not exist (n.d.).
+	v, h, s := cell(budget, "2024,CDC", "taux_consommation_enveloppe")
+	assert.Nil(t, v)
+	assert.Equal(t, "", h, "no envelope: n.d., not secret")
+	assert.Equal(t, "", s)
+	// France Travail's 2024 rate is hidden by secondary suppression (see
+	// testdata/golden/budget_type.csv), its committed amount is published.
+	v, h, s = cell(budget, "2024,FRANCE_TRAVAIL", "taux_consommation_enveloppe")
+	assert.Nil(t, v)
+	assert.Equal(t, "secret secondaire", h)
+	assert.Equal(t, "secret secondaire", s)
+	v, h, _ = cell(budget, "2024,FRANCE_TRAVAIL", "montant_engage")
+	assert.Equal(t, 240000.0, v)
+	assert.Equal(t, "", h)
+
+	// Every public row of every level: published values have no reason, the
+	// row's secret column joins the reasons of its values.
+	for _, q := range []Query{
+		{Indicators: []string{"nb_sortants", "taux_achevement", "taux_certification", "cout_par_heure", "valeur_ajoutee_6m_ic_bas"}, By: []string{"annee", "organisme"}},
+		{Indicators: []string{"nb_sortants", "nb_observes_6m", "taux_emploi_6m", "taux_emploi_12m"}, By: []string{"annee", "dispositif", "region"}},
+		{Indicators: []string{"montant_engage", "montant_realise", "taux_realisation", "taux_consommation_enveloppe"}, By: []string{"annee", "financeur", "dispositif"}},
+	} {
+		tb := run(t, q, Public)
+		for _, r := range tb.Rows {
+			require.Len(t, r.Hidden, len(r.Values))
+			var all []string
+			for i, x := range r.Values {
+				if x != nil {
+					assert.Empty(t, r.Hidden[i], "%v: a published value has no reason", r.Values)
+				} else if r.Hidden[i] != "" {
+					all = append(all, strings.Split(r.Hidden[i], " ; ")...)
+				}
+			}
+			assert.Equal(t, r.Secret, joinReasons(all), "%v", r.Values)
+		}
+	}
+}
+
+func textOf(v any) string {
+	if v == nil {
+		return ""
+	}
+	return fmt.Sprint(v)
+}
