@@ -72,13 +72,18 @@ type gridBuilder struct {
 // cellKey names a figure: its quantity key and its coordinates, in the
 // catalogue's dimension order.
 func (b *gridBuilder) cellKey(qkey string, coords map[string]string) string {
+	return qkey + b.coordKey(coords)
+}
+
+// coordKey is the coordinates part of cellKey, shared by every quantity of a
+// row: computed once per row, not once per figure.
+func (b *gridBuilder) coordKey(coords map[string]string) string {
 	dims := make([]string, 0, len(coords))
 	for d := range coords {
 		dims = append(dims, d)
 	}
 	slices.SortFunc(dims, func(x, y string) int { return b.dimOrder[x] - b.dimOrder[y] })
 	var sb strings.Builder
-	sb.WriteString(qkey)
 	for _, d := range dims {
 		sb.WriteString("|")
 		sb.WriteString(d)
@@ -132,7 +137,7 @@ func (c *Catalogue) publish(ctx context.Context, db *sql.DB) (*publication, erro
 		rows := pub.rows[s]
 		for ri := range rows {
 			r := &rows[ri]
-			cm := coordMap(s, r.coords)
+			ck := b.coordKey(coordMap(s, r.coords))
 			r.cell = make([]int, len(s.quants))
 			for qi := range s.quants {
 				q := &s.quants[qi]
@@ -140,7 +145,7 @@ func (c *Catalogue) publish(ctx context.Context, db *sql.DB) (*publication, erro
 					r.cell[qi] = -1
 					continue
 				}
-				k := b.cellKey(q.key, cm)
+				k := q.key + ck
 				id, ok := b.cells[k]
 				if !ok {
 					id = b.g.Cell(r.q[qi])
@@ -225,6 +230,18 @@ func addMargins(b *gridBuilder, s *source, rows []prow) {
 			if im, ok := s.implied[dimFinanceur]; ok && im == d && contains(level, dimFinanceur) {
 				continue // the funder type is fixed by the funder
 			}
+			// The coordinates one level up of each row, shared by its quantities.
+			up := make([]string, len(idx))
+			for k, i := range idx {
+				cm := coordMap(s, rows[i].coords)
+				delete(cm, d)
+				if d == dimFinanceur {
+					if im, ok := s.implied[dimFinanceur]; ok && !contains(level, im) {
+						delete(cm, im)
+					}
+				}
+				up[k] = b.coordKey(cm)
+			}
 			for qi := range s.quants {
 				q := &s.quants[qi]
 				if slices.Contains(q.fixedOver, d) {
@@ -233,19 +250,12 @@ func addMargins(b *gridBuilder, s *source, rows []prow) {
 				groups := map[string][]int{}
 				parents := map[string]int{}
 				var order []string
-				for _, i := range idx {
+				for k, i := range idx {
 					r := rows[i]
 					if r.cell[qi] < 0 {
 						continue
 					}
-					cm := coordMap(s, r.coords)
-					delete(cm, d)
-					if d == dimFinanceur {
-						if im, ok := s.implied[dimFinanceur]; ok && !contains(level, im) {
-							delete(cm, im)
-						}
-					}
-					pk := b.cellKey(q.key, cm)
+					pk := q.key + up[k]
 					parent, ok := b.cells[pk]
 					if !ok {
 						continue

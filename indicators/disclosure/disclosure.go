@@ -22,6 +22,7 @@ package disclosure
 import (
 	"fmt"
 	"slices"
+	"strconv"
 )
 
 // Thresholds of the publication contract.
@@ -170,7 +171,11 @@ func (e equation) signature() string {
 		if flip {
 			k = -k
 		}
-		s = fmt.Appendf(s, "%d:%d,", t.c, k)
+		s = strconv.AppendInt(s, int64(t.c), 10)
+		if k < 0 {
+			s = append(s, '-')
+		}
+		s = append(s, ',')
 	}
 	return string(s)
 }
