@@ -166,18 +166,24 @@ type partnerEntry struct {
 	err  error
 }
 
-// maxPartnerCachedRows bounds the partner cache (about 300 bytes a row).
+// maxPartnerCachedRows bounds the partner cache: about 500 bytes a row, so
+// 250 MB at most (the 1M-exit synthetic warehouse has 45,855).
 const maxPartnerCachedRows = 500_000
+
+// use drops the cache unless it holds rows of db in state key. pc.mu is held.
+func (pc *partnerCache) use(db *sql.DB, key string) {
+	if pc.db != db || pc.key != key {
+		pc.db, pc.key, pc.entries, pc.size = db, key, map[partnerKey]*partnerEntry{}, 0
+		pc.gen++
+	}
+}
 
 // rows returns funder's rows of spec for the warehouse db in state key. The
 // rows are shared: callers must not modify them.
 func (pc *partnerCache) rows(ctx context.Context, db *sql.DB, key string, spec *partnerSpec, funder string) ([]prow, error) {
 	k := partnerKey{spec, funder}
 	pc.mu.Lock()
-	if pc.db != db || pc.key != key {
-		pc.db, pc.key, pc.entries, pc.size = db, key, map[partnerKey]*partnerEntry{}, 0
-		pc.gen++
-	}
+	pc.use(db, key)
 	if e, ok := pc.entries[k]; ok {
 		pc.mu.Unlock()
 		select {
@@ -243,10 +249,7 @@ func (c *Catalogue) PreparePartners(ctx context.Context, db *sql.DB) error {
 func (pc *partnerCache) keep(db *sql.DB, key string, spec *partnerSpec, byFunder map[string][]prow) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
-	if pc.db != db || pc.key != key {
-		pc.db, pc.key, pc.entries, pc.size = db, key, map[partnerKey]*partnerEntry{}, 0
-		pc.gen++
-	}
+	pc.use(db, key)
 	funders := slices.Sorted(maps.Keys(byFunder))
 	for _, f := range funders {
 		k := partnerKey{spec, f}

@@ -330,8 +330,8 @@ func (s *Server) handleDossiers(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		// The status is sent: cut the connection, so that the client sees a
 		// truncated transfer rather than a short file.
-		if ctx.Err() == nil {
-			s.log.Error("fichier des dossiers interrompu", "financeur", funder, "erreur", err)
+		if ctx.Err() == nil { // the client left, or DuckDB failed
+			s.log.Warn("fichier des dossiers interrompu", "financeur", funder, "erreur", err)
 		}
 		panic(http.ErrAbortHandler)
 	}
