@@ -167,7 +167,7 @@ type partnerEntry struct {
 }
 
 // maxPartnerCachedRows bounds the partner cache: about 500 bytes a row, so
-// 250 MB at most (the 1M-exit synthetic warehouse has 45,855).
+// 250 MB at most (the 1M-exit synthetic warehouse needs 45,855 rows).
 const maxPartnerCachedRows = 500_000
 
 // use drops the cache unless it holds rows of db in state key. pc.mu is held.

@@ -87,3 +87,46 @@ func TestResponseCacheComputesOnceAndForgetsErrors(t *testing.T) {
 		t.Fatal("a waiter is stuck after a panic")
 	}
 }
+
+func TestStreamedAnswersClaimAndFill(t *testing.T) {
+	c := newResponseCache(800) // answers up to 100 bytes are kept
+	_, ok := c.lookup("d")
+	assert.False(t, ok)
+	require.True(t, c.claim("d"), "nobody fills d: the first request copies its stream")
+	assert.False(t, c.claim("d"), "a second request streams without a copy")
+	c.fill("d", body(100), true)
+	r, ok := c.lookup("d")
+	require.True(t, ok)
+	assert.Len(t, r.body, 100)
+	assert.False(t, c.claim("d"), "kept: nothing to fill")
+	assert.Equal(t, 100, c.bytes)
+
+	// An incomplete stream (cut, or its copy overflowed) only releases the key.
+	require.True(t, c.claim("e"))
+	c.fill("e", body(10), false)
+	_, ok = c.lookup("e")
+	assert.False(t, ok)
+	assert.True(t, c.claim("e"), "released: the next request fills it")
+	c.fill("e", body(101), true)
+	_, ok = c.lookup("e")
+	assert.False(t, ok, "larger than an eighth of the cache: not kept")
+	assert.Equal(t, 100, c.bytes)
+}
+
+func TestCopyBufferDropsItsCopyBeyondMax(t *testing.T) {
+	b := &copyBuffer{max: 10}
+	for _, p := range []string{"abcd", "efgh", "ij"} {
+		n, err := b.Write([]byte(p))
+		require.NoError(t, err)
+		assert.Equal(t, len(p), n)
+	}
+	assert.Equal(t, "abcdefghij", string(b.buf))
+	assert.False(t, b.overflow, "exactly max bytes fit")
+	n, err := b.Write([]byte("k"))
+	require.NoError(t, err, "the stream goes on: only the copy stops")
+	assert.Equal(t, 1, n)
+	assert.True(t, b.overflow)
+	assert.Nil(t, b.buf, "the copy is released at once")
+	b.Write([]byte("l"))
+	assert.Nil(t, b.buf)
+}
