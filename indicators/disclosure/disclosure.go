@@ -250,9 +250,16 @@ func (g *Grid) Protect() int {
 	n := len(touched)
 	g.structural = g.structuralZeros()
 	defer func() { g.structural = nil }()
-	n += g.protectSingles(nil)
+	n += g.protectSingles(nil, nil)
+	lf := newLeakFinder(g)
+	fresh := map[int]bool{}
+	for id := range g.value {
+		if g.reason[id] != "" {
+			fresh[id] = true
+		}
+	}
 	for {
-		leaks := slices.DeleteFunc(g.determined(), func(c int) bool { return g.structural[c] })
+		leaks := slices.DeleteFunc(lf.leaks(fresh), func(c int) bool { return g.structural[c] })
 		if len(leaks) == 0 {
 			return n
 		}
@@ -289,7 +296,12 @@ func (g *Grid) Protect() int {
 			return n // nothing left to hide next to the leaks (cannot happen with margins)
 		}
 		n += len(fixed)
-		n += g.protectSingles(fixed)
+		var more []int
+		n += g.protectSingles(fixed, &more)
+		clear(fresh)
+		for _, c := range append(fixed, more...) {
+			fresh[c] = true
+		}
 	}
 }
 
@@ -312,8 +324,9 @@ func (g *Grid) structuralZeros() map[int]bool {
 }
 
 // protectSingles hides cells until no equation has exactly one hidden cell,
-// starting from the equations of the cells in touched (all if nil).
-func (g *Grid) protectSingles(touched []int) int {
+// starting from the equations of the cells in touched (all if nil). The cells
+// it hides are appended to hid when not nil.
+func (g *Grid) protectSingles(touched []int, hidOut *[]int) int {
 	hidden := 0
 	queued := make([]bool, len(g.eqs))
 	var queue []int
@@ -355,6 +368,9 @@ func (g *Grid) protectSingles(touched []int) int {
 		var hid []int
 		g.hide(pick, ReasonSecondary, &hid)
 		hidden += len(hid)
+		if hidOut != nil {
+			*hidOut = append(*hidOut, hid...)
+		}
 		for _, c := range hid {
 			for _, o := range g.member[c] {
 				push(o)

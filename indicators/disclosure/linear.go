@@ -30,10 +30,23 @@ func (g *Grid) determined() []int {
 // determinedAmong is determined with the cells for which hidden is true taken
 // as the unknowns.
 func (g *Grid) determinedAmong(hidden func(int) bool) []int {
+	eqs := make([]int, len(g.eqs))
+	for e := range eqs {
+		eqs[e] = e
+	}
+	out := g.solve(eqs, hidden)
+	slices.Sort(out)
+	return out
+}
+
+// solve returns the unknown cells (hidden true) of the equations eqs that
+// those equations determine.
+func (g *Grid) solve(eqs []int, hidden func(int) bool) []int {
 	col := map[int]int{}
 	var cells []int
 	var rows []sparseRow
-	for _, e := range g.eqs {
+	for _, ei := range eqs {
+		e := g.eqs[ei]
 		var r sparseRow
 		for i, c := range e.cells {
 			if !hidden(c) {
@@ -68,6 +81,101 @@ func (g *Grid) determinedAmong(hidden func(int) bool) []int {
 			out = append(out, c)
 		}
 	}
+	return out
+}
+
+// leakFinder is determined for Protect's rounds, one connected component of
+// hidden cells at a time (two hidden cells are connected when an equation
+// holds both): the unknowns of a component appear in no equation of another,
+// so each is solved alone, and a component that no newly hidden cell joined
+// since the last round is the same system as then: its answer is reused.
+type leakFinder struct {
+	g      *Grid
+	parent []int
+	cache  map[int][]int // smallest cell of a component -> its determined cells
+	stamp  []int         // equation -> last solve that listed it
+	solves int
+}
+
+func newLeakFinder(g *Grid) *leakFinder {
+	lf := &leakFinder{g: g, parent: make([]int, g.Len()), cache: map[int][]int{}, stamp: make([]int, len(g.eqs))}
+	return lf
+}
+
+func (lf *leakFinder) find(x int) int {
+	for lf.parent[x] != x {
+		lf.parent[x] = lf.parent[lf.parent[x]]
+		x = lf.parent[x]
+	}
+	return x
+}
+
+// leaks returns the hidden cells the published ones determine, sorted;
+// fresh holds the cells hidden since the previous call (every hidden cell on
+// the first call).
+func (lf *leakFinder) leaks(fresh map[int]bool) []int {
+	g := lf.g
+	hidden := func(c int) bool { return g.reason[c] != "" }
+	for c := range lf.parent {
+		lf.parent[c] = c
+	}
+	for _, e := range g.eqs {
+		first := -1
+		for _, c := range e.cells {
+			if !hidden(c) {
+				continue
+			}
+			if first < 0 {
+				first = lf.find(c)
+				continue
+			}
+			if r := lf.find(c); r != first {
+				lf.parent[r] = first
+			}
+		}
+	}
+	groups := map[int][]int{}
+	var roots []int
+	for c := range g.value {
+		if !hidden(c) {
+			continue
+		}
+		r := lf.find(c)
+		if _, ok := groups[r]; !ok {
+			roots = append(roots, r)
+		}
+		groups[r] = append(groups[r], c) // increasing: the first is the smallest
+	}
+	cache := map[int][]int{}
+	var out []int
+	for _, r := range roots {
+		cells := groups[r]
+		key := cells[0]
+		changed := false
+		for _, c := range cells {
+			if fresh[c] {
+				changed = true
+				break
+			}
+		}
+		det, ok := lf.cache[key]
+		if changed || !ok {
+			lf.solves++
+			var eqs []int
+			for _, c := range cells {
+				for _, e := range g.member[c] {
+					if lf.stamp[e] != lf.solves {
+						lf.stamp[e] = lf.solves
+						eqs = append(eqs, e)
+					}
+				}
+			}
+			det = g.solve(eqs, hidden)
+		}
+		cache[key] = det
+		out = append(out, det...)
+	}
+	lf.cache = cache
 	slices.Sort(out)
 	return out
 }
