@@ -77,12 +77,25 @@ CREATE OR REPLACE MACRO rang_contrat(famille, heures, debut, siret, contrat) AS
 
 -- mois_suivis(entree, sortie): the months in which the DSN follows an exit, as
 -- a list of DATEs: the month before the month of entry, then the month of exit
--- + 0, 3, 6 and 12 months (horizons -1, 0, 3, 6, 12; int_mois_cibles). An
--- incremental build recomputes the exits with one of these months among the
--- changed ones.
+-- + 0, 3, 6 and 12 months (horizons -1, 0, 3, 6, 12; int_mois_cibles).
 CREATE OR REPLACE MACRO mois_suivis(entree, sortie) AS [
     (mois_de(entree) - INTERVAL 1 MONTH)::DATE,
     mois_de(sortie),
     (mois_de(sortie) + INTERVAL 3 MONTH)::DATE,
     (mois_de(sortie) + INTERVAL 6 MONTH)::DATE,
     (mois_de(sortie) + INTERVAL 12 MONTH)::DATE];
+
+-- mois_modifie(m): whether month m is one of the months an incremental build
+-- recomputes (runner.Changes). Always true here, for a full build; the runner
+-- redefines it for an incremental one, as m IN (the changed months). Only a
+-- model whose header declares "-- incremental:" may call it.
+CREATE OR REPLACE MACRO mois_modifie(m) AS true;
+
+-- suivi_modifie(entree, sortie): whether one of the months the DSN follows an
+-- exit in (mois_suivis) is a changed month.
+CREATE OR REPLACE MACRO suivi_modifie(entree, sortie) AS
+    mois_modifie((mois_de(entree) - INTERVAL 1 MONTH)::DATE)
+    OR mois_modifie(mois_de(sortie))
+    OR mois_modifie((mois_de(sortie) + INTERVAL 3 MONTH)::DATE)
+    OR mois_modifie((mois_de(sortie) + INTERVAL 6 MONTH)::DATE)
+    OR mois_modifie((mois_de(sortie) + INTERVAL 12 MONTH)::DATE);

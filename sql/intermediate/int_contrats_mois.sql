@@ -14,7 +14,8 @@
 --                      (la date de fin est le dernier jour du contrat ; un CDD du
 --                      1er janvier au 30 juin dure 6 mois). Sans date de fin
 --                      connue, un CDD ou une mission n'est pas durable.
--- Vue (lue par int_emploi_mois seulement).
+-- Vue (lue par int_emploi_mois seulement, qui est incrémental : une construction
+-- incrémentale ne lit que la DSN des mois modifiés, mois_modifie).
 -- materialized: view
 WITH lignes AS (
     SELECT l.*
@@ -22,6 +23,7 @@ WITH lignes AS (
     SEMI JOIN int_mois_cibles AS m ON m.pseudo = l.pseudo AND m.mois = l.mois
     SEMI JOIN int_fenetres_dsn AS w
         ON w.pseudo = l.pseudo AND l.mois BETWEEN w.debut_fenetre AND w.fin_fenetre
+    WHERE mois_modifie(l.mois) -- incremental build: the changed months only
 ),
 -- Source files in landing order (landing, then file within the landing),
 -- numbered: a BIGINT version key (rang × 10¹⁰ + ligne, for fewer than 9·10⁸

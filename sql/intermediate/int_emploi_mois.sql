@@ -12,7 +12,7 @@
 -- emploi_durable = le meilleur emploi est un contrat durable (int_contrats_mois).
 -- Construction incrémentale : les mois modifiés seulement (la DSN d'un mois ne
 -- change que le meilleur emploi de ce mois).
--- incremental: mois IN ($mois)
+-- incremental: mois_modifie(mois)
 -- test: unique(pseudo, mois), not_null(famille, multi_emploi, emploi_durable)
 -- test: accepted_values(famille, 'CDI', 'CDD', 'INTERIM'), accepted_values(multi_emploi, 'O', 'N')
 WITH meilleurs AS (

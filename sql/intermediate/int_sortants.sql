@@ -6,9 +6,9 @@
 -- sinon toutes les colonnes de situation de cet horizon sont NULL (censuré : ni
 -- en emploi ni sans emploi). Observé sans meilleur emploi = pas en emploi.
 -- Chaque horizon est une jointure sur int_emploi_mois partant du sortant : une
--- construction incrémentale ne recalcule que les sortants dont un de ces mois
--- (mois_suivis) a changé, et ne lit qu'eux.
--- incremental: list_has_any(mois_suivis(date_entree, date_sortie), [$mois])
+-- construction incrémentale ne recalcule que les sortants dont un mois suivi
+-- (mois_suivis) a changé, et ne lit que leurs meilleurs emplois.
+-- incremental: suivi_modifie(date_entree, date_sortie)
 -- test: unique(code_financeur, id_dossier), not_null(annee_sortie, observe_6m)
 -- test: check(emploi_6m IS NULL = NOT observe_6m), check(NOT coalesce(emploi_durable_6m AND NOT emploi_6m, false))
 -- test: check(NOT observe_12m OR observe_6m), check(NOT observe_6m OR observe_3m)
@@ -25,7 +25,13 @@ WITH s AS (
         coalesce(m[5] BETWEEN cv.premier_mois_couvert AND cv.dernier_mois_couvert, false) AS observe_12m
     FROM int_dossiers AS d
     CROSS JOIN stg_couverture AS cv
-    WHERE d.est_sortant
+    WHERE d.est_sortant AND suivi_modifie(d.date_entree, d.date_sortie)
+),
+-- The best jobs of these exits' people only.
+e AS (
+    SELECT pseudo, mois, famille, emploi_durable, heures_mois, code_naf, multi_emploi
+    FROM int_emploi_mois
+    WHERE pseudo IN (SELECT pseudo FROM s)
 )
 SELECT
     s.code_financeur,
@@ -82,8 +88,8 @@ SELECT
     CASE WHEN s.observe_12m THEN e12.code_naf END AS code_naf_12m,
     CASE WHEN s.observe_12m THEN coalesce(e12.multi_emploi, 'N') END AS multi_emploi_12m
 FROM s
-LEFT JOIN int_emploi_mois AS ea ON ea.pseudo = s.pseudo AND ea.mois = s.m[1]
-LEFT JOIN int_emploi_mois AS e0 ON e0.pseudo = s.pseudo AND e0.mois = s.m[2]
-LEFT JOIN int_emploi_mois AS e3 ON e3.pseudo = s.pseudo AND e3.mois = s.m[3]
-LEFT JOIN int_emploi_mois AS e6 ON e6.pseudo = s.pseudo AND e6.mois = s.m[4]
-LEFT JOIN int_emploi_mois AS e12 ON e12.pseudo = s.pseudo AND e12.mois = s.m[5]
+LEFT JOIN e AS ea ON ea.pseudo = s.pseudo AND ea.mois = s.m[1]
+LEFT JOIN e AS e0 ON e0.pseudo = s.pseudo AND e0.mois = s.m[2]
+LEFT JOIN e AS e3 ON e3.pseudo = s.pseudo AND e3.mois = s.m[3]
+LEFT JOIN e AS e6 ON e6.pseudo = s.pseudo AND e6.mois = s.m[4]
+LEFT JOIN e AS e12 ON e12.pseudo = s.pseudo AND e12.mois = s.m[5]

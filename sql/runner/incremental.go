@@ -16,10 +16,10 @@ import (
 	models "github.com/agora-formation/agora/sql"
 )
 
-// MonthsPlaceholder is the name of the changed months in an incremental
-// predicate. It expands to a comma-separated list of DATE literals, to be
-// used as `mois IN ($mois)` or as the list `[$mois]`.
-const MonthsPlaceholder = "$mois"
+// ChangedMonth is the SQL macro telling whether a month is one of the changed
+// months: `mois_modifie(m)` is true in a full build, and m IN (the changed
+// months) in an incremental one (sql/macros.sql).
+const ChangedMonth = "mois_modifie"
 
 // Changes tells an incremental build what changed in the lake since the build
 // whose tables it reuses (the cache), under one contract: only new files were
@@ -29,11 +29,14 @@ const MonthsPlaceholder = "$mois"
 // A model that reads none of these datasets, directly or through other
 // models, is reused as it is. A model that does is rebuilt: entirely, or,
 // when its header declares "-- incremental: <predicate>", only on the rows
-// the predicate selects for the changed months: those rows are deleted, then
-// the model's query filtered by the same predicate is inserted. The
-// predicate must select every row that these months can change, and the
-// model's query must let DuckDB push it down to what it reads, so that the
-// cost follows the new data, not the history.
+// the predicate selects: those rows are deleted, then the model's query
+// filtered by the same predicate is inserted. The predicate calls the macro
+// mois_modifie (ChangedMonth), directly or through another macro, and must
+// select every row that the changed months can change. So that the cost
+// follows the new data rather than the history, the model's query itself
+// restricts what it reads with mois_modifie (true in a full build): relying
+// on DuckDB to push the outer filter down is fragile (a CTE read twice is
+// materialised first).
 type Changes struct {
 	// Datasets are the lake datasets (without the lake_ prefix) that
 	// received new files.
@@ -72,28 +75,33 @@ func dirtyModels(plan []*Model, ch *Changes) map[string]bool {
 	return dirty
 }
 
-// monthsSQL writes months as DATE literals separated by commas.
-func monthsSQL(months []time.Time) string {
-	lits := make([]string, len(months))
-	for i, m := range months {
-		lits[i] = "DATE '" + m.Format("2006-01-02") + "'"
+// changedMonthSQL defines the ChangedMonth macro for months (nil: a full
+// build, where every month counts as changed).
+func changedMonthSQL(months []time.Time, incremental bool) string {
+	body := "true"
+	if incremental {
+		lits := make([]string, len(months))
+		for i, m := range months {
+			lits[i] = "DATE '" + m.Format("2006-01-02") + "'"
+		}
+		body = "false"
+		if len(lits) > 0 {
+			body = "m IN (" + strings.Join(lits, ", ") + ")"
+		}
 	}
-	return strings.Join(lits, ", ")
+	return fmt.Sprintf("CREATE OR REPLACE MACRO %s(m) AS %s", ChangedMonth, body)
 }
 
 // updatePartial recomputes the rows of table that the model's predicate
-// selects for the changed months, and returns the table's row count.
-func updatePartial(ctx context.Context, db DB, m *Model, table string, months []time.Time) (int64, error) {
-	if len(months) > 0 {
-		pred := strings.ReplaceAll(m.Incremental, MonthsPlaceholder, monthsSQL(months))
-		body := strings.TrimRight(strings.TrimSpace(m.SQL), ";")
-		for _, q := range []string{
-			fmt.Sprintf("DELETE FROM %s WHERE %s", table, pred),
-			fmt.Sprintf("INSERT INTO %s SELECT * FROM (\n%s\n) WHERE %s", table, body, pred),
-		} {
-			if _, err := db.ExecContext(ctx, q); err != nil {
-				return 0, fmt.Errorf("modèle %s (%s) : mise à jour incrémentale : %w", m.Name, m.Path, err)
-			}
+// selects, and returns the table's row count.
+func updatePartial(ctx context.Context, db DB, m *Model, table string) (int64, error) {
+	body := strings.TrimRight(strings.TrimSpace(m.SQL), ";")
+	for _, q := range []string{
+		fmt.Sprintf("DELETE FROM %s WHERE %s", table, m.Incremental),
+		fmt.Sprintf("INSERT INTO %s SELECT * FROM (\n%s\n) WHERE %s", table, body, m.Incremental),
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return 0, fmt.Errorf("modèle %s (%s) : mise à jour incrémentale : %w", m.Name, m.Path, err)
 		}
 	}
 	var n int64

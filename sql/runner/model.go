@@ -39,8 +39,8 @@ type Model struct {
 	Tests        []Test   // generic tests declared in its header
 	// Incremental is the predicate of an incremental build, from the header
 	// line "-- incremental: <predicate>": a SQL condition on the model's own
-	// columns selecting every row that new DSN months ($mois, the list of
-	// those months) can change, the other rows being unchanged. See Changes.
+	// columns, calling mois_modifie, that selects every row the changed DSN
+	// months can change, the other rows being unchanged. See Changes.
 	Incremental string
 }
 
@@ -96,8 +96,8 @@ func Load(fsys fs.FS) (*Project, error) {
 					}
 					m.Materialized = val
 				case "incremental":
-					if !strings.Contains(val, MonthsPlaceholder) {
-						return fmt.Errorf("incremental : une condition sur les colonnes du modèle, qui cite %s (la liste des mois modifiés)", MonthsPlaceholder)
+					if !strings.Contains(val, "_modifie(") {
+						return fmt.Errorf("incremental : une condition sur les colonnes du modèle qui appelle %s (ou une macro qui l'appelle)", ChangedMonth)
 					}
 					m.Incremental = val
 				case "test":
@@ -115,6 +115,9 @@ func Load(fsys fs.FS) (*Project, error) {
 				return nil
 			}, &m.Doc); err != nil {
 				return nil, err
+			}
+			if m.Incremental == "" && m.Materialized == Table && strings.Contains(stripComments(m.SQL), "_modifie(") {
+				return nil, fmt.Errorf("modèle %s : appelle %s sans en-tête « -- incremental: » : une construction incrémentale le filtrerait sans le savoir", f, ChangedMonth)
 			}
 			if m.Incremental != "" && m.Materialized == View {
 				return nil, fmt.Errorf("modèle %s : une vue ne se construit pas de façon incrémentale (retirez « incremental » ou « materialized: view »)", f)
@@ -147,6 +150,16 @@ func Load(fsys fs.FS) (*Project, error) {
 		}
 		sort.Strings(m.Deps)
 		sort.Strings(m.Sources)
+	}
+	// A view calling mois_modifie is inlined into its readers: each must be
+	// incremental, or an incremental build would filter it unknowingly.
+	for _, m := range p.Models {
+		for _, d := range m.Deps {
+			v := p.Models[d]
+			if v.Materialized == View && strings.Contains(stripComments(v.SQL), "_modifie(") && m.Incremental == "" {
+				return nil, fmt.Errorf("modèle %s : lit la vue %s qui appelle %s, sans en-tête « -- incremental: »", m.Path, v.Name, ChangedMonth)
+			}
+		}
 	}
 	order, err := topoSort(p.Models)
 	if err != nil {

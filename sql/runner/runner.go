@@ -114,6 +114,16 @@ func Build(ctx context.Context, db DB, opts Options) (rep Report, err error) {
 	if _, err := db.ExecContext(ctx, models.Macros); err != nil {
 		return rep, fmt.Errorf("création des macros SQL : %w", err)
 	}
+	var months []time.Time
+	if opts.Changes != nil {
+		months = opts.Changes.Months
+	}
+	if opts.Changes != nil { // Macros defined it as true, for a full build
+		if _, err := db.ExecContext(ctx, changedMonthSQL(months, true)); err != nil {
+			return rep, err
+		}
+		defer db.ExecContext(context.WithoutCancel(ctx), changedMonthSQL(nil, false))
+	}
 	if err := seedReferences(ctx, db); err != nil {
 		return rep, err
 	}
@@ -224,7 +234,7 @@ func Build(ctx context.Context, db DB, opts Options) (rep Report, err error) {
 		case Full:
 			rows, err = materialise(ctx, db, m, catalogOf(m))
 		case Partial:
-			rows, err = updatePartial(ctx, db, m, quoteIdent(catalogOf(m))+".main."+quoteIdent(m.Name), opts.Changes.Months)
+			rows, err = updatePartial(ctx, db, m, quoteIdent(catalogOf(m))+".main."+quoteIdent(m.Name))
 		case Unchanged:
 			rows = -2
 		}
