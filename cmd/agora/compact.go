@@ -28,7 +28,7 @@ func compactCmd(a *app) *cobra.Command {
 exemple des milliers de déclarations NEODeS chargées une à une) en quelques gros fichiers
 triés, d'environ un million de lignes ou 128 Mio : lire le lac devient bien plus rapide.
 
-Les lignes sont recopiées telles quelles, lignage compris (_landing, _ligne) : les
+Les lignes sont recopiées telles quelles, lignage compris (_landing, _source, _ligne) : les
 indicateurs ne changent pas. Le compactage est un manifeste comme un chargement : rien
 n'est visible avant sa validation, et une interruption laisse le lac tel qu'il était.
 Les anciens fichiers restent sur le disque pour relire le lac tel qu'il était avant

@@ -39,6 +39,15 @@ message dit pourquoi et comment le corriger.
 Le même fichier chargé deux fois ne change rien (« déjà chargé ») ; un chargement
 interrompu ne laisse rien de visible : relancez la même commande.
 
+Ordre des fichiers : ils sont chargés dans l'ordre lexical de leurs chemins, et chaque
+ligne du lac garde son chargement (_landing), le rang de son fichier dans ce chargement
+(_source) et sa ligne (_ligne). Quand deux versions d'une même ligne ont la même date de
+transmission (ou n'en ont pas, comme dsn_extrait), la plus récente est celle du chargement
+le plus récent, puis du fichier qui vient après dans cet ordre, puis de la dernière ligne.
+Nommez donc une rectification pour qu'elle se trie après l'original :
+dsn_extrait_2025-11_rectif.csv vient après dsn_extrait_2025-11.csv (« _ » après « . »),
+mais dsn_extrait_2025-11-rectif.csv viendrait avant (« - » avant « . »).
+
 La clé de pseudonymisation vient de --cle, sinon de la variable AGORA_PSEUDO_KEY,
 sinon du fichier nommé par AGORA_PSEUDO_KEY_FILE, sinon de
 ~/.config/agora/cle-pseudonymisation. Elle doit rester hors de la racine des données.`,

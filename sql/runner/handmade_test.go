@@ -47,7 +47,8 @@ func buildHandmade(t *testing.T) (*sql.DB, Report, string) {
 	}
 	// One delivery at a time, in name order, as they would arrive: the
 	// corrections land after what they correct. (Files landed together share
-	// one landing, and the lake keeps no order between them.)
+	// one landing and are ordered by _source, their rank in lexical path
+	// order: see source_order_test.go.)
 	files, err := land.Collect([]string{filepath.Join(handmade, "livraisons")})
 	if err != nil {
 		t.Fatal(err)
