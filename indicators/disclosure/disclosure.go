@@ -9,7 +9,9 @@
 //     MinDenominator (20), and the count behind it is hidden with it;
 //   - secondary suppression: where a table has totals or sub-totals, further cells
 //     are hidden until no hidden value can be recomputed from the published cells
-//     and margins.
+//     and margins, the cheapest first (small values, a part before its total);
+//     a structural zero, which the equations alone force, is known to anyone
+//     and is not chased.
 //
 // The package works on a Grid: a set of additive cells (counts, numerators of
 // rates, amounts), the linear equations that tie them (a total equals the sum
@@ -315,10 +317,8 @@ func (g *Grid) Protect() int {
 // not satisfy) is not exempted.
 func (g *Grid) structuralZeros() map[int]bool {
 	out := map[int]bool{}
-	for _, c := range g.determinedAmong(func(int) bool { return true }) {
-		if g.value[c] == 0 {
-			out[c] = true
-		}
+	for _, c := range newLeakFinder(g).zeros() {
+		out[c] = true
 	}
 	return out
 }

@@ -110,19 +110,42 @@ func (lf *leakFinder) find(x int) int {
 	return x
 }
 
-// leaks returns the hidden cells the published ones determine, sorted;
-// fresh holds the cells hidden since the previous call (every hidden cell on
-// the first call).
-func (lf *leakFinder) leaks(fresh map[int]bool) []int {
+// zeros returns the zero cells that the equations alone determine (every cell
+// unknown), sorted, solving only the components of the equations that hold a
+// zero cell.
+func (lf *leakFinder) zeros() []int {
 	g := lf.g
-	hidden := func(c int) bool { return g.reason[c] != "" }
+	all := func(int) bool { return true }
+	groups, roots := lf.components(all)
+	var out []int
+	for _, r := range roots {
+		cells := groups[r]
+		if !slices.ContainsFunc(cells, func(c int) bool { return g.value[c] == 0 }) {
+			continue
+		}
+		for _, c := range g.solve(lf.equationsOf(cells), all) {
+			if g.value[c] == 0 {
+				out = append(out, c)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// components groups the cells for which unknown is true by connected
+// component (two unknown cells are connected when an equation holds both),
+// each group in increasing order; roots lists the groups in the order of
+// their smallest cell.
+func (lf *leakFinder) components(unknown func(int) bool) (map[int][]int, []int) {
+	g := lf.g
 	for c := range lf.parent {
 		lf.parent[c] = c
 	}
 	for _, e := range g.eqs {
 		first := -1
 		for _, c := range e.cells {
-			if !hidden(c) {
+			if !unknown(c) {
 				continue
 			}
 			if first < 0 {
@@ -137,15 +160,40 @@ func (lf *leakFinder) leaks(fresh map[int]bool) []int {
 	groups := map[int][]int{}
 	var roots []int
 	for c := range g.value {
-		if !hidden(c) {
+		if !unknown(c) {
 			continue
 		}
 		r := lf.find(c)
 		if _, ok := groups[r]; !ok {
 			roots = append(roots, r)
 		}
-		groups[r] = append(groups[r], c) // increasing: the first is the smallest
+		groups[r] = append(groups[r], c)
 	}
+	return groups, roots
+}
+
+// equationsOf lists the equations that hold any of cells, once each.
+func (lf *leakFinder) equationsOf(cells []int) []int {
+	lf.solves++
+	var eqs []int
+	for _, c := range cells {
+		for _, e := range lf.g.member[c] {
+			if lf.stamp[e] != lf.solves {
+				lf.stamp[e] = lf.solves
+				eqs = append(eqs, e)
+			}
+		}
+	}
+	return eqs
+}
+
+// leaks returns the hidden cells the published ones determine, sorted;
+// fresh holds the cells hidden since the previous call (every hidden cell on
+// the first call).
+func (lf *leakFinder) leaks(fresh map[int]bool) []int {
+	g := lf.g
+	hidden := func(c int) bool { return g.reason[c] != "" }
+	groups, roots := lf.components(hidden)
 	cache := map[int][]int{}
 	var out []int
 	for _, r := range roots {
@@ -160,17 +208,7 @@ func (lf *leakFinder) leaks(fresh map[int]bool) []int {
 		}
 		det, ok := lf.cache[key]
 		if changed || !ok {
-			lf.solves++
-			var eqs []int
-			for _, c := range cells {
-				for _, e := range g.member[c] {
-					if lf.stamp[e] != lf.solves {
-						lf.stamp[e] = lf.solves
-						eqs = append(eqs, e)
-					}
-				}
-			}
-			det = g.solve(eqs, hidden)
+			det = g.solve(lf.equationsOf(cells), hidden)
 		}
 		cache[key] = det
 		out = append(out, det...)
