@@ -83,8 +83,12 @@ func newBrowser(t *testing.T) context.Context {
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	bctx, cancelBrowser := chromedp.NewContext(actx)
 	t.Cleanup(func() { cancelBrowser(); cancelAlloc() })
-	require.NoError(t, chromedp.Do(bctx, chromedp.Navigate("about:blank")), "démarrage de Chromium")
 	return bctx
+}
+
+// started waits until the browser of bctx runs (its first tab loaded).
+func started(bctx context.Context) error {
+	return chromedp.Do(bctx, chromedp.Navigate("about:blank"))
 }
 
 // pageLog collects what a page did: requests, console errors, exceptions.
@@ -328,8 +332,12 @@ func TestBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("tests du navigateur ignorés avec -short")
 	}
+	// Chromium starts while the test site is written.
 	bctx := newBrowser(t)
+	up := make(chan error, 1)
+	go func() { up <- started(bctx) }()
 	dir, pages := siteUnderTest(t)
+	require.NoError(t, <-up, "démarrage de Chromium")
 	fileBase := (&url.URL{Scheme: "file", Path: filepath.ToSlash(dir) + "/"}).String()
 	if os.Getenv("AGORA_SCREENSHOTS_ONLY") != "" {
 		screenshots(t, bctx, fileBase, os.Getenv("AGORA_SCREENSHOTS"), strings.Split(os.Getenv("AGORA_SCREENSHOTS_PAGES"), ","))
