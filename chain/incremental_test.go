@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/agora-formation/agora/lake"
-	"github.com/agora-formation/agora/pipelines/generate"
 	"github.com/agora-formation/agora/sql/runner"
 	"github.com/agora-formation/agora/warehouse"
 )
@@ -52,14 +51,11 @@ func TestIncrementalRefreshEqualsFullBuild(t *testing.T) {
 	}
 	ctx := context.Background()
 	opts := testOptions(t, 3000)
-	g := opts.Generate
-	g.Out = opts.Root.Deliveries()
-	_, err := generate.Run(ctx, g, nil)
-	require.NoError(t, err)
+	deliveries := generated(t, opts)
 	later := filepath.Join(t.TempDir(), "decembre")
-	require.Positive(t, holdBackMonth(t, g.Out, "202512", later))
+	require.Positive(t, holdBackMonth(t, deliveries, "202512", later))
 
-	_, err = Land(ctx, opts, []string{g.Out})
+	_, err := Land(ctx, opts, []string{deliveries})
 	require.NoError(t, err)
 	first, err := BuildWith(ctx, opts, BuildOptions{})
 	require.NoError(t, err)

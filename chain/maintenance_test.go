@@ -33,6 +33,17 @@ func testOptions(t testing.TB, dossiers int) Options {
 	return Options{Root: dataroot.Root{Dir: t.TempDir()}, Key: key, Generate: g, Memory: "2GB", Threads: 2}
 }
 
+// generated writes the sample of opts into its root's deliveries folder and
+// returns that folder.
+func generated(t testing.TB, opts Options) string {
+	t.Helper()
+	g := opts.Generate
+	g.Out = opts.Root.Deliveries()
+	_, err := generate.Run(context.Background(), g, nil)
+	require.NoError(t, err)
+	return g.Out
+}
+
 // marts reads every mart Parquet file of dir as sorted text rows, doubles
 // rounded to 9 decimals (a sum of doubles depends on the order DuckDB reads
 // rows in, which compaction changes).
@@ -131,11 +142,7 @@ func TestCompactionAndPurgeKeepIndicators(t *testing.T) {
 	}
 	ctx := context.Background()
 	opts := testOptions(t, 3000)
-	g := opts.Generate
-	g.Out = opts.Root.Deliveries()
-	_, err := generate.Run(ctx, g, nil)
-	require.NoError(t, err)
-	_, err = Land(ctx, opts, []string{g.Out})
+	_, err := Land(ctx, opts, []string{generated(t, opts)})
 	require.NoError(t, err)
 	_, err = Build(ctx, opts)
 	require.NoError(t, err)
