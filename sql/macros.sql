@@ -75,24 +75,16 @@ CREATE OR REPLACE MACRO rang_contrat(famille, heures, debut, siret, contrat) AS
     + (least(greatest(date_diff('day', debut, DATE '2200-01-01'), 0), 131071)::BIGINT << 22)
     + (hash(siret, contrat) % 4194304)::BIGINT;
 
--- mois_suivis(entree, sortie): the months in which the DSN follows an exit, as
--- a list of DATEs: the month before the month of entry, then the month of exit
--- + 0, 3, 6 and 12 months (horizons -1, 0, 3, 6, 12; int_mois_cibles).
-CREATE OR REPLACE MACRO mois_suivis(entree, sortie) AS [
-    (mois_de(entree) - INTERVAL 1 MONTH)::DATE,
-    mois_de(sortie),
-    (mois_de(sortie) + INTERVAL 3 MONTH)::DATE,
-    (mois_de(sortie) + INTERVAL 6 MONTH)::DATE,
-    (mois_de(sortie) + INTERVAL 12 MONTH)::DATE];
-
 -- mois_modifie(m): whether month m is one of the months an incremental build
 -- recomputes (runner.Changes). Always true here, for a full build; the runner
 -- redefines it for an incremental one, as m IN (the changed months). Only a
 -- model whose header declares "-- incremental:" may call it.
 CREATE OR REPLACE MACRO mois_modifie(m) AS true;
 
--- suivi_modifie(entree, sortie): whether one of the months the DSN follows an
--- exit in (mois_suivis) is a changed month.
+-- suivi_modifie(entree, sortie): whether one of the months in which the DSN
+-- follows an exit is a changed month: the month before the month of entry,
+-- the month of exit, and that month + 3, 6 and 12 months (the horizons -1, 0,
+-- 3, 6 and 12 of int_mois_cibles).
 CREATE OR REPLACE MACRO suivi_modifie(entree, sortie) AS
     mois_modifie((mois_de(entree) - INTERVAL 1 MONTH)::DATE)
     OR mois_modifie(mois_de(sortie))

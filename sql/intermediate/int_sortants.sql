@@ -5,33 +5,71 @@
 -- Un mois est observé quand il est couvert par la DSN chargée (stg_couverture) ;
 -- sinon toutes les colonnes de situation de cet horizon sont NULL (censuré : ni
 -- en emploi ni sans emploi). Observé sans meilleur emploi = pas en emploi.
--- Chaque horizon est une jointure sur int_emploi_mois partant du sortant : une
--- construction incrémentale ne recalcule que les sortants dont un mois suivi
--- (mois_suivis) a changé, et ne lit que leurs meilleurs emplois.
+-- Une construction incrémentale ne recalcule que les sortants dont un mois suivi
+-- a changé (suivi_modifie), et ne lit que leurs mois cibles.
 -- incremental: suivi_modifie(date_entree, date_sortie)
 -- test: unique(code_financeur, id_dossier), not_null(annee_sortie, observe_6m)
 -- test: check(emploi_6m IS NULL = NOT observe_6m), check(NOT coalesce(emploi_durable_6m AND NOT emploi_6m, false))
 -- test: check(NOT observe_12m OR observe_6m), check(NOT observe_6m OR observe_3m)
 WITH s AS (
-    SELECT
-        d.*,
-        mois_de(d.date_entree) AS mois_entree,
-        mois_de(d.date_sortie) AS mois_sortie,
-        mois_suivis(d.date_entree, d.date_sortie) AS m,
-        coalesce(m[1] BETWEEN cv.premier_mois_couvert AND cv.dernier_mois_couvert, false) AS observe_avant,
-        coalesce(m[2] BETWEEN cv.premier_mois_couvert AND cv.dernier_mois_couvert, false) AS observe_0m,
-        coalesce(m[3] BETWEEN cv.premier_mois_couvert AND cv.dernier_mois_couvert, false) AS observe_3m,
-        coalesce(m[4] BETWEEN cv.premier_mois_couvert AND cv.dernier_mois_couvert, false) AS observe_6m,
-        coalesce(m[5] BETWEEN cv.premier_mois_couvert AND cv.dernier_mois_couvert, false) AS observe_12m
-    FROM int_dossiers AS d
-    CROSS JOIN stg_couverture AS cv
-    WHERE d.est_sortant AND suivi_modifie(d.date_entree, d.date_sortie)
+    SELECT *, mois_de(date_entree) AS mois_entree, mois_de(date_sortie) AS mois_sortie
+    FROM int_dossiers
+    WHERE est_sortant AND suivi_modifie(date_entree, date_sortie)
 ),
--- The best jobs of these exits' people only.
-e AS (
-    SELECT pseudo, mois, famille, emploi_durable, heures_mois, code_naf, multi_emploi
-    FROM int_emploi_mois
-    WHERE pseudo IN (SELECT pseudo FROM s)
+situations AS (
+    SELECT
+        o.code_financeur,
+        o.id_dossier,
+        o.horizon,
+        coalesce(o.mois BETWEEN cv.premier_mois_couvert AND cv.dernier_mois_couvert, false) AS observe,
+        CASE WHEN observe THEN e.famille IS NOT NULL END AS emploi,
+        CASE WHEN observe THEN coalesce(e.emploi_durable, false) END AS emploi_durable,
+        CASE WHEN observe THEN e.famille END AS famille_contrat,
+        CASE WHEN observe THEN e.heures_mois END AS heures,
+        CASE WHEN observe THEN e.code_naf END AS code_naf,
+        CASE WHEN observe THEN coalesce(e.multi_emploi, 'N') END AS multi_emploi
+    FROM int_mois_cibles AS o
+    CROSS JOIN stg_couverture AS cv
+    LEFT JOIN int_emploi_mois AS e ON e.pseudo = o.pseudo AND e.mois = o.mois
+    WHERE suivi_modifie(o.date_entree, o.date_sortie)
+),
+-- One row per (dossier, horizon): max() picks that row's value (faster than first()).
+par_dossier AS (
+    SELECT
+        code_financeur,
+        id_dossier,
+        max(observe) FILTER (WHERE horizon = -1) AS observe_avant,
+        max(emploi) FILTER (WHERE horizon = -1) AS emploi_avant,
+        max(observe) FILTER (WHERE horizon = 0) AS observe_0m,
+        max(emploi) FILTER (WHERE horizon = 0) AS emploi_0m,
+        max(emploi_durable) FILTER (WHERE horizon = 0) AS emploi_durable_0m,
+        max(famille_contrat) FILTER (WHERE horizon = 0) AS famille_contrat_0m,
+        max(heures) FILTER (WHERE horizon = 0) AS heures_0m,
+        max(code_naf) FILTER (WHERE horizon = 0) AS code_naf_0m,
+        max(multi_emploi) FILTER (WHERE horizon = 0) AS multi_emploi_0m,
+        max(observe) FILTER (WHERE horizon = 3) AS observe_3m,
+        max(emploi) FILTER (WHERE horizon = 3) AS emploi_3m,
+        max(emploi_durable) FILTER (WHERE horizon = 3) AS emploi_durable_3m,
+        max(famille_contrat) FILTER (WHERE horizon = 3) AS famille_contrat_3m,
+        max(heures) FILTER (WHERE horizon = 3) AS heures_3m,
+        max(code_naf) FILTER (WHERE horizon = 3) AS code_naf_3m,
+        max(multi_emploi) FILTER (WHERE horizon = 3) AS multi_emploi_3m,
+        max(observe) FILTER (WHERE horizon = 6) AS observe_6m,
+        max(emploi) FILTER (WHERE horizon = 6) AS emploi_6m,
+        max(emploi_durable) FILTER (WHERE horizon = 6) AS emploi_durable_6m,
+        max(famille_contrat) FILTER (WHERE horizon = 6) AS famille_contrat_6m,
+        max(heures) FILTER (WHERE horizon = 6) AS heures_6m,
+        max(code_naf) FILTER (WHERE horizon = 6) AS code_naf_6m,
+        max(multi_emploi) FILTER (WHERE horizon = 6) AS multi_emploi_6m,
+        max(observe) FILTER (WHERE horizon = 12) AS observe_12m,
+        max(emploi) FILTER (WHERE horizon = 12) AS emploi_12m,
+        max(emploi_durable) FILTER (WHERE horizon = 12) AS emploi_durable_12m,
+        max(famille_contrat) FILTER (WHERE horizon = 12) AS famille_contrat_12m,
+        max(heures) FILTER (WHERE horizon = 12) AS heures_12m,
+        max(code_naf) FILTER (WHERE horizon = 12) AS code_naf_12m,
+        max(multi_emploi) FILTER (WHERE horizon = 12) AS multi_emploi_12m
+    FROM situations
+    GROUP BY code_financeur, id_dossier
 )
 SELECT
     s.code_financeur,
@@ -57,39 +95,6 @@ SELECT
     year(s.mois_sortie)::INTEGER AS annee_sortie,
     quarter(s.mois_sortie)::INTEGER AS trimestre_sortie,
     s.nb_interruptions,
-    s.observe_avant,
-    CASE WHEN s.observe_avant THEN ea.famille IS NOT NULL END AS emploi_avant,
-    s.observe_0m,
-    CASE WHEN s.observe_0m THEN e0.famille IS NOT NULL END AS emploi_0m,
-    CASE WHEN s.observe_0m THEN coalesce(e0.emploi_durable, false) END AS emploi_durable_0m,
-    CASE WHEN s.observe_0m THEN e0.famille END AS famille_contrat_0m,
-    CASE WHEN s.observe_0m THEN e0.heures_mois END AS heures_0m,
-    CASE WHEN s.observe_0m THEN e0.code_naf END AS code_naf_0m,
-    CASE WHEN s.observe_0m THEN coalesce(e0.multi_emploi, 'N') END AS multi_emploi_0m,
-    s.observe_3m,
-    CASE WHEN s.observe_3m THEN e3.famille IS NOT NULL END AS emploi_3m,
-    CASE WHEN s.observe_3m THEN coalesce(e3.emploi_durable, false) END AS emploi_durable_3m,
-    CASE WHEN s.observe_3m THEN e3.famille END AS famille_contrat_3m,
-    CASE WHEN s.observe_3m THEN e3.heures_mois END AS heures_3m,
-    CASE WHEN s.observe_3m THEN e3.code_naf END AS code_naf_3m,
-    CASE WHEN s.observe_3m THEN coalesce(e3.multi_emploi, 'N') END AS multi_emploi_3m,
-    s.observe_6m,
-    CASE WHEN s.observe_6m THEN e6.famille IS NOT NULL END AS emploi_6m,
-    CASE WHEN s.observe_6m THEN coalesce(e6.emploi_durable, false) END AS emploi_durable_6m,
-    CASE WHEN s.observe_6m THEN e6.famille END AS famille_contrat_6m,
-    CASE WHEN s.observe_6m THEN e6.heures_mois END AS heures_6m,
-    CASE WHEN s.observe_6m THEN e6.code_naf END AS code_naf_6m,
-    CASE WHEN s.observe_6m THEN coalesce(e6.multi_emploi, 'N') END AS multi_emploi_6m,
-    s.observe_12m,
-    CASE WHEN s.observe_12m THEN e12.famille IS NOT NULL END AS emploi_12m,
-    CASE WHEN s.observe_12m THEN coalesce(e12.emploi_durable, false) END AS emploi_durable_12m,
-    CASE WHEN s.observe_12m THEN e12.famille END AS famille_contrat_12m,
-    CASE WHEN s.observe_12m THEN e12.heures_mois END AS heures_12m,
-    CASE WHEN s.observe_12m THEN e12.code_naf END AS code_naf_12m,
-    CASE WHEN s.observe_12m THEN coalesce(e12.multi_emploi, 'N') END AS multi_emploi_12m
+    p.* EXCLUDE (code_financeur, id_dossier)
 FROM s
-LEFT JOIN e AS ea ON ea.pseudo = s.pseudo AND ea.mois = s.m[1]
-LEFT JOIN e AS e0 ON e0.pseudo = s.pseudo AND e0.mois = s.m[2]
-LEFT JOIN e AS e3 ON e3.pseudo = s.pseudo AND e3.mois = s.m[3]
-LEFT JOIN e AS e6 ON e6.pseudo = s.pseudo AND e6.mois = s.m[4]
-LEFT JOIN e AS e12 ON e12.pseudo = s.pseudo AND e12.mois = s.m[5]
+JOIN par_dossier AS p USING (code_financeur, id_dossier)
