@@ -89,6 +89,7 @@ func TestIncrementalRefreshEqualsFullBuild(t *testing.T) {
 		"stg_dossiers":                runner.Unchanged, // no new dossier
 		"int_dossiers":                runner.Unchanged,
 		"int_mois_cibles":             runner.Unchanged, // targets depend on dossiers only
+		"int_fenetres_dsn":            runner.Unchanged, // windows too
 		"financement_dispositif":      runner.Unchanged,
 		"stg_couverture":              runner.Full, // one row, recomputed
 		"int_emploi_mois":             runner.Partial,

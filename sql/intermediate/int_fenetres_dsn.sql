@@ -1,18 +1,19 @@
 -- Fenêtre d'usage de la DSN de chaque personne : de 12 mois avant le mois
 -- d'entrée à 24 mois après le mois de sortie de chacun de ses dossiers non
--- annulés et entrés (un dossier encore en formation ouvre sa fenêtre jusqu'au
--- dernier mois couvert + 24 mois). Les intervalles d'une même personne qui se
--- chevauchent sont fusionnés : une ligne par intervalle disjoint.
--- test: not_null(pseudo, debut_fenetre, fin_fenetre), unique(pseudo, debut_fenetre)
--- test: check(debut_fenetre <= fin_fenetre)
+-- annulés et entrés. Un dossier encore en formation garde sa fenêtre ouverte
+-- (fin_fenetre NULL), comme pour la purge (agora purge) : sa sortie fixera la fin.
+-- Les intervalles d'une même personne qui se chevauchent sont fusionnés : une
+-- ligne par intervalle disjoint. Ne dépend que des dossiers : un nouveau mois de
+-- DSN ne la change pas (construction incrémentale).
+-- test: not_null(pseudo, debut_fenetre), unique(pseudo, debut_fenetre)
+-- test: check(fin_fenetre IS NULL OR debut_fenetre <= fin_fenetre)
 WITH bornes AS (
     SELECT
         d.pseudo,
         (mois_de(d.date_entree) - INTERVAL 12 MONTH)::DATE AS debut,
-        (coalesce(mois_de(d.date_sortie), c.dernier_mois_couvert, mois_de(d.date_entree))
-            + INTERVAL 24 MONTH)::DATE AS fin
+        -- An open window ends after every date (NULL in the output).
+        coalesce((mois_de(d.date_sortie) + INTERVAL 24 MONTH)::DATE, DATE '9999-12-01') AS fin
     FROM int_dossiers AS d
-    CROSS JOIN stg_couverture AS c
     WHERE NOT d.annule AND d.date_entree IS NOT NULL
 ),
 suite AS (
@@ -29,6 +30,6 @@ ilots AS (
             OVER (PARTITION BY pseudo ORDER BY debut, fin ROWS UNBOUNDED PRECEDING) AS ilot
     FROM suite
 )
-SELECT pseudo, min(debut) AS debut_fenetre, max(fin) AS fin_fenetre
+SELECT pseudo, min(debut) AS debut_fenetre, nullif(max(fin), DATE '9999-12-01') AS fin_fenetre
 FROM ilots
 GROUP BY pseudo, ilot

@@ -164,7 +164,7 @@ func TestHandmadeWindow(t *testing.T) {
 	}
 	// Windows: P01's two dossiers (entries 2023-09 and 2024-09, exits 2024-01 and
 	// 2024-09) merge into [2022-09, 2026-09]; P19, still in training since 2024-11,
-	// gets [2023-11, last covered month 2025-03 + 24 = 2027-03]; P05's only dossier is
+	// gets [2023-11, open) (no end until the exit); P05's only dossier is
 	// cancelled: no window.
 	got := queryStrings(t, db, `
 		SELECT d.id_dossier, w.debut_fenetre, w.fin_fenetre
@@ -176,7 +176,7 @@ func TestHandmadeWindow(t *testing.T) {
 		{"CPF-D19", "2022-09-01", "2026-09-01"},
 		{"PRF-D01", "2022-09-01", "2026-09-01"},
 		{"PRF-D05", "", ""},
-		{"PRF-D20", "2023-11-01", "2027-03-01"},
+		{"PRF-D20", "2023-11-01", ""},
 	}
 	compareTables(t, want, got)
 	var windows int
