@@ -22,7 +22,8 @@ WITH lignes AS (
     FROM stg_dsn AS l
     SEMI JOIN int_mois_cibles AS m ON m.pseudo = l.pseudo AND m.mois = l.mois
     SEMI JOIN int_fenetres_dsn AS w
-        ON w.pseudo = l.pseudo AND l.mois >= w.debut_fenetre AND l.mois <= coalesce(w.fin_fenetre, l.mois)
+        ON w.pseudo = l.pseudo
+        AND l.mois BETWEEN w.debut_fenetre AND coalesce(w.fin_fenetre, DATE '9999-12-01')
     WHERE mois_modifie(l.mois) -- incremental build: the changed months only
 ),
 -- Source files in landing order (landing, then file within the landing),
