@@ -169,3 +169,40 @@ func Fingerprint(fsys fs.FS) (string, error) {
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }
+
+// restrictTests limits the tests of a partially updated model to the rows it
+// recomputed, where that is enough: a row-by-row test (not_null,
+// accepted_values, check) always, the rows outside the predicate being those
+// an earlier build tested and left alone; a unique test when the predicate
+// reads only the key's columns, so that rows sharing a key are all
+// recomputed or all left alone. Other tests read the whole model.
+func restrictTests(tests []Test, pred string) []Test {
+	out := make([]Test, len(tests))
+	for i, t := range tests {
+		if _, rowByRow := t.rowCondition(); rowByRow || (t.Kind == "unique" && readsOnly(pred, t.Columns)) {
+			t.Where = pred
+		}
+		out[i] = t
+	}
+	return out
+}
+
+// readsOnly reports whether every column a SQL condition names (identifiers
+// not called as functions) is among cols. Keywords count as names: a
+// condition using one is judged to read other columns (safe: the test then
+// reads every row).
+func readsOnly(cond string, cols []string) bool {
+	toks := tokenize(cond)
+	for i, t := range toks {
+		if t.kind != 'i' && t.kind != 'q' {
+			continue
+		}
+		if i+1 < len(toks) && toks[i+1].kind == 'p' && toks[i+1].text == "(" {
+			continue // a function or macro
+		}
+		if !slices.Contains(cols, t.text) {
+			return false
+		}
+	}
+	return true
+}

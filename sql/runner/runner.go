@@ -270,6 +270,9 @@ func Build(ctx context.Context, db DB, opts Options) (rep Report, err error) {
 			}
 			tests = append(tests, t)
 		}
+		if mode == Partial {
+			tests = restrictTests(tests, m.Incremental)
+		}
 		results, err := runTests(ctx, db, m.Name, tests)
 		if err != nil {
 			return rep, err

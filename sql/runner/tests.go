@@ -26,6 +26,9 @@ type Test struct {
 	Expr     string   // check: the condition every row must meet
 	SQL      string   // custom: the query
 	Deps     []string // custom: models read
+	// Where restricts the rows tested (the rows an incremental build
+	// recomputed: the others were tested by an earlier build); "" = all.
+	Where string
 }
 
 // MaxSample is the number of failing rows a report shows.
@@ -137,6 +140,9 @@ func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`)
 // Query returns the SQL that selects the failing rows of the test.
 func (t Test) Query() string {
 	rel := quoteIdent(t.Model)
+	if t.Where != "" && t.Kind != "relationships" && t.Kind != "custom" {
+		rel = fmt.Sprintf("(SELECT * FROM %s WHERE %s)", rel, t.Where)
+	}
 	switch t.Kind {
 	case "not_null":
 		return fmt.Sprintf("SELECT * FROM %s WHERE %s IS NULL", rel, quoteIdent(t.Columns[0]))
@@ -229,11 +235,16 @@ func runTests(ctx context.Context, db DB, model string, tests []Test) ([]TestRes
 	var rowTests []Test
 	var exprs []string
 	var out []TestResult
+	where := ""
 	for _, t := range tests {
 		if cond, ok := t.rowCondition(); ok {
 			rowTests = append(rowTests, t)
 			exprs = append(exprs, "count(*) FILTER (WHERE "+cond+")")
+			where = t.Where // the same for every test of a model
 		}
+	}
+	if where != "" {
+		where = " WHERE " + where
 	}
 	if len(rowTests) > 0 {
 		counts := make([]int64, len(rowTests))
@@ -241,7 +252,7 @@ func runTests(ctx context.Context, db DB, model string, tests []Test) ([]TestRes
 		for i := range counts {
 			ptrs[i] = &counts[i]
 		}
-		if err := db.QueryRowContext(ctx, "SELECT "+strings.Join(exprs, ", ")+" FROM "+quoteIdent(model)).Scan(ptrs...); err != nil {
+		if err := db.QueryRowContext(ctx, "SELECT "+strings.Join(exprs, ", ")+" FROM "+quoteIdent(model)+where).Scan(ptrs...); err != nil {
 			return nil, fmt.Errorf("tests du modèle %s : la requête échoue : %w", model, err)
 		}
 		secs := time.Since(start).Seconds() / float64(len(rowTests))
