@@ -31,43 +31,26 @@ var update = flag.Bool("update", false, "réécrire testdata/handmade/snapshots 
 
 const handmade = "../../testdata/handmade"
 
-// buildHandmade lands the hand-made deliveries with the landing pipeline into
-// a fresh data root, mounts the lake and builds every model.
-func buildHandmade(t *testing.T) (*sql.DB, Report, string) {
+// testLake returns a fresh data root, its lake and a test key.
+func testLake(t *testing.T) (dataroot.Root, *lake.Lake, *pseudo.Key) {
 	t.Helper()
-	ctx := context.Background()
 	root := dataroot.Root{Dir: t.TempDir()}
 	lk, err := lake.Open(root.Lake())
 	if err != nil {
 		t.Fatal(err)
 	}
-	key, err := pseudo.NewKey([]byte("clé de test du jeu fait main, jamais utilisée ailleurs"))
+	key, err := pseudo.NewKey([]byte("clé de test des modèles, jamais utilisée ailleurs"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	// One delivery at a time, in name order, as they would arrive: the
-	// corrections land after what they correct. (Files landed together share
-	// one landing and are ordered by _source, their rank in lexical path
-	// order: see source_order_test.go.)
-	files, err := land.Collect([]string{filepath.Join(handmade, "livraisons")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var landed, quarantined int64
-	for _, f := range files {
-		sum, err := land.Run(ctx, lk, key, []string{f}, land.Options{Workers: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if sum.Count(land.StatusLanded) != 1 {
-			t.Fatalf("landing of %s: %+v", f, sum.Files)
-		}
-		landed++
-		quarantined += sum.Quarantined
-	}
-	if landed != 23 || quarantined != 2 {
-		t.Fatalf("landing: %d files landed (want 23), %d rows quarantined (want 2)", landed, quarantined)
-	}
+	return root, lk, key
+}
+
+// buildRoot mounts the lake of root and builds every model, intermediate
+// tables kept, marts written as Parquet into root.Marts().
+func buildRoot(t *testing.T, root dataroot.Root) (*warehouse.Session, Report) {
+	t.Helper()
+	ctx := context.Background()
 	s, err := warehouse.Open(ctx, warehouse.Options{Path: root.Warehouse(), MemoryLimit: "1GB", Threads: 2})
 	if err != nil {
 		t.Fatal(err)
@@ -81,6 +64,38 @@ func buildHandmade(t *testing.T) (*sql.DB, Report, string) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, progress.String())
 	}
+	return s, rep
+}
+
+// buildHandmade lands the hand-made deliveries with the landing pipeline into
+// a fresh data root, mounts the lake and builds every model.
+func buildHandmade(t *testing.T) (*sql.DB, Report, string) {
+	t.Helper()
+	root, lk, key := testLake(t)
+	// One delivery at a time, in name order, as they would arrive: the
+	// corrections land after what they correct. (Files landed together share
+	// one landing and are ordered by _source, their rank in lexical path
+	// order: see source_order_test.go.)
+	files, err := land.Collect([]string{filepath.Join(handmade, "livraisons")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var landed, quarantined int64
+	for _, f := range files {
+		sum, err := land.Run(context.Background(), lk, key, []string{f}, land.Options{Workers: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Count(land.StatusLanded) != 1 {
+			t.Fatalf("landing of %s: %+v", f, sum.Files)
+		}
+		landed++
+		quarantined += sum.Quarantined
+	}
+	if landed != 23 || quarantined != 2 {
+		t.Fatalf("landing: %d files landed (want 23), %d rows quarantined (want 2)", landed, quarantined)
+	}
+	s, rep := buildRoot(t, root)
 	return s.DB(), rep, root.Marts()
 }
 

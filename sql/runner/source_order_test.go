@@ -10,10 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
-	"github.com/agora-formation/agora/dataroot"
-	"github.com/agora-formation/agora/lake"
 	"github.com/agora-formation/agora/pipelines/land"
-	"github.com/agora-formation/agora/pipelines/pseudo"
 	models "github.com/agora-formation/agora/sql"
 	"github.com/agora-formation/agora/warehouse"
 )
@@ -51,16 +48,7 @@ const (
 // and builds every model.
 func buildSourceOrder(t *testing.T, files map[string]string) *warehouse.Session {
 	t.Helper()
-	ctx := context.Background()
-	root := dataroot.Root{Dir: t.TempDir()}
-	lk, err := lake.Open(root.Lake())
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := pseudo.NewKey([]byte("clé de test de l'ordre des sources, jamais utilisée ailleurs"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	root, lk, key := testLake(t)
 	in := filepath.Join(t.TempDir(), "livraisons")
 	if err := os.MkdirAll(in, 0o755); err != nil {
 		t.Fatal(err)
@@ -70,25 +58,14 @@ func buildSourceOrder(t *testing.T, files map[string]string) *warehouse.Session 
 			t.Fatal(err)
 		}
 	}
-	sum, err := land.Run(ctx, lk, key, []string{in}, land.Options{Workers: 2})
+	sum, err := land.Run(context.Background(), lk, key, []string{in}, land.Options{Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if sum.Count(land.StatusLanded) != len(files) || sum.Quarantined != 0 {
 		t.Fatalf("landing: %+v", sum.Files)
 	}
-	s, err := warehouse.Open(ctx, warehouse.Options{Path: root.Warehouse(), MemoryLimit: "1GB", Threads: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := Mount(ctx, s, root.Lake(), ""); err != nil {
-		t.Fatal(err)
-	}
-	var progress strings.Builder
-	if _, err := Build(ctx, s.DB(), Options{Progress: &progress, KeepIntermediate: true}); err != nil {
-		t.Fatalf("%v\n%s", err, progress.String())
-	}
+	s, _ := buildRoot(t, root)
 	return s
 }
 
