@@ -8,8 +8,8 @@ SELECT
     s.code_financeur,
     s.id_dossier,
     s.pseudo,
-    s.date_entree,
-    s.date_sortie,
+    mois_de(s.date_entree) AS mois_entree,
+    mois_de(s.date_sortie) AS mois_sortie,
     h.horizon,
     CASE WHEN h.horizon < 0 THEN mois_de(s.date_entree) - INTERVAL 1 MONTH
          ELSE mois_de(s.date_sortie) + to_months(h.horizon) END::DATE AS mois

@@ -75,21 +75,26 @@ func dirtyModels(plan []*Model, ch *Changes) map[string]bool {
 	return dirty
 }
 
-// changedMonthSQL defines the ChangedMonth macro for months (nil: a full
-// build, where every month counts as changed).
+// changedMonthSQL defines the ChangedMonth macro and its shifted form
+// mois_modifie_apres(m, k) for months (incremental = false: a full build,
+// where every month counts as changed).
 func changedMonthSQL(months []time.Time, incremental bool) string {
-	body := "true"
+	body, shifted := "true", "true"
 	if incremental {
 		lits := make([]string, len(months))
 		for i, m := range months {
 			lits[i] = "DATE '" + m.Format("2006-01-02") + "'"
 		}
-		body = "false"
+		body, shifted = "false", "false"
 		if len(lits) > 0 {
-			body = "m IN (" + strings.Join(lits, ", ") + ")"
+			list := strings.Join(lits, ", ")
+			body = "m IN (" + list + ")"
+			// A list of constants: DuckDB computes it once, not per row.
+			shifted = "list_contains(list_transform([" + list + "], x -> (x - to_months(k))::DATE), m)"
 		}
 	}
-	return fmt.Sprintf("CREATE OR REPLACE MACRO %s(m) AS %s", ChangedMonth, body)
+	return fmt.Sprintf("CREATE OR REPLACE MACRO %s(m) AS %s;\nCREATE OR REPLACE MACRO %s_apres(m, k) AS %s",
+		ChangedMonth, body, ChangedMonth, shifted)
 }
 
 // updatePartial recomputes the rows of table that the model's predicate

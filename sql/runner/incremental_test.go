@@ -50,9 +50,32 @@ func TestRestrictTests(t *testing.T) {
 
 func TestChangedMonthSQL(t *testing.T) {
 	m := []time.Time{time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)}
-	assert.Equal(t, "CREATE OR REPLACE MACRO mois_modifie(m) AS m IN (DATE '2025-11-01', DATE '2025-12-01')", changedMonthSQL(m, true))
-	assert.Equal(t, "CREATE OR REPLACE MACRO mois_modifie(m) AS false", changedMonthSQL(nil, true))
-	assert.Equal(t, "CREATE OR REPLACE MACRO mois_modifie(m) AS true", changedMonthSQL(m, false))
+	assert.Equal(t, "CREATE OR REPLACE MACRO mois_modifie(m) AS m IN (DATE '2025-11-01', DATE '2025-12-01');\n"+
+		"CREATE OR REPLACE MACRO mois_modifie_apres(m, k) AS list_contains(list_transform([DATE '2025-11-01', DATE '2025-12-01'], x -> (x - to_months(k))::DATE), m)",
+		changedMonthSQL(m, true))
+	assert.Equal(t, "CREATE OR REPLACE MACRO mois_modifie(m) AS false;\nCREATE OR REPLACE MACRO mois_modifie_apres(m, k) AS false", changedMonthSQL(nil, true))
+	assert.Equal(t, "CREATE OR REPLACE MACRO mois_modifie(m) AS true;\nCREATE OR REPLACE MACRO mois_modifie_apres(m, k) AS true", changedMonthSQL(m, false))
+}
+
+// The shifted macro on months worked out by hand: with December 2025 changed,
+// September 2025 + 3 months and December 2024 + 12 months are changed months,
+// August 2025 + 3 is not, and January 2026 − 1 is.
+func TestChangedMonthShifted(t *testing.T) {
+	db := openDB(t)
+	_, err := db.Exec(changedMonthSQL([]time.Time{time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)}, true))
+	require.NoError(t, err)
+	for _, c := range []struct {
+		month string
+		k     int
+		want  bool
+	}{
+		{"2025-09-01", 3, true}, {"2024-12-01", 12, true}, {"2025-08-01", 3, false},
+		{"2026-01-01", -1, true}, {"2025-12-01", 0, true}, {"2025-12-01", 6, false},
+	} {
+		var got bool
+		require.NoError(t, db.QueryRow(fmt.Sprintf("SELECT mois_modifie_apres(DATE '%s', %d)", c.month, c.k)).Scan(&got))
+		assert.Equal(t, c.want, got, "%s + %d mois", c.month, c.k)
+	}
 }
 
 // An incremental build on a tiny project: the model reading the changed
