@@ -124,17 +124,6 @@ func tableExists(ctx context.Context, db DB, catalog, name string) (bool, error)
 	return n > 0, err
 }
 
-// sortKey returns the columns of the model's first unique test: the order in
-// which a partially updated mart is written as Parquet, as a full build
-// writes it (marts are ordered by their key).
-func sortKey(m *Model) []string {
-	for _, t := range m.Tests {
-		if t.Kind == "unique" {
-			return t.Columns
-		}
-	}
-	return nil
-}
 
 // Fingerprint identifies what a build computes: the models, tests and macros
 // of fsys (nil: the embedded ones) and the reference tables. Tables kept by a

@@ -316,11 +316,10 @@ func Build(ctx context.Context, db DB, opts Options) (rep Report, err error) {
 			if !m.IsMart() || !rebuilt[m.Name] {
 				continue
 			}
-			var order []string
-			if opts.Changes != nil && m.Incremental != "" {
-				order = sortKey(m) // rows inserted at the end: sort them back
-			}
-			path, err := writeParquet(ctx, db, m.Name, opts.MartsDir, order)
+			// A partially updated mart has its recomputed rows at the end:
+			// written as they are (sorting them back would cost more than
+			// the update), same rows as a full build.
+			path, err := writeParquet(ctx, db, m.Name, opts.MartsDir)
 			if err != nil {
 				return rep, err
 			}
@@ -411,19 +410,11 @@ func materialise(ctx context.Context, db DB, m *Model, catalog string) (int64, e
 
 // writeParquet writes a mart to dir/<name>.parquet through a temporary file,
 // so a reader never sees a half-written mart.
-func writeParquet(ctx context.Context, db DB, name, dir string, order []string) (string, error) {
+func writeParquet(ctx context.Context, db DB, name, dir string) (string, error) {
 	final := filepath.Join(dir, name+".parquet")
 	tmp := filepath.Join(dir, "."+name+".parquet.tmp")
 	os.Remove(tmp)
-	by := ""
-	if len(order) > 0 {
-		cols := make([]string, len(order))
-		for i, c := range order {
-			cols[i] = quoteIdent(c)
-		}
-		by = " ORDER BY " + strings.Join(cols, ", ")
-	}
-	q := fmt.Sprintf("COPY (SELECT * FROM %s%s) TO %s (FORMAT parquet, COMPRESSION zstd)", quoteIdent(name), by, sqlString(tmp))
+	q := fmt.Sprintf("COPY (SELECT * FROM %s) TO %s (FORMAT parquet, COMPRESSION zstd)", quoteIdent(name), sqlString(tmp))
 	if _, err := db.ExecContext(ctx, q); err != nil {
 		os.Remove(tmp)
 		return "", fmt.Errorf("écriture du mart %s en Parquet : %w", name, err)
