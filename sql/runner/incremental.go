@@ -124,7 +124,6 @@ func tableExists(ctx context.Context, db DB, catalog, name string) (bool, error)
 	return n > 0, err
 }
 
-
 // Fingerprint identifies what a build computes: the models, tests and macros
 // of fsys (nil: the embedded ones) and the reference tables. Tables kept by a
 // build are reused only by a build with the same fingerprint.
