@@ -20,7 +20,8 @@
 WITH lignes AS (
     SELECT l.*
     FROM stg_dsn AS l
-    SEMI JOIN int_mois_cibles AS m ON m.pseudo = l.pseudo AND m.mois = l.mois
+    SEMI JOIN (SELECT pseudo, mois FROM int_mois_cibles WHERE mois_modifie(mois)) AS m
+        ON m.pseudo = l.pseudo AND m.mois = l.mois
     SEMI JOIN int_fenetres_dsn AS w
         ON w.pseudo = l.pseudo
         AND l.mois BETWEEN w.debut_fenetre AND coalesce(w.fin_fenetre, DATE '9999-12-01')
