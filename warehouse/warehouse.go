@@ -28,6 +28,19 @@ const DefaultMemoryLimit = "8GB"
 // library agora ships with; nothing is ever installed or downloaded.
 var RequiredExtensions = []string{"parquet", "json", "icu"}
 
+// NoExtensions adds to a DuckDB start-up configuration what keeps out every
+// extension but the bundled ones: no auto-install, no auto-load, no
+// community extensions, and an extension directory that can never exist
+// (under the null device). DuckDB creates that directory before anything
+// else, so any INSTALL — even FROM a repository or a URL — fails at once,
+// before reaching the network, and LOAD finds nothing.
+func NoExtensions(config url.Values) {
+	config.Set("autoinstall_known_extensions", "false")
+	config.Set("autoload_known_extensions", "false")
+	config.Set("allow_community_extensions", "false")
+	config.Set("extension_directory", os.DevNull+"/agora-extensions")
+}
+
 // Options configure a session. The zero value opens an in-memory database
 // with the defaults.
 type Options struct {
@@ -90,9 +103,7 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 	// Settings are given as start-up configuration, so they hold from the
 	// first statement and for every connection.
 	config := url.Values{}
-	config.Set("autoinstall_known_extensions", "false")
-	config.Set("autoload_known_extensions", "false")
-	config.Set("allow_community_extensions", "false")
+	NoExtensions(config)
 	config.Set("memory_limit", opts.MemoryLimit)
 	config.Set("threads", strconv.Itoa(opts.Threads))
 	config.Set("temp_directory", opts.TempDir)

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -17,6 +16,7 @@ import (
 	"github.com/agora-formation/agora/dataroot"
 	"github.com/agora-formation/agora/dictionary"
 	"github.com/agora-formation/agora/indicators"
+	"github.com/agora-formation/agora/warehouse"
 )
 
 func exportCmd(a *app) *cobra.Command {
@@ -82,11 +82,12 @@ func exportPartner(ctx context.Context, root dataroot.Root, funder, dir string) 
 	if _, err := os.Stat(wh); err != nil {
 		return "", 0, userErrorf("entrepôt introuvable : %s ; lancez d'abord « agora build »", wh)
 	}
-	db, err := sql.Open("duckdb", wh+"?access_mode=read_only")
+	s, err := warehouse.Open(ctx, warehouse.Options{Path: wh, ReadOnly: true, TempDir: root.Temp()})
 	if err != nil {
 		return "", 0, fmt.Errorf("ouverture de l'entrepôt %s : %w", wh, err)
 	}
-	defer db.Close()
+	defer s.Close()
+	db := s.DB()
 	t, err := indicators.PartnerDossiers(ctx, db, funder)
 	if err != nil {
 		var pe *indicators.ParamError

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"database/sql"
 	"fmt"
 	"os"
 
@@ -10,6 +9,7 @@ import (
 
 	"github.com/agora-formation/agora/dictionary"
 	"github.com/agora-formation/agora/reports/site"
+	"github.com/agora-formation/agora/warehouse"
 )
 
 func qualityCmd(a *app) *cobra.Command {
@@ -30,11 +30,12 @@ livraisons : lignes rejetées par règle, complétude des colonnes, délai entre
 			if _, err := os.Stat(wh); err != nil {
 				return userErrorf("entrepôt introuvable : %s ; construisez-le d'abord avec « agora build » (ou lancez « agora demo »), ou indiquez la racine des données avec --data", wh)
 			}
-			db, err := sql.Open("duckdb", wh+"?access_mode=read_only")
+			s, err := warehouse.Open(cmd.Context(), warehouse.Options{Path: wh, ReadOnly: true, TempDir: a.root.Temp()})
 			if err != nil {
 				return fmt.Errorf("ouverture de l'entrepôt %s : %w", wh, err)
 			}
-			defer db.Close()
+			defer s.Close()
+			db := s.DB()
 			rep, err := site.Quality(cmd.Context(), db, funder)
 			if err != nil {
 				return err

@@ -11,6 +11,8 @@ import (
 	"sync"
 
 	"github.com/duckdb/duckdb-go/v2"
+
+	"github.com/agora-formation/agora/warehouse"
 )
 
 // Options are the settings of the server's DuckDB instance.
@@ -35,8 +37,7 @@ type Options struct {
 func ReadOnly(path string, opt Options) OpenFunc {
 	return func(ctx context.Context) (*sql.DB, error) {
 		q := url.Values{}
-		q.Set("autoinstall_known_extensions", "false")
-		q.Set("autoload_known_extensions", "false")
+		warehouse.NoExtensions(q)
 		q.Set("access_mode", "read_write") // of the in-memory database; the warehouse is attached READ_ONLY
 		// No spilling: the server's queries are small, and an in-memory
 		// database would otherwise spill into ./.tmp of the working directory.
