@@ -1,7 +1,6 @@
 package chain
 
 import (
-	"bufio"
 	"context"
 	"database/sql"
 	"fmt"
@@ -12,7 +11,6 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -22,6 +20,7 @@ import (
 	"github.com/agora-formation/agora/pipelines/generate"
 	"github.com/agora-formation/agora/pipelines/land"
 	"github.com/agora-formation/agora/sql/runner"
+	"github.com/agora-formation/agora/usage"
 	"github.com/agora-formation/agora/warehouse"
 )
 
@@ -115,11 +114,11 @@ func measure(b *testing.B, name, unit string, fn func() (rows, bytes int64)) fig
 	b.Helper()
 	runtime.GC()
 	debug.FreeOSMemory()
-	resetPeak()
-	cpu0, t0 := cpuTime(), time.Now()
+	usage.ResetPeak()
+	cpu0, t0 := usage.CPUTime(), time.Now()
 	rows, bytes := fn()
-	f := figure{name: name, seconds: time.Since(t0).Seconds(), cpu: (cpuTime() - cpu0).Seconds(),
-		rows: rows, unit: unit, peak: peakRSS(), bytes: bytes}
+	f := figure{name: name, seconds: time.Since(t0).Seconds(), cpu: (usage.CPUTime() - cpu0).Seconds(),
+		rows: rows, unit: unit, peak: usage.PeakRSS(), bytes: bytes}
 	// As it goes, on standard error: a long run shows where it is.
 	fmt.Fprintf(os.Stderr, "%s : %.1f s (CPU %.1f s), %d %s, pic %d Mio, sortie %d Mio\n",
 		f.name, f.seconds, f.cpu, f.rows, f.unit, f.peak>>20, f.bytes>>20)
@@ -493,37 +492,6 @@ func scanLake(b *testing.B, opts Options) int64 {
 		}
 	}
 	return total
-}
-
-// cpuTime returns the CPU time (user + system) the process has used: on a
-// shared machine it says more than wall time.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// resetPeak resets the peak resident memory (VmHWM) of the process to its
-// current resident memory (Linux; elsewhere the peak is the process's).
-func resetPeak() { os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
-
-// peakRSS returns the peak resident memory of the process (VmHWM), in bytes.
-func peakRSS() int64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
 }
 
 // BenchmarkCompaction measures what compaction buys on a lake of many small

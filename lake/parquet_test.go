@@ -7,13 +7,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/agora-formation/agora/usage"
 )
 
 // allKinds has a column of every kind agora writes.
@@ -351,7 +352,7 @@ func BenchmarkParquetWrite(b *testing.B) {
 			dir := b.TempDir()
 			c.opts.TempDir = dir
 			var written int64
-			cpu0 := cpuTime()
+			cpu0 := usage.CPUTime()
 			for b.Loop() {
 				w, err := CreateParquet[bench10](filepath.Join(dir, "bench.parquet"), c.opts)
 				if err != nil {
@@ -373,22 +374,13 @@ func BenchmarkParquetWrite(b *testing.B) {
 			b.ReportMetric(float64(written)/b.Elapsed().Seconds(), "rows/s")
 			// CPU time of the whole process, GC included: less sensitive than
 			// wall time to other work on a shared machine.
-			b.ReportMetric(float64(written)/(cpuTime()-cpu0).Seconds(), "rows/cpu-s")
+			b.ReportMetric(float64(written)/(usage.CPUTime()-cpu0).Seconds(), "rows/cpu-s")
 			st, err := os.Stat(filepath.Join(dir, "bench.parquet"))
 			if err == nil {
 				b.ReportMetric(float64(st.Size())/1e6, "MB/file")
 			}
 		})
 	}
-}
-
-// cpuTime returns the user and system CPU time used by the process so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // "optional" on a value type is refused: parquet-go would write some of its

@@ -16,12 +16,12 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/agora-formation/agora/serve/live"
 	"github.com/agora-formation/agora/serve/token"
+	"github.com/agora-formation/agora/usage"
 )
 
 // benchWarehouse returns the warehouse the load benchmark runs on:
@@ -139,15 +139,6 @@ func peakMemory(stop <-chan struct{}) <-chan [2]int64 {
 		}
 	}()
 	return out
-}
-
-// cpuTime returns the CPU time the process used so far (user and system).
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // loadAverage returns the first field of /proc/loadavg (the machine's load
@@ -312,7 +303,7 @@ func runLoad(bs *benchServer, clients int, reqs []loadRequest, maxDuration time.
 	stop := make(chan struct{})
 	peak := peakMemory(stop)
 	deadline := time.Now().Add(maxDuration)
-	cpu0 := cpuTime()
+	cpu0 := usage.CPUTime()
 	start := time.Now()
 	for range clients {
 		wg.Go(func() {
@@ -353,7 +344,7 @@ func runLoad(bs *benchServer, clients int, reqs []loadRequest, maxDuration time.
 		})
 	}
 	wg.Wait()
-	res := loadResult{samples: samples, elapsed: time.Since(start), cpu: cpuTime() - cpu0, bytes: bytesIn.Load(),
+	res := loadResult{samples: samples, elapsed: time.Since(start), cpu: usage.CPUTime() - cpu0, bytes: bytesIn.Load(),
 		failures: failures.Load(), firstErr: firstErr.Load(), loadBefore: loadBefore, loadAfter: loadAverage()}
 	close(stop)
 	p := <-peak

@@ -1,14 +1,14 @@
 package generate
 
 import (
-	"bufio"
 	"context"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
-	"strings"
 	"testing"
+
+	"github.com/agora-formation/agora/usage"
 )
 
 // BenchmarkGenerate generates AGORA_BENCH_DOSSIERS dossiers (default 10 000)
@@ -33,12 +33,12 @@ func BenchmarkGenerate(b *testing.B) {
 		opt := DefaultOptions()
 		opt.Dossiers = n
 		opt.Out = filepath.Join(dir, strconv.Itoa(i))
-		c0 := cpuSeconds()
+		c0 := usage.CPUTime().Seconds()
 		sum, err := Run(context.Background(), opt, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
-		cpu += cpuSeconds() - c0
+		cpu += usage.CPUTime().Seconds() - c0
 		total += sum.Dossiers
 		bytes += sum.Bytes
 		b.StopTimer()
@@ -50,42 +50,8 @@ func BenchmarkGenerate(b *testing.B) {
 	b.ReportMetric(float64(total)/cpu, "dossiers/cpu-s")
 	b.ReportMetric(float64(bytes)/sec/(1<<20), "MiB/s")
 	b.ReportMetric(float64(bytes)/float64(b.N)/(1<<20), "MiB/op")
-	b.ReportMetric(peakRSSMiB(), "peak-RSS-MiB")
+	b.ReportMetric(float64(usage.PeakRSS())/(1<<20), "peak-RSS-MiB")
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	b.ReportMetric(float64(ms.HeapSys)/(1<<20), "heap-sys-MiB")
-}
-
-// peakRSSMiB reads the process's peak resident memory (VmHWM) on Linux.
-func peakRSSMiB() float64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
-			return kb / 1024
-		}
-	}
-	return 0
-}
-
-// cpuSeconds returns the process's user and system CPU time (Linux), so that
-// the rate is meaningful on a machine shared with other work.
-func cpuSeconds() float64 {
-	b, err := os.ReadFile("/proc/self/stat")
-	if err != nil {
-		return 0
-	}
-	s := string(b)
-	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
-	if len(fields) < 13 {
-		return 0
-	}
-	ut, _ := strconv.ParseFloat(fields[11], 64)
-	st, _ := strconv.ParseFloat(fields[12], 64)
-	return (ut + st) / 100 // clock ticks (USER_HZ = 100 on Linux)
 }

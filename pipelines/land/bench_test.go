@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/agora-formation/agora/lake"
 	"github.com/agora-formation/agora/pipelines/delivery"
 	"github.com/agora-formation/agora/pipelines/generate"
+	"github.com/agora-formation/agora/usage"
 )
 
 // BenchmarkLandVsDuckDB lands a folder of generated deliveries, feed by feed,
@@ -49,11 +49,11 @@ func BenchmarkLandVsDuckDB(b *testing.B) {
 				b.Logf("%s : pas de livraison", feed.Name)
 				continue
 			}
-			cpu0 := cpuTime()
+			cpu0 := usage.CPUTime()
 			s, landTime := benchLand(b, files)
-			cpu1 := cpuTime()
+			cpu1 := usage.CPUTime()
 			duckRows, duckTime := duckCopy(b, db, files, filepath.Join(out, feed.Name))
-			cpu2 := cpuTime()
+			cpu2 := usage.CPUTime()
 			if duckRows != s.Read {
 				b.Logf("%s : DuckDB lit %d lignes, le chargement %d (les lignes mal formées diffèrent)", feed.Name, duckRows, s.Read)
 			}
@@ -72,9 +72,9 @@ func BenchmarkLandVsDuckDB(b *testing.B) {
 			totalRows += s.Read
 		}
 		if files, err := Collect([]string{filepath.Join(dir, "dsn")}); err == nil && len(files) > 0 {
-			cpu0 := cpuTime()
+			cpu0 := usage.CPUTime()
 			s, t := benchLand(b, files)
-			cpu := cpuTime() - cpu0
+			cpu := usage.CPUTime() - cpu0
 			b.ReportMetric(float64(s.Bytes)/1e6/t.Seconds(), "neodes_Mo/s")
 			b.ReportMetric(float64(s.Bytes)/1e6/cpu.Seconds(), "neodes_Mo/s_cpu")
 			b.ReportMetric(float64(s.Read)/t.Seconds(), "neodes_lignes/s")
@@ -88,16 +88,6 @@ func BenchmarkLandVsDuckDB(b *testing.B) {
 		b.ReportMetric(totalDuck.Seconds()/totalLand.Seconds(), "csv_ratio")
 		b.ReportMetric(totalDuckCPU.Seconds()/totalLandCPU.Seconds(), "csv_ratio_cpu")
 	}
-}
-
-// cpuTime returns the CPU time (user + system) the process has used: on a
-// shared machine, speeds per second of CPU compare better than wall-clock ones.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // benchLand lands files into a fresh lake and returns the summary and the time.
@@ -212,11 +202,11 @@ func BenchmarkLandFeed(b *testing.B) {
 			var rows, duckRows int64
 			var landWall, duckWall, landCPU, duckCPU time.Duration
 			for range b.N {
-				c0 := cpuTime()
+				c0 := usage.CPUTime()
 				s, d := benchLand(b, []string{path})
-				c1 := cpuTime()
+				c1 := usage.CPUTime()
 				r, dd := duckCopy(b, db, []string{path}, filepath.Join(dir, "duckdb"))
-				c2 := cpuTime()
+				c2 := usage.CPUTime()
 				rows, duckRows = rows+s.Read, duckRows+r
 				landWall, duckWall, landCPU, duckCPU = landWall+d, duckWall+dd, landCPU+c1-c0, duckCPU+c2-c1
 			}

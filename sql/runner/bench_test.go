@@ -1,16 +1,14 @@
 package runner
 
 import (
-	"bufio"
 	"context"
 	"os"
 	"sort"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/agora-formation/agora/usage"
 	"github.com/agora-formation/agora/warehouse"
 )
 
@@ -42,17 +40,17 @@ func BenchmarkBuild(b *testing.B) {
 	var scan, build, scanCPU, buildCPU time.Duration
 	var rep Report
 	for range b.N {
-		t0, c0 := time.Now(), cpuTime()
+		t0, c0 := time.Now(), usage.CPUTime()
 		rows := scanLake(b, s)
 		scan += time.Since(t0)
-		scanCPU += cpuTime() - c0
-		t0, c0 = time.Now(), cpuTime()
+		scanCPU += usage.CPUTime() - c0
+		t0, c0 = time.Now(), usage.CPUTime()
 		rep, err = Build(ctx, s.DB(), Options{})
 		if err != nil {
 			b.Fatal(err)
 		}
 		build += time.Since(t0)
-		buildCPU += cpuTime() - c0
+		buildCPU += usage.CPUTime() - c0
 		if b.N == 1 {
 			b.Logf("lac : %d lignes lues", rows)
 		}
@@ -66,7 +64,7 @@ func BenchmarkBuild(b *testing.B) {
 	b.ReportMetric(scanCPU.Seconds()/n, "scan_cpu_s")
 	b.ReportMetric(buildCPU.Seconds()/n, "build_cpu_s")
 	b.ReportMetric(buildCPU.Seconds()/scanCPU.Seconds(), "ratio_cpu")
-	b.ReportMetric(float64(peakRSS())/(1<<20), "peak_MiB")
+	b.ReportMetric(float64(usage.PeakRSS())/(1<<20), "peak_MiB")
 	sort.Slice(rep.Models, func(i, j int) bool { return rep.Models[i].Seconds > rep.Models[j].Seconds })
 	for _, m := range rep.Models[:min(8, len(rep.Models))] {
 		b.Logf("%-28s %8.2f s %12d lignes", m.Name, m.Seconds, m.Rows)
@@ -96,30 +94,4 @@ func scanLake(tb testing.TB, s *warehouse.Session) int64 {
 		}
 	}
 	return total
-}
-
-// cpuTime returns the CPU time (user + system) the process has used so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// peakRSS returns the peak resident memory of the process (VmHWM), in bytes.
-func peakRSS() int64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
 }
