@@ -203,12 +203,20 @@ func benchChain(b *testing.B, n int) {
 	scan := measure(b, "DuckDB lecture du lac", "lignes du lac", func() (int64, int64) {
 		return scanLake(b, opts), 0
 	})
-	build := measure(b, "construction", "lignes du lac", func() (int64, int64) {
-		if _, err := Build(ctx, opts); err != nil {
-			b.Fatal(err)
-		}
-		return lakeRows, fileSize(opts.Root.Warehouse()) + DirSize(opts.Root.Marts())
-	})
+	// buildStage measures one build, which must be incremental or not.
+	buildStage := func(name string, bo BuildOptions, incremental bool) figure {
+		return measure(b, name, "lignes du lac", func() (int64, int64) {
+			res, err := BuildWith(ctx, opts, bo)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if res.Incremental != incremental {
+				b.Fatalf("%s : construction incrémentale %t, attendu %t (%s)", name, res.Incremental, incremental, res.Why)
+			}
+			return lakeRows, fileSize(opts.Root.Warehouse()) + DirSize(opts.Root.Marts())
+		})
+	}
+	build := buildStage("construction", BuildOptions{}, false)
 	rows = append(rows, row{stage: build, base: scan})
 
 	// report
@@ -230,54 +238,21 @@ func benchChain(b *testing.B, n int) {
 		}
 		return s.Read, 0
 	})
-	refresh := measure(b, "construction incrémentale", "lignes du lac", func() (int64, int64) {
-		res, err := BuildWith(ctx, opts, BuildOptions{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if !res.Incremental {
-			b.Fatalf("construction complète au lieu d'incrémentale : %s", res.Why)
-		}
-		return lakeRows, fileSize(opts.Root.Warehouse()) + DirSize(opts.Root.Marts())
-	})
+	refresh := buildStage("construction incrémentale", BuildOptions{}, true)
 	rows = append(rows, row{stage: landMonth}, row{stage: refresh, base: build})
 
 	// compaction, and the build on the compacted lake against a second build
 	// of the lake as landed (the first one also warmed caches up).
-	again := measure(b, "construction complète, 2e passage", "lignes du lac", func() (int64, int64) {
-		if _, err := BuildWith(ctx, opts, BuildOptions{Full: true}); err != nil {
-			b.Fatal(err)
-		}
-		return lakeRows, fileSize(opts.Root.Warehouse()) + DirSize(opts.Root.Marts())
-	})
-	var compacted lake.CompactResult
+	again := buildStage("construction complète, 2e passage", BuildOptions{Full: true}, false)
 	compact := measure(b, "compactage", "lignes du lac", func() (int64, int64) {
-		s, err := warehouse.Open(ctx, warehouse.Options{MemoryLimit: opts.Memory, TempDir: opts.Root.Temp()})
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer s.Close()
-		l, err := lake.Open(opts.Root.Lake())
-		if err != nil {
-			b.Fatal(err)
-		}
-		compacted, err = lake.Compact(ctx, l, lake.CompactOptions{DB: s.DB()})
-		if err != nil {
-			b.Fatal(err)
-		}
 		var written int64
-		for _, g := range compacted.Groups {
+		for _, g := range compactLake(b, opts).Groups {
 			written += g.BytesAfter
 		}
 		return lakeRows, written
 	})
 	_, filesAfter := lakeStats(b, opts.Root.Lake())
-	rebuild := measure(b, "construction, lac compacté", "lignes du lac", func() (int64, int64) {
-		if _, err := BuildWith(ctx, opts, BuildOptions{Full: true}); err != nil {
-			b.Fatal(err)
-		}
-		return lakeRows, fileSize(opts.Root.Warehouse()) + DirSize(opts.Root.Marts())
-	})
+	rebuild := buildStage("construction, lac compacté", BuildOptions{Full: true}, false)
 	rows = append(rows, row{stage: again}, row{stage: compact}, row{stage: rebuild, base: again})
 
 	// retention: the purge of the DSN outside every window.
@@ -494,6 +469,25 @@ func scanLake(b *testing.B, opts Options) int64 {
 	return total
 }
 
+// compactLake compacts the lake of opts and returns what it did.
+func compactLake(b *testing.B, opts Options) lake.CompactResult {
+	b.Helper()
+	s, err := warehouse.Open(context.Background(), warehouse.Options{MemoryLimit: opts.Memory, TempDir: opts.Root.Temp()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	l, err := lake.Open(opts.Root.Lake())
+	if err != nil {
+		b.Fatal(err)
+	}
+	res, err := lake.Compact(context.Background(), l, lake.CompactOptions{DB: s.DB()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return res
+}
+
 // BenchmarkCompaction measures what compaction buys on a lake of many small
 // files: a sample of AGORA_BENCH_COMPACT_DOSSIERS dossiers (default 10 000)
 // landed one delivery file at a time by one long-running process, as daily
@@ -556,18 +550,7 @@ func BenchmarkCompaction(b *testing.B) {
 		return lakeRows, 0
 	})
 	compact := measure(b, "compactage", "lignes du lac", func() (int64, int64) {
-		s, err := warehouse.Open(ctx, warehouse.Options{MemoryLimit: opts.Memory, TempDir: opts.Root.Temp()})
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer s.Close()
-		l, err := lake.Open(opts.Root.Lake())
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := lake.Compact(ctx, l, lake.CompactOptions{DB: s.DB()}); err != nil {
-			b.Fatal(err)
-		}
+		compactLake(b, opts)
 		return lakeRows, 0
 	})
 	rebuilt := measure(b, "construction, lac compacté", "lignes du lac", func() (int64, int64) {
