@@ -143,7 +143,7 @@ func build(ctx context.Context, opts Options, bo BuildOptions, snap *lake.Snapsh
 	ro := runner.Options{Select: bo.Select, MartsDir: opts.Root.Marts(), Progress: opts.Steps, KeepIntermediate: bo.KeepIntermediate, Changes: changes}
 	id := ""
 	if plain {
-		if _, err := conn.ExecContext(ctx, fmt.Sprintf("ATTACH %s AS %s", sqlString(opts.Root.Cache()), cacheCatalog)); err != nil {
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf("ATTACH %s AS %s", warehouse.Literal(opts.Root.Cache()), cacheCatalog)); err != nil {
 			return runner.Report{}, fmt.Errorf("cache %s : %w (une autre construction est-elle en cours ?)", opts.Root.Cache(), err)
 		}
 		// Until this build ends, the cache matches no warehouse.
@@ -184,11 +184,11 @@ func saveState(ctx context.Context, conn *sql.Conn, snap *lake.Snapshot, id stri
 			return err
 		}
 		stmts = append(stmts,
-			fmt.Sprintf("INSERT INTO _construction VALUES (%s, %s, now())", sqlString(id), sqlString(snap.AsOf)),
+			fmt.Sprintf("INSERT INTO _construction VALUES (%s, %s, now())", warehouse.Literal(id), warehouse.Literal(snap.AsOf)),
 			"CREATE OR REPLACE TABLE "+cacheCatalog+".main._etat_fichiers (dataset VARCHAR, chemin VARCHAR)")
 		var values []string
 		for _, f := range snap.Files("") {
-			values = append(values, fmt.Sprintf("(%s, %s)", sqlString(f.Dataset), sqlString(f.Path)))
+			values = append(values, fmt.Sprintf("(%s, %s)", warehouse.Literal(f.Dataset), warehouse.Literal(f.Path)))
 			if len(values) == 1000 {
 				stmts = append(stmts, "INSERT INTO "+cacheCatalog+".main._etat_fichiers VALUES "+strings.Join(values, ", "))
 				values = values[:0]
@@ -199,7 +199,7 @@ func saveState(ctx context.Context, conn *sql.Conn, snap *lake.Snapshot, id stri
 		}
 		// Last: the cache is valid only once this row exists.
 		stmts = append(stmts, fmt.Sprintf("CREATE TABLE %s.main._etat AS SELECT %s AS construction, %s AS empreinte",
-			cacheCatalog, sqlString(id), sqlString(fp)))
+			cacheCatalog, warehouse.Literal(id), warehouse.Literal(fp)))
 	}
 	for _, q := range stmts {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
@@ -224,7 +224,7 @@ func planIncremental(ctx context.Context, opts Options, snap *lake.Snapshot) (*r
 	}
 	defer s.Close()
 	for _, a := range []struct{ path, name string }{{opts.Root.Cache(), "ancien_cache"}, {opts.Root.Warehouse(), "ancien_entrepot"}} {
-		if _, err := s.Exec(ctx, fmt.Sprintf("ATTACH %s AS %s (READ_ONLY)", sqlString(a.path), a.name)); err != nil {
+		if _, err := s.Exec(ctx, fmt.Sprintf("ATTACH %s AS %s (READ_ONLY)", warehouse.Literal(a.path), a.name)); err != nil {
 			return nil, "cache illisible : " + err.Error(), nil
 		}
 	}
@@ -298,7 +298,7 @@ func changedMonths(ctx context.Context, s *warehouse.Session, added []lake.Snaps
 		if byDataset[f.Dataset] == nil {
 			datasets = append(datasets, f.Dataset)
 		}
-		byDataset[f.Dataset] = append(byDataset[f.Dataset], sqlString(f.Abs))
+		byDataset[f.Dataset] = append(byDataset[f.Dataset], warehouse.Literal(f.Abs))
 	}
 	if len(datasets) == 0 {
 		return nil, nil
@@ -343,8 +343,6 @@ func changedMonths(ctx context.Context, s *warehouse.Session, added []lake.Snaps
 	}
 	return months, rows.Err()
 }
-
-func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // copyFile copies src to dst.
 func copyFile(src, dst string) error {

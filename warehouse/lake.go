@@ -86,11 +86,11 @@ func (s *Session) viewSQL(ctx context.Context, dataset string, paths []string, c
 			return "", fmt.Errorf("warehouse : %s : colonne %q de type %q invalide", dataset, c.Name, c.Type)
 		}
 	}
-	view := ident(ViewName(dataset))
+	view := Ident(ViewName(dataset))
 	if len(paths) == 0 {
 		sel := make([]string, len(columns))
 		for i, c := range columns {
-			sel[i] = fmt.Sprintf("CAST(NULL AS %s) AS %s", c.Type, ident(c.Name))
+			sel[i] = fmt.Sprintf("CAST(NULL AS %s) AS %s", c.Type, Ident(c.Name))
 		}
 		return fmt.Sprintf("CREATE OR REPLACE VIEW %s AS SELECT %s WHERE false", view, strings.Join(sel, ", ")), nil
 	}
@@ -100,7 +100,7 @@ func (s *Session) viewSQL(ctx context.Context, dataset string, paths []string, c
 		if strings.ContainsAny(p, "*?[") {
 			return "", fmt.Errorf("warehouse : chemin %q : les caractères * ? [ y seraient lus comme un motif ; renommez le dossier", p)
 		}
-		list[i] = literal(p)
+		list[i] = Literal(p)
 	}
 	source := fmt.Sprintf("read_parquet([%s], hive_partitioning = true, hive_types_autocast = false, union_by_name = true)", strings.Join(list, ", "))
 
@@ -111,9 +111,9 @@ func (s *Session) viewSQL(ctx context.Context, dataset string, paths []string, c
 	sel := make([]string, len(columns))
 	for i, c := range columns {
 		if present[strings.ToLower(c.Name)] {
-			sel[i] = fmt.Sprintf("CAST(%s AS %s) AS %s", ident(c.Name), c.Type, ident(c.Name))
+			sel[i] = fmt.Sprintf("CAST(%s AS %s) AS %s", Ident(c.Name), c.Type, Ident(c.Name))
 		} else {
-			sel[i] = fmt.Sprintf("CAST(NULL AS %s) AS %s", c.Type, ident(c.Name))
+			sel[i] = fmt.Sprintf("CAST(NULL AS %s) AS %s", c.Type, Ident(c.Name))
 		}
 	}
 	return fmt.Sprintf("CREATE OR REPLACE VIEW %s AS SELECT %s FROM %s", view, strings.Join(sel, ", "), source), nil
@@ -137,8 +137,8 @@ func (s *Session) columnsOf(ctx context.Context, relation string) (map[string]bo
 	return out, rows.Err()
 }
 
-// ident quotes an SQL identifier.
-func ident(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }
+// Ident quotes an SQL identifier.
+func Ident(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }
 
-// literal quotes an SQL string literal.
-func literal(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+// Literal quotes an SQL string literal.
+func Literal(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/agora-formation/agora/indicators"
+	"github.com/agora-formation/agora/warehouse"
 )
 
 // handmadeMarts is the models' hand-made dataset, as the marts its builds give
@@ -53,7 +54,7 @@ func TestHandmadeMarts(t *testing.T) {
 				}
 			}
 		}
-		q := "CREATE TABLE " + name + " AS SELECT * FROM read_csv(" + sqlString(filepath.Join(handmadeMarts, e.Name())) + ", header = true"
+		q := "CREATE TABLE " + name + " AS SELECT * FROM read_csv(" + warehouse.Literal(filepath.Join(handmadeMarts, e.Name())) + ", header = true"
 		if len(types) > 0 {
 			q += ", types = {" + strings.Join(types, ", ") + "}"
 		}

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/agora-formation/agora/indicators"
+	"github.com/agora-formation/agora/warehouse"
 )
 
 // Meta describes the producer of the data, for the README and schema.json.
@@ -168,9 +169,6 @@ func writeCSV(path string, p published) error {
 	return os.WriteFile(path, buf.Bytes(), 0o644)
 }
 
-// sqlString quotes a string for DuckDB SQL (paths are ours, never request text).
-func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
-
 // duckType maps a column type to the DuckDB type of the Parquet column.
 func duckType(c indicators.Column) string {
 	switch c.Type {
@@ -196,10 +194,10 @@ func writeParquet(ctx context.Context, db *sql.DB, base string, p published) err
 		if i := t.ColumnIndex(name); i >= 0 {
 			typ = duckType(t.Columns[i])
 		}
-		cols = append(cols, sqlString(name)+": "+sqlString(typ))
+		cols = append(cols, warehouse.Literal(name)+": "+warehouse.Literal(typ))
 	}
 	q := fmt.Sprintf(`COPY (SELECT * FROM read_csv(%s, header = true, delim = ',', quote = '"', nullstr = '', columns = {%s}))
-		TO %s (FORMAT parquet, COMPRESSION zstd)`, sqlString(base+".csv"), strings.Join(cols, ", "), sqlString(base+".parquet"))
+		TO %s (FORMAT parquet, COMPRESSION zstd)`, warehouse.Literal(base+".csv"), strings.Join(cols, ", "), warehouse.Literal(base+".parquet"))
 	if _, err := db.ExecContext(ctx, q); err != nil {
 		return fmt.Errorf("écriture de %s.parquet : %w", filepath.Base(base), err)
 	}

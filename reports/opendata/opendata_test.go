@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/agora-formation/agora/indicators/fixture"
+	"github.com/agora-formation/agora/warehouse"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of testdata/golden")
@@ -214,8 +215,8 @@ func TestParquetMatchesCSV(t *testing.T) {
 	for _, name := range Files() {
 		base := strings.TrimSuffix(name, ".csv")
 		back := filepath.Join(out, name)
-		_, err := fixtureDB.Exec(`COPY (SELECT * FROM read_parquet(` + sqlString(filepath.Join(fixtureDir, base+".parquet")) + `)) TO ` +
-			sqlString(back) + ` (HEADER, DELIMITER ',')`)
+		_, err := fixtureDB.Exec(`COPY (SELECT * FROM read_parquet(` + warehouse.Literal(filepath.Join(fixtureDir, base+".parquet")) + `)) TO ` +
+			warehouse.Literal(back) + ` (HEADER, DELIMITER ',')`)
 		require.NoError(t, err)
 		got, err := os.ReadFile(back)
 		require.NoError(t, err)

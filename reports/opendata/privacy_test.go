@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/agora-formation/agora/warehouse"
 )
 
 // Patterns of personal data that must never appear in a public output.
@@ -67,7 +69,7 @@ func TestNoPersonalData(t *testing.T) {
 		path := filepath.Join(fixtureDir, e.Name())
 		if strings.HasSuffix(e.Name(), ".parquet") {
 			back := filepath.Join(out, e.Name()+".csv")
-			_, err := fixtureDB.Exec(`COPY (SELECT * FROM read_parquet(` + sqlString(path) + `)) TO ` + sqlString(back) + ` (HEADER)`)
+			_, err := fixtureDB.Exec(`COPY (SELECT * FROM read_parquet(` + warehouse.Literal(path) + `)) TO ` + warehouse.Literal(back) + ` (HEADER)`)
 			require.NoError(t, err)
 			path = back
 		}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
-	"strings"
 	"sync"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -52,7 +51,7 @@ func ReadOnly(path string, opt Options) OpenFunc {
 			once      sync.Once
 			attachErr error
 		)
-		attach := "ATTACH " + sqlString(path) + " AS entrepot (READ_ONLY)"
+		attach := "ATTACH " + warehouse.Literal(path) + " AS entrepot (READ_ONLY)"
 		init := func(e driver.ExecerContext) error {
 			once.Do(func() {
 				for _, stmt := range []string{
@@ -90,6 +89,3 @@ func ReadOnly(path string, opt Options) OpenFunc {
 		return db, nil
 	}
 }
-
-// sqlString quotes s as a SQL string literal.
-func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

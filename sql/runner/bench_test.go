@@ -79,7 +79,7 @@ func scanLake(tb testing.TB, s *warehouse.Session) int64 {
 	for name, cols := range LakeSchemas() {
 		exprs := []string{"count(*)"}
 		for _, c := range cols {
-			exprs = append(exprs, "sum(hash("+quoteIdent(c.Name)+"))")
+			exprs = append(exprs, "sum(hash("+warehouse.Ident(c.Name)+"))")
 		}
 		vals := make([]any, len(exprs))
 		ptrs := make([]any, len(exprs))

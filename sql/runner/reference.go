@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/agora-formation/agora/dictionary"
+	"github.com/agora-formation/agora/warehouse"
 )
 
 // refTable is a reference table created from package dictionary, so that the
@@ -52,8 +53,6 @@ func ReferenceTables() []string {
 	return out
 }
 
-func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
-
 // seedReferences (re)creates the ref_* tables. An empty string is NULL.
 func seedReferences(ctx context.Context, db DB) error {
 	for _, t := range referenceTables() {
@@ -73,7 +72,7 @@ func seedReferences(ctx context.Context, db DB) error {
 					if v == "" {
 						b.WriteString("NULL")
 					} else {
-						b.WriteString(sqlString(v))
+						b.WriteString(warehouse.Literal(v))
 					}
 				}
 				b.WriteString(")")

@@ -22,6 +22,8 @@ import (
 	"time"
 
 	models "github.com/agora-formation/agora/sql"
+
+	"github.com/agora-formation/agora/warehouse"
 )
 
 // DB is what the runner needs of a DuckDB connection: *sql.DB and *sql.Conn
@@ -140,10 +142,10 @@ func Build(ctx context.Context, db DB, opts Options) (rep Report, err error) {
 		if err := db.QueryRowContext(ctx, "SELECT current_setting('search_path')").Scan(&path); err != nil {
 			return rep, err
 		}
-		if _, err := db.ExecContext(ctx, fmt.Sprintf("SET search_path = %s", sqlString(quoteIdent(home)+".main,"+quoteIdent(opts.Cache)+".main"))); err != nil {
+		if _, err := db.ExecContext(ctx, fmt.Sprintf("SET search_path = %s", warehouse.Literal(warehouse.Ident(home)+".main,"+warehouse.Ident(opts.Cache)+".main"))); err != nil {
 			return rep, fmt.Errorf("cache %s : %w", opts.Cache, err)
 		}
-		defer db.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("SET search_path = %s", sqlString(path)))
+		defer db.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("SET search_path = %s", warehouse.Literal(path)))
 	}
 	catalogOf := func(m *Model) string {
 		switch {
@@ -234,7 +236,7 @@ func Build(ctx context.Context, db DB, opts Options) (rep Report, err error) {
 		case Full:
 			rows, err = materialise(ctx, db, m, catalogOf(m))
 		case Partial:
-			rows, err = updatePartial(ctx, db, m, quoteIdent(catalogOf(m))+".main."+quoteIdent(m.Name))
+			rows, err = updatePartial(ctx, db, m, warehouse.Ident(catalogOf(m))+".main."+warehouse.Ident(m.Name))
 		case Unchanged:
 			rows = -2
 		}
@@ -353,7 +355,7 @@ func allBuilt(deps []string, built map[string]bool) bool {
 // materialise (re)creates the model's relation in catalog ("temp" for a
 // temporary one) and returns its row count.
 func materialise(ctx context.Context, db DB, m *Model, catalog string) (int64, error) {
-	name := quoteIdent(m.Name)
+	name := warehouse.Ident(m.Name)
 	// Whatever bears the name (a table that became a view, a persistent table
 	// of an earlier build now temporary) is dropped first.
 	rows, err := db.QueryContext(ctx,
@@ -372,7 +374,7 @@ func materialise(ctx context.Context, db DB, m *Model, catalog string) (int64, e
 		if typ == "VIEW" {
 			kind = "VIEW"
 		}
-		drops = append(drops, fmt.Sprintf("DROP %s %s.main.%s", kind, quoteIdent(catalog), name))
+		drops = append(drops, fmt.Sprintf("DROP %s %s.main.%s", kind, warehouse.Ident(catalog), name))
 	}
 	rows.Close()
 	for _, d := range drops {
@@ -385,7 +387,7 @@ func materialise(ctx context.Context, db DB, m *Model, catalog string) (int64, e
 	if m.Materialized == View {
 		kind = "VIEW"
 	}
-	target := quoteIdent(catalog) + ".main." + name
+	target := warehouse.Ident(catalog) + ".main." + name
 	if catalog == "temp" || m.Materialized == View {
 		// Views are inlined by their readers and cost nothing to create:
 		// they are temporary, so that they bind to the lake of this build.
@@ -414,7 +416,7 @@ func writeParquet(ctx context.Context, db DB, name, dir string) (string, error) 
 	final := filepath.Join(dir, name+".parquet")
 	tmp := filepath.Join(dir, "."+name+".parquet.tmp")
 	os.Remove(tmp)
-	q := fmt.Sprintf("COPY (SELECT * FROM %s) TO %s (FORMAT parquet, COMPRESSION zstd)", quoteIdent(name), sqlString(tmp))
+	q := fmt.Sprintf("COPY (SELECT * FROM %s) TO %s (FORMAT parquet, COMPRESSION zstd)", warehouse.Ident(name), warehouse.Literal(tmp))
 	if _, err := db.ExecContext(ctx, q); err != nil {
 		os.Remove(tmp)
 		return "", fmt.Errorf("écriture du mart %s en Parquet : %w", name, err)

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/agora-formation/agora/warehouse"
 )
 
 // Test is a data test: a query returning the rows that break a rule. It
@@ -135,33 +137,31 @@ func splitTop(s string) []string {
 	return append(out, s[start:])
 }
 
-func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
-
 // Query returns the SQL that selects the failing rows of the test.
 func (t Test) Query() string {
-	rel := quoteIdent(t.Model)
+	rel := warehouse.Ident(t.Model)
 	if t.Where != "" && t.Kind != "relationships" && t.Kind != "custom" {
 		rel = fmt.Sprintf("(SELECT * FROM %s WHERE %s)", rel, t.Where)
 	}
 	switch t.Kind {
 	case "not_null":
-		return fmt.Sprintf("SELECT * FROM %s WHERE %s IS NULL", rel, quoteIdent(t.Columns[0]))
+		return fmt.Sprintf("SELECT * FROM %s WHERE %s IS NULL", rel, warehouse.Ident(t.Columns[0]))
 	case "unique":
 		cols := make([]string, len(t.Columns))
 		for i, c := range t.Columns {
-			cols[i] = quoteIdent(c)
+			cols[i] = warehouse.Ident(c)
 		}
 		list := strings.Join(cols, ", ")
 		return fmt.Sprintf("SELECT %s, count(*) AS nb_lignes FROM %s GROUP BY %s HAVING count(*) > 1 ORDER BY nb_lignes DESC, %s",
 			list, rel, list, list)
 	case "accepted_values":
-		c := quoteIdent(t.Columns[0])
+		c := warehouse.Ident(t.Columns[0])
 		return fmt.Sprintf("SELECT %s, count(*) AS nb_lignes FROM %s WHERE %s IS NOT NULL AND %s NOT IN (%s) GROUP BY %s ORDER BY %s",
 			c, rel, c, c, strings.Join(t.Values, ", "), c, c)
 	case "relationships":
-		c := quoteIdent(t.Columns[0])
+		c := warehouse.Ident(t.Columns[0])
 		return fmt.Sprintf("SELECT m.* FROM %s AS m ANTI JOIN %s AS r ON m.%s = r.%s WHERE m.%s IS NOT NULL",
-			rel, quoteIdent(t.RefModel), c, quoteIdent(t.RefCol), c)
+			rel, warehouse.Ident(t.RefModel), c, warehouse.Ident(t.RefCol), c)
 	case "check":
 		return fmt.Sprintf("SELECT * FROM %s WHERE NOT coalesce((%s), false)", rel, t.Expr)
 	}
@@ -188,9 +188,9 @@ func (r TestResult) Passed() bool { return r.Failures == 0 }
 func (t Test) rowCondition() (string, bool) {
 	switch t.Kind {
 	case "not_null":
-		return quoteIdent(t.Columns[0]) + " IS NULL", true
+		return warehouse.Ident(t.Columns[0]) + " IS NULL", true
 	case "accepted_values":
-		c := quoteIdent(t.Columns[0])
+		c := warehouse.Ident(t.Columns[0])
 		return fmt.Sprintf("%s IS NOT NULL AND %s NOT IN (%s)", c, c, strings.Join(t.Values, ", ")), true
 	case "check":
 		return "NOT coalesce((" + t.Expr + "), false)", true
@@ -252,7 +252,7 @@ func runTests(ctx context.Context, db DB, model string, tests []Test) ([]TestRes
 		for i := range counts {
 			ptrs[i] = &counts[i]
 		}
-		if err := db.QueryRowContext(ctx, "SELECT "+strings.Join(exprs, ", ")+" FROM "+quoteIdent(model)+where).Scan(ptrs...); err != nil {
+		if err := db.QueryRowContext(ctx, "SELECT "+strings.Join(exprs, ", ")+" FROM "+warehouse.Ident(model)+where).Scan(ptrs...); err != nil {
 			return nil, fmt.Errorf("tests du modèle %s : la requête échoue : %w", model, err)
 		}
 		secs := time.Since(start).Seconds() / float64(len(rowTests))
