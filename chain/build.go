@@ -85,7 +85,7 @@ func BuildWith(ctx context.Context, opts Options, bo BuildOptions) (BuildResult,
 	case bo.Full:
 		res.Why = "construction complète demandée"
 	default:
-		changes, res.Why, err = planIncremental(ctx, opts, snap)
+		changes, res.Why, err = planIncremental(ctx, opts, l, snap)
 		if err != nil {
 			return res, err
 		}
@@ -174,8 +174,8 @@ func build(ctx context.Context, opts Options, bo BuildOptions, snap *lake.Snapsh
 }
 
 // saveState records, in the warehouse and in the cache, which build they
-// come from and which lake files it read. id == "": the warehouse matches no
-// cache (a selection or an as-of build).
+// come from and the last manifest of the lake it read. id == "": the
+// warehouse matches no cache (a selection or an as-of build).
 func saveState(ctx context.Context, conn *sql.Conn, snap *lake.Snapshot, id string) error {
 	stmts := []string{"CREATE OR REPLACE TABLE _construction (construction VARCHAR, lac VARCHAR, fin TIMESTAMP)"}
 	if id != "" {
@@ -185,21 +185,9 @@ func saveState(ctx context.Context, conn *sql.Conn, snap *lake.Snapshot, id stri
 		}
 		stmts = append(stmts,
 			fmt.Sprintf("INSERT INTO _construction VALUES (%s, %s, now())", warehouse.Literal(id), warehouse.Literal(snap.AsOf)),
-			"CREATE OR REPLACE TABLE "+cacheCatalog+".main._etat_fichiers (dataset VARCHAR, chemin VARCHAR)")
-		var values []string
-		for _, f := range snap.Files("") {
-			values = append(values, fmt.Sprintf("(%s, %s)", warehouse.Literal(f.Dataset), warehouse.Literal(f.Path)))
-			if len(values) == 1000 {
-				stmts = append(stmts, "INSERT INTO "+cacheCatalog+".main._etat_fichiers VALUES "+strings.Join(values, ", "))
-				values = values[:0]
-			}
-		}
-		if len(values) > 0 {
-			stmts = append(stmts, "INSERT INTO "+cacheCatalog+".main._etat_fichiers VALUES "+strings.Join(values, ", "))
-		}
-		// Last: the cache is valid only once this row exists.
-		stmts = append(stmts, fmt.Sprintf("CREATE TABLE %s.main._etat AS SELECT %s AS construction, %s AS empreinte",
-			cacheCatalog, warehouse.Literal(id), warehouse.Literal(fp)))
+			// Last: the cache is valid only once this row exists.
+			fmt.Sprintf("CREATE TABLE %s.main._etat AS SELECT %s AS construction, %s AS empreinte, %s AS lac",
+				cacheCatalog, warehouse.Literal(id), warehouse.Literal(fp), warehouse.Literal(snap.AsOf)))
 	}
 	for _, q := range stmts {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
@@ -212,7 +200,7 @@ func saveState(ctx context.Context, conn *sql.Conn, snap *lake.Snapshot, id stri
 // planIncremental compares the lake with the one the cached build read. It
 // returns the changes for an incremental build, or nil and the reason why
 // the build must be full.
-func planIncremental(ctx context.Context, opts Options, snap *lake.Snapshot) (*runner.Changes, string, error) {
+func planIncremental(ctx context.Context, opts Options, l *lake.Lake, snap *lake.Snapshot) (*runner.Changes, string, error) {
 	for _, f := range []string{opts.Root.Cache(), opts.Root.Warehouse()} {
 		if _, err := os.Stat(f); err != nil {
 			return nil, "première construction (pas de cache)", nil
@@ -228,9 +216,9 @@ func planIncremental(ctx context.Context, opts Options, snap *lake.Snapshot) (*r
 			return nil, "cache illisible : " + err.Error(), nil
 		}
 	}
-	var cached, built, fp string
-	err = s.QueryRow(ctx, `SELECT e.construction, e.empreinte, c.construction
-		FROM ancien_cache.main._etat AS e, ancien_entrepot.main._construction AS c`).Scan(&cached, &fp, &built)
+	var cached, built, fp, asOf string
+	err = s.QueryRow(ctx, `SELECT e.construction, e.empreinte, e.lac, c.construction
+		FROM ancien_cache.main._etat AS e, ancien_entrepot.main._construction AS c`).Scan(&cached, &fp, &asOf, &built)
 	if err != nil || cached != built {
 		return nil, "le cache ne correspond pas à l'entrepôt en place", nil
 	}
@@ -241,43 +229,38 @@ func planIncremental(ctx context.Context, opts Options, snap *lake.Snapshot) (*r
 	if fp != want {
 		return nil, "les modèles SQL ou les listes de référence ont changé", nil
 	}
-	rows, err := s.Query(ctx, "SELECT dataset, chemin FROM ancien_cache.main._etat_fichiers")
+	// What the manifests committed since the cached build's one added.
+	ms, err := l.Manifests()
 	if err != nil {
-		return nil, "cache illisible : " + err.Error(), nil
-	}
-	before := map[string]string{}
-	for rows.Next() {
-		var ds, p string
-		if err := rows.Scan(&ds, &p); err != nil {
-			rows.Close()
-			return nil, "", err
-		}
-		before[p] = ds
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, "", err
 	}
-
+	start := 0
+	if asOf != "" {
+		start = slices.IndexFunc(ms, func(m lake.Manifest) bool { return m.ID == asOf }) + 1
+		if start == 0 {
+			return nil, "le chargement lu par la construction précédente n'est plus dans le lac", nil
+		}
+	}
 	ch := &runner.Changes{}
-	var added []lake.SnapshotFile
-	for _, f := range snap.Files("") {
-		if _, ok := before[f.Path]; ok {
-			delete(before, f.Path)
-			continue
+	var added []lake.File
+	for _, m := range ms[start:] {
+		if len(m.Removes) > 0 || len(m.Rewrites) > 0 {
+			return nil, fmt.Sprintf("fichiers retirés du lac (compactage ou purge, manifeste %s)", m.ID), nil
 		}
-		if !slices.Contains(incrementalDatasets, f.Dataset) {
-			return nil, "nouvelles livraisons de " + f.Dataset, nil
+		for _, f := range m.Files {
+			if !slices.Contains(incrementalDatasets, f.Dataset) {
+				return nil, "nouvelles livraisons de " + f.Dataset, nil
+			}
+			if !slices.Contains(ch.Datasets, f.Dataset) {
+				ch.Datasets = append(ch.Datasets, f.Dataset)
+			}
+			added = append(added, f)
 		}
-		if !slices.Contains(ch.Datasets, f.Dataset) {
-			ch.Datasets = append(ch.Datasets, f.Dataset)
+		if m.ID == snap.AsOf {
+			break
 		}
-		added = append(added, f)
 	}
-	for p, ds := range before {
-		return nil, fmt.Sprintf("fichiers retirés du lac (compactage ou purge), dont %s/%s", ds, filepath.Base(p)), nil
-	}
-	ch.Months, err = changedMonths(ctx, s, added)
+	ch.Months, err = changedMonths(ctx, s, l.Root(), added)
 	if err != nil {
 		return nil, "", err
 	}
@@ -288,7 +271,7 @@ func planIncremental(ctx context.Context, opts Options, snap *lake.Snapshot) (*r
 // whose coverage they change: the coverage is the range from the first to
 // the last month with DSN (stg_couverture), so a new month after a gap makes
 // the months of the gap observed too.
-func changedMonths(ctx context.Context, s *warehouse.Session, added []lake.SnapshotFile) ([]time.Time, error) {
+func changedMonths(ctx context.Context, s *warehouse.Session, lakeRoot string, added []lake.File) ([]time.Time, error) {
 	byDataset := map[string][]string{}
 	var datasets []string
 	for _, f := range added {
@@ -298,7 +281,7 @@ func changedMonths(ctx context.Context, s *warehouse.Session, added []lake.Snaps
 		if byDataset[f.Dataset] == nil {
 			datasets = append(datasets, f.Dataset)
 		}
-		byDataset[f.Dataset] = append(byDataset[f.Dataset], warehouse.Literal(f.Abs))
+		byDataset[f.Dataset] = append(byDataset[f.Dataset], warehouse.Literal(filepath.Join(lakeRoot, filepath.FromSlash(f.Path))))
 	}
 	if len(datasets) == 0 {
 		return nil, nil
