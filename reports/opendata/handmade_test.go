@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -15,7 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/agora-formation/agora/indicators"
-	"github.com/agora-formation/agora/warehouse"
+	"github.com/agora-formation/agora/indicators/fixture"
 )
 
 // handmadeMarts is the models' hand-made dataset, as the marts its builds give
@@ -33,34 +32,7 @@ func TestHandmadeMarts(t *testing.T) {
 	db, err := sql.Open("duckdb", "")
 	require.NoError(t, err)
 	defer db.Close()
-	entries, err := os.ReadDir(handmadeMarts)
-	require.NoError(t, err)
-	text := []string{"code_region", "code_dispositif", "siret_of", "code_financeur", "domaine_nsf", "sexe", "tranche_age",
-		"certification_obtenue", "version_correspondance_nsf_naf", "version_correspondance", "id_dossier",
-		"code_naf_0m", "code_naf_3m", "code_naf_6m", "code_naf_12m", "situation_avant_dsn", "motif_sortie", "situation_6m"}
-	for _, e := range entries {
-		name, ok := strings.CutSuffix(e.Name(), ".csv")
-		if !ok {
-			continue
-		}
-		header, err := os.ReadFile(filepath.Join(handmadeMarts, e.Name()))
-		require.NoError(t, err)
-		first := strings.SplitN(string(header), "\n", 2)[0]
-		var types []string
-		for _, c := range strings.Split(first, ",") {
-			for _, x := range text {
-				if c == x {
-					types = append(types, "'"+c+"': 'VARCHAR'")
-				}
-			}
-		}
-		q := "CREATE TABLE " + name + " AS SELECT * FROM read_csv(" + warehouse.Literal(filepath.Join(handmadeMarts, e.Name())) + ", header = true"
-		if len(types) > 0 {
-			q += ", types = {" + strings.Join(types, ", ") + "}"
-		}
-		_, err = db.Exec(q + ")")
-		require.NoError(t, err, name)
-	}
+	require.NoError(t, fixture.LoadMarts(context.Background(), db, handmadeMarts))
 	dir := filepath.Join(t.TempDir(), "opendata")
 	require.NoError(t, Write(context.Background(), db, dir, Meta{Generated: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC)}))
 

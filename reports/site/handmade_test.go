@@ -5,13 +5,13 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/agora-formation/agora/indicators"
+	"github.com/agora-formation/agora/indicators/fixture"
 )
 
 // handmadeMarts holds the marts the models build from their hand-made
@@ -29,33 +29,7 @@ func TestHandmadeMarts(t *testing.T) {
 	db, err := sql.Open("duckdb", "")
 	require.NoError(t, err)
 	defer db.Close()
-	entries, err := os.ReadDir(handmadeMarts)
-	require.NoError(t, err)
-	text := map[string]bool{"code_region": true, "code_dispositif": true, "siret_of": true, "code_financeur": true,
-		"domaine_nsf": true, "sexe": true, "tranche_age": true, "certification_obtenue": true, "version_correspondance_nsf_naf": true,
-		"version_correspondance": true, "id_dossier": true, "situation_avant_dsn": true, "motif_sortie": true, "situation_6m": true,
-		"code_naf_0m": true, "code_naf_3m": true, "code_naf_6m": true, "code_naf_12m": true}
-	for _, e := range entries {
-		name, ok := strings.CutSuffix(e.Name(), ".csv")
-		if !ok {
-			continue
-		}
-		path := filepath.Join(handmadeMarts, e.Name())
-		head, err := os.ReadFile(path)
-		require.NoError(t, err)
-		var types []string
-		for _, c := range strings.Split(strings.SplitN(string(head), "\n", 2)[0], ",") {
-			if text[c] {
-				types = append(types, "'"+c+"': 'VARCHAR'")
-			}
-		}
-		q := "CREATE TABLE " + name + " AS SELECT * FROM read_csv('" + strings.ReplaceAll(path, "'", "''") + "', header = true"
-		if len(types) > 0 {
-			q += ", types = {" + strings.Join(types, ", ") + "}"
-		}
-		_, err = db.Exec(q + ")")
-		require.NoError(t, err, name)
-	}
+	require.NoError(t, fixture.LoadMarts(context.Background(), db, handmadeMarts))
 	dir := filepath.Join(t.TempDir(), "site")
 	if out := os.Getenv("AGORA_SITE_OUT"); out != "" {
 		dir = out // keep it, for the browser tests (AGORA_SITE_DIR)
