@@ -2,7 +2,6 @@ package opendata
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -26,13 +25,7 @@ const handmadeMarts = "../../testdata/handmade/expected"
 // columns and levels, every file validates against its schema, and with so
 // few exits every count is hidden.
 func TestHandmadeMarts(t *testing.T) {
-	if _, err := os.Stat(handmadeMarts); err != nil {
-		t.Skip("no hand-made marts in this tree")
-	}
-	db, err := sql.Open("duckdb", "")
-	require.NoError(t, err)
-	defer db.Close()
-	require.NoError(t, fixture.LoadMarts(context.Background(), db, handmadeMarts))
+	db := fixture.OpenMarts(t, handmadeMarts)
 	dir := filepath.Join(t.TempDir(), "opendata")
 	require.NoError(t, Write(context.Background(), db, dir, Meta{Generated: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC)}))
 

@@ -2,7 +2,6 @@ package site
 
 import (
 	"context"
-	"database/sql"
 	"os"
 	"path/filepath"
 	"testing"
@@ -23,13 +22,7 @@ const handmadeMarts = "../../testdata/handmade/expected"
 // and labels) fit the real columns and types. With so few exits every count
 // is hidden: charts give way to their tables, and the pages still build.
 func TestHandmadeMarts(t *testing.T) {
-	if _, err := os.Stat(handmadeMarts); err != nil {
-		t.Skip("pas de marts faits à la main dans cet arbre")
-	}
-	db, err := sql.Open("duckdb", "")
-	require.NoError(t, err)
-	defer db.Close()
-	require.NoError(t, fixture.LoadMarts(context.Background(), db, handmadeMarts))
+	db := fixture.OpenMarts(t, handmadeMarts)
 	dir := filepath.Join(t.TempDir(), "site")
 	if out := os.Getenv("AGORA_SITE_OUT"); out != "" {
 		dir = out // keep it, for the browser tests (AGORA_SITE_DIR)
