@@ -4,6 +4,9 @@
 -- un nouveau mois de DSN ne le change pas (construction incrémentale).
 -- test: unique(code_financeur, id_dossier, horizon), not_null(pseudo, mois)
 -- test: accepted_values(horizon, -1, 0, 3, 6, 12)
+-- Chaque mois cible est dans la fenêtre d'usage de la DSN (int_fenetres_dsn) :
+-- int_contrats_mois s'y fie pour ne pas joindre la DSN aux fenêtres.
+-- test: check(mois BETWEEN (mois_entree - INTERVAL 12 MONTH)::DATE AND (mois_sortie + INTERVAL 24 MONTH)::DATE)
 SELECT
     s.code_financeur,
     s.id_dossier,
