@@ -46,10 +46,13 @@ type BuildResult struct {
 // cacheCatalog is the name under which the cache file is attached.
 const cacheCatalog = "cache"
 
-// incrementalDatasets are the lake datasets whose new files an incremental
-// build absorbs: DSN months, and the rejections landing them may add. New
-// dossiers, events or funding change nearly every model: full build.
-var incrementalDatasets = []string{"dsn_extrait", "dsn_declarations", "quarantaine"}
+// dsnDatasets are the lake datasets of the DSN: their new files give the
+// changed months of an incremental build.
+var dsnDatasets = []string{"dsn_extrait", "dsn_declarations"}
+
+// partnerDatasets are the partner feeds whose new files give the changed
+// dossiers of an incremental build.
+var partnerDatasets = []string{"dossiers", "evenements", "financements"}
 
 // Build builds the warehouse of opts.Root from its lake, into a side file that
 // then replaces the warehouse, so readers never see a half-built one.
@@ -60,12 +63,12 @@ func Build(ctx context.Context, opts Options) (runner.Report, error) {
 
 // BuildWith builds the warehouse of opts.Root. A plain build (no selection,
 // no as-of, no intermediate tables) keeps its staging and intermediate tables
-// in Root.Cache(); the next plain build reuses them when only new DSN months
-// (and their rejections) were landed since: it copies the warehouse and
-// recomputes only what those months change (runner.Changes). Anything else —
-// new dossiers, events or funding, a compaction or purge, other models, a
-// missing or inconsistent cache — makes a full build, and BuildResult.Why
-// says why.
+// in Root.Cache(); the next plain build reuses them when files were only
+// added to the lake since (new DSN months, new deliveries of dossiers, events
+// or funding, and their rejections): it copies the warehouse and recomputes
+// only what those files change (runner.Changes). Anything else — a
+// compaction or purge, other models, a missing or inconsistent cache — makes
+// a full build, and BuildResult.Why says why.
 func BuildWith(ctx context.Context, opts Options, bo BuildOptions) (BuildResult, error) {
 	plain := len(bo.Select) == 0 && bo.AsOf == "" && !bo.KeepIntermediate
 	var res BuildResult
@@ -241,20 +244,22 @@ func planIncremental(ctx context.Context, opts Options, l *lake.Lake, snap *lake
 			return nil, "le chargement lu par la construction précédente n'est plus dans le lac", nil
 		}
 	}
-	ch := &runner.Changes{}
+	ch := &runner.Changes{Files: map[string][]string{}}
 	var added []lake.File
 	for _, m := range ms[start:] {
 		if len(m.Removes) > 0 || len(m.Rewrites) > 0 {
 			return nil, fmt.Sprintf("fichiers retirés du lac (compactage ou purge, manifeste %s)", m.ID), nil
 		}
 		for _, f := range m.Files {
-			if !slices.Contains(incrementalDatasets, f.Dataset) {
-				return nil, "nouvelles livraisons de " + f.Dataset, nil
-			}
 			if !slices.Contains(ch.Datasets, f.Dataset) {
 				ch.Datasets = append(ch.Datasets, f.Dataset)
 			}
-			added = append(added, f)
+			if slices.Contains(partnerDatasets, f.Dataset) {
+				ch.Files[f.Dataset] = append(ch.Files[f.Dataset], filepath.Join(l.Root(), filepath.FromSlash(f.Path)))
+			}
+			if slices.Contains(dsnDatasets, f.Dataset) {
+				added = append(added, f)
+			}
 		}
 		if m.ID == snap.AsOf {
 			break
@@ -275,9 +280,6 @@ func changedMonths(ctx context.Context, s *warehouse.Session, lakeRoot string, a
 	byDataset := map[string][]string{}
 	var datasets []string
 	for _, f := range added {
-		if f.Dataset == "quarantaine" {
-			continue
-		}
 		if byDataset[f.Dataset] == nil {
 			datasets = append(datasets, f.Dataset)
 		}

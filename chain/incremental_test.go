@@ -134,3 +134,90 @@ func TestIncrementalRefreshEqualsFullBuild(t *testing.T) {
 	assert.Equal(t, "première construction (pas de cache)", gone.Why)
 	assertSameMarts(t, december, marts(t, s.DB(), opts.Root.Marts()), "compaction and full builds")
 }
+
+// holdBackPartner moves the files of the last transmission of a partner
+// (dossiers_FT_20260107.csv, evenements_FT_…, financements_FT_…) from
+// deliveries to dst, and returns how many it moved.
+func holdBackPartner(t testing.TB, deliveries, partner, dst string) int {
+	t.Helper()
+	n := 0
+	for _, feed := range []string{"dossiers", "evenements", "financements"} {
+		files, err := filepath.Glob(filepath.Join(deliveries, feed, feed+"_"+partner+"_*.csv"))
+		require.NoError(t, err)
+		require.NotEmpty(t, files, "%s of %s", feed, partner)
+		last := files[len(files)-1] // names end with the transmission date
+		require.NoError(t, os.MkdirAll(filepath.Join(dst, feed), 0o755))
+		require.NoError(t, os.Rename(last, filepath.Join(dst, feed, filepath.Base(last))))
+		n++
+	}
+	return n
+}
+
+// New deliveries of dossiers, events and funding landed after a build, alone
+// and then with a new DSN month: each next build is incremental, recomputes
+// the changed dossiers and their persons only, and gives the marts of a full
+// rebuild.
+func TestIncrementalDossiersEqualsFullBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates, lands and builds a sample five times")
+	}
+	ctx := context.Background()
+	opts := testOptions(t, 3000)
+	deliveries := generated(t, opts)
+	ft := filepath.Join(t.TempDir(), "ft")
+	require.Equal(t, 3, holdBackPartner(t, deliveries, "FT", ft))
+	later := filepath.Join(t.TempDir(), "decembre")
+	require.Equal(t, 3, holdBackPartner(t, deliveries, "CDC", later))
+	require.Positive(t, holdBackMonth(t, deliveries, "202512", later))
+
+	_, err := Land(ctx, opts, []string{deliveries})
+	require.NoError(t, err)
+	_, err = BuildWith(ctx, opts, BuildOptions{})
+	require.NoError(t, err)
+	s, err := warehouse.Open(ctx, warehouse.Options{MemoryLimit: "2GB", Threads: 2})
+	require.NoError(t, err)
+	defer s.Close()
+	before := marts(t, s.DB(), opts.Root.Marts())
+
+	for _, step := range []struct {
+		name, dir string
+		want      map[string]string
+	}{
+		{"the last transmission of France Travail", ft, map[string]string{
+			"stg_dossiers":           runner.Partial,
+			"stg_evenements":         runner.Partial,
+			"stg_financements":       runner.Partial,
+			"int_dossiers":           runner.Partial,
+			"int_fenetres_dsn":       runner.Partial,
+			"int_mois_cibles":        runner.Partial,
+			"int_emploi_mois":        runner.Partial, // the persons of the changed dossiers
+			"int_sortants":           runner.Partial,
+			"resultats_dossiers":     runner.Partial,
+			"stg_couverture":         runner.Unchanged, // no new DSN
+			"stg_enveloppes":         runner.Unchanged,
+			"financement_dispositif": runner.Full, // an aggregate of the funding
+		}},
+		{"the last transmission of the Caisse des dépôts, with December's DSN", later, map[string]string{
+			"stg_dossiers":    runner.Partial,
+			"int_emploi_mois": runner.Partial, // the changed months and persons
+			"stg_couverture":  runner.Full,
+			"int_sortants":    runner.Partial,
+		}},
+	} {
+		_, err = Land(ctx, opts, []string{step.dir})
+		require.NoError(t, err)
+		inc, err := BuildWith(ctx, opts, BuildOptions{})
+		require.NoError(t, err)
+		require.True(t, inc.Incremental, "%s: %s", step.name, inc.Why)
+		m := modes(inc.Report)
+		for name, want := range step.want {
+			assert.Equal(t, want, m[name], "%s: %s", step.name, name)
+		}
+		got := marts(t, s.DB(), opts.Root.Marts())
+		assert.NotEqual(t, before["resultats_dossiers.parquet"], got["resultats_dossiers.parquet"], "%s changes exits", step.name)
+		_, err = BuildWith(ctx, opts, BuildOptions{Full: true})
+		require.NoError(t, err)
+		assertSameMarts(t, marts(t, s.DB(), opts.Root.Marts()), got, "an incremental build after "+step.name)
+		before = got
+	}
+}

@@ -87,6 +87,16 @@ CREATE OR REPLACE MACRO mois_modifie(m) AS true;
 -- computes once per query: much cheaper per row than shifting m.
 CREATE OR REPLACE MACRO mois_modifie_apres(m, k) AS true;
 
+-- dossier_modifie(code_financeur, id_dossier): whether the dossier is named by
+-- a partner file (dossiers, evenements, financements) landed since the build an
+-- incremental one starts from; pseudo_modifie(pseudo): whether the person has
+-- such a dossier, before or after its new version. True here, for a full build;
+-- the runner redefines them for an incremental one (false for all when no
+-- partner file is new). Only a model whose header declares "-- incremental:"
+-- may call them.
+CREATE OR REPLACE MACRO dossier_modifie(f, i) AS true;
+CREATE OR REPLACE MACRO pseudo_modifie(p) AS true;
+
 -- suivi_modifie(mois_entree, mois_sortie): whether one of the months in which
 -- the DSN follows an exit is a changed month: the month before the month of
 -- entry, the month of exit, and that month + 3, 6 and 12 months (the horizons

@@ -22,9 +22,9 @@
 WITH lignes AS (
     SELECT l.*
     FROM stg_dsn AS l
-    SEMI JOIN (SELECT pseudo, mois FROM int_mois_cibles WHERE mois_modifie(mois)) AS m
+    SEMI JOIN (SELECT pseudo, mois FROM int_mois_cibles WHERE mois_modifie(mois) OR pseudo_modifie(pseudo)) AS m
         ON m.pseudo = l.pseudo AND m.mois = l.mois
-    WHERE mois_modifie(l.mois) -- incremental build: the changed months only
+    WHERE mois_modifie(l.mois) OR pseudo_modifie(l.pseudo) -- incremental build: the changed months and persons only
 ),
 -- Source files in landing order (landing, then file within the landing),
 -- numbered: a BIGINT version key (rang × 10¹⁰ + ligne, for fewer than 9·10⁸

@@ -6,6 +6,8 @@
 --   sortant    = non annulé, avec une entrée et une sortie finale.
 -- Le motif et la certification sont ceux de la SORTIE finale. Âge à l'entrée en
 -- années révolues (à la date de début prévue quand il n'y a pas d'entrée).
+-- Construction incrémentale : les dossiers nommés par les nouvelles livraisons.
+-- incremental: dossier_modifie(code_financeur, id_dossier)
 -- test: unique(code_financeur, id_dossier), not_null(pseudo, statut, tranche_age)
 -- test: accepted_values(statut, 'ANNULE', 'SORTI', 'EN_FORMATION', 'NON_ENTRE')
 -- test: check(est_sortant = (statut = 'SORTI'))
@@ -22,6 +24,7 @@ WITH ev AS (
         arg_max({'motif_sortie': motif_sortie, 'certification_obtenue': certification_obtenue}, date_evenement)
             FILTER (WHERE type_evenement = 'SORTIE') AS derniere_sortie_infos
     FROM stg_evenements
+    WHERE dossier_modifie(code_financeur, id_dossier) -- incremental build: these dossiers only
     GROUP BY code_financeur, id_dossier
 ),
 etat AS (
@@ -36,6 +39,7 @@ etat AS (
         coalesce(ev.annule, false) AS annule
     FROM stg_dossiers AS d
     LEFT JOIN ev USING (code_financeur, id_dossier)
+    WHERE dossier_modifie(d.code_financeur, d.id_dossier)
 )
 SELECT
     e.code_financeur,

@@ -10,9 +10,10 @@
 -- à comparer qu'un tuple sur des centaines de millions de contrats-mois.
 -- multi_emploi = O quand plus d'un contrat qualifiant est déclaré ce mois-là.
 -- emploi_durable = le meilleur emploi est un contrat durable (int_contrats_mois).
--- Construction incrémentale : les mois modifiés seulement (la DSN d'un mois ne
--- change que le meilleur emploi de ce mois).
--- incremental: mois_modifie(mois)
+-- Construction incrémentale : les mois modifiés (la DSN d'un mois ne change que
+-- le meilleur emploi de ce mois) et les personnes des dossiers modifiés (leurs
+-- mois cibles ont pu changer).
+-- incremental: mois_modifie(mois) OR pseudo_modifie(pseudo)
 -- test: unique(pseudo, mois), not_null(famille, multi_emploi, emploi_durable)
 -- test: accepted_values(famille, 'CDI', 'CDD', 'INTERIM'), accepted_values(multi_emploi, 'O', 'N')
 WITH meilleurs AS (

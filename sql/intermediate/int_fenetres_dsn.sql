@@ -5,6 +5,8 @@
 -- Les intervalles d'une même personne qui se chevauchent sont fusionnés : une
 -- ligne par intervalle disjoint. Ne dépend que des dossiers : un nouveau mois de
 -- DSN ne la change pas (construction incrémentale).
+-- Construction incrémentale : les personnes des dossiers nommés par les nouvelles livraisons.
+-- incremental: pseudo_modifie(pseudo)
 -- test: not_null(pseudo, debut_fenetre), unique(pseudo, debut_fenetre)
 -- test: check(fin_fenetre IS NULL OR debut_fenetre <= fin_fenetre)
 WITH bornes AS (
@@ -14,7 +16,7 @@ WITH bornes AS (
         -- An open window ends after every date (NULL in the output).
         coalesce((mois_de(d.date_sortie) + INTERVAL 24 MONTH)::DATE, DATE '9999-12-01') AS fin
     FROM int_dossiers AS d
-    WHERE NOT d.annule AND d.date_entree IS NOT NULL
+    WHERE NOT d.annule AND d.date_entree IS NOT NULL AND pseudo_modifie(d.pseudo)
 ),
 suite AS (
     SELECT

@@ -2,6 +2,8 @@
 -- précède le mois d'entrée (horizon -1) et les mois de sortie + 0, 3, 6 et 12.
 -- int_contrats_mois ne lit la DSN que de ces mois-là. Ne dépend que des dossiers :
 -- un nouveau mois de DSN ne le change pas (construction incrémentale).
+-- Construction incrémentale : les dossiers nommés par les nouvelles livraisons.
+-- incremental: dossier_modifie(code_financeur, id_dossier)
 -- test: unique(code_financeur, id_dossier, horizon), not_null(pseudo, mois)
 -- test: accepted_values(horizon, -1, 0, 3, 6, 12)
 -- Chaque mois cible est dans la fenêtre d'usage de la DSN (int_fenetres_dsn) :
@@ -18,4 +20,4 @@ SELECT
          ELSE mois_de(s.date_sortie) + to_months(h.horizon) END::DATE AS mois
 FROM int_dossiers AS s
 CROSS JOIN (VALUES (-1), (0), (3), (6), (12)) AS h(horizon)
-WHERE s.est_sortant
+WHERE s.est_sortant AND dossier_modifie(s.code_financeur, s.id_dossier)

@@ -6,15 +6,17 @@
 -- sinon toutes les colonnes de situation de cet horizon sont NULL (censuré : ni
 -- en emploi ni sans emploi). Observé sans meilleur emploi = pas en emploi.
 -- Une construction incrémentale ne recalcule que les sortants dont un mois suivi
--- a changé (suivi_modifie), et ne lit que leurs mois cibles.
--- incremental: suivi_modifie(mois_entree, mois_sortie)
+-- a changé (suivi_modifie) ou dont le dossier a changé (dossier_modifie), et ne
+-- lit que leurs mois cibles.
+-- incremental: suivi_modifie(mois_entree, mois_sortie) OR dossier_modifie(code_financeur, id_dossier)
 -- test: unique(code_financeur, id_dossier), not_null(annee_sortie, observe_6m)
 -- test: check(emploi_6m IS NULL = NOT observe_6m), check(NOT coalesce(emploi_durable_6m AND NOT emploi_6m, false))
 -- test: check(NOT observe_12m OR observe_6m), check(NOT observe_6m OR observe_3m)
 WITH s AS (
     SELECT *, mois_de(date_entree) AS mois_entree, mois_de(date_sortie) AS mois_sortie
     FROM int_dossiers
-    WHERE est_sortant AND suivi_modifie(mois_de(date_entree), mois_de(date_sortie))
+    WHERE est_sortant
+        AND (suivi_modifie(mois_de(date_entree), mois_de(date_sortie)) OR dossier_modifie(code_financeur, id_dossier))
 ),
 situations AS (
     SELECT
@@ -31,7 +33,7 @@ situations AS (
     FROM int_mois_cibles AS o
     CROSS JOIN stg_couverture AS cv
     LEFT JOIN int_emploi_mois AS e ON e.pseudo = o.pseudo AND e.mois = o.mois
-    WHERE suivi_modifie(o.mois_entree, o.mois_sortie)
+    WHERE suivi_modifie(o.mois_entree, o.mois_sortie) OR dossier_modifie(o.code_financeur, o.id_dossier)
 ),
 -- One row per dossier: each horizon's situation as one struct, taken from
 -- that horizon's row (one row per dossier and horizon). Five aggregates of a

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	models "github.com/agora-formation/agora/sql"
+	"github.com/agora-formation/agora/warehouse"
 )
 
 // ChangedMonth is the SQL macro telling whether a month is one of the changed
@@ -21,28 +22,45 @@ import (
 // months) in an incremental one (sql/macros.sql).
 const ChangedMonth = "mois_modifie"
 
+// changeMacros names, for messages, the macros of the changes.
+const changeMacros = "mois_modifie, dossier_modifie ou pseudo_modifie"
+
 // Changes tells an incremental build what changed in the lake since the build
 // whose tables it reuses (the cache), under one contract: only new files were
-// added, to the datasets named, and the dossiers, events and funding did not
-// change (any other change needs a full build; package chain decides).
+// added (any removal or rewrite needs a full build; package chain decides).
 //
-// A model that reads none of these datasets, directly or through other
+// A model that reads none of the datasets named, directly or through other
 // models, is reused as it is. A model that does is rebuilt: entirely, or,
 // when its header declares "-- incremental: <predicate>", only on the rows
 // the predicate selects: those rows are deleted, then the model's query
-// filtered by the same predicate is inserted. The predicate calls the macro
-// mois_modifie (ChangedMonth), directly or through another macro, and must
-// select every row that the changed months can change. So that the cost
-// follows the new data rather than the history, the model's query itself
-// restricts what it reads with mois_modifie (true in a full build): relying
-// on DuckDB to push the outer filter down is fragile (a CTE read twice is
-// materialised first).
+// filtered by the same predicate is inserted. The predicate calls the macros
+// of the changes — mois_modifie (ChangedMonth: the changed DSN months),
+// dossier_modifie (the dossiers the new partner files name), pseudo_modifie
+// (their persons) — directly or through another macro, and must select every
+// row that the changes can change. So that the cost follows the new data
+// rather than the history, the model's query itself restricts what it reads
+// with the same macros (true in a full build): relying on DuckDB to push the
+// outer filter down is fragile (a CTE read twice is materialised first).
 type Changes struct {
 	// Datasets are the lake datasets (without the lake_ prefix) that
 	// received new files.
 	Datasets []string
 	// Months are the DSN months whose rows, or whose coverage, changed.
 	Months []time.Time
+	// Files are the new files of the partner feeds dossiers, evenements
+	// and financements (dataset → absolute paths). The dossiers their rows
+	// name are the changed dossiers (macro dossier_modifie), and the
+	// persons of those dossiers, before and after, the changed persons
+	// (macro pseudo_modifie).
+	Files map[string][]string
+}
+
+// dossierKeys are, for each partner feed, the lake columns naming the
+// dossier a row belongs to.
+var dossierKeys = map[string][2]string{
+	"dossiers":     {"code_financeur", "id_dossier"},
+	"evenements":   {"code_financeur", "id_dossier"},
+	"financements": {"code_financeur_dossier", "id_dossier"},
 }
 
 // ErrStaleCache is returned by an incremental build when a model it should
@@ -95,6 +113,67 @@ func changedMonthSQL(months []time.Time, incremental bool) string {
 	}
 	return fmt.Sprintf("CREATE OR REPLACE MACRO %s(m) AS %s;\nCREATE OR REPLACE MACRO %s_apres(m, k) AS %s",
 		ChangedMonth, body, ChangedMonth, shifted)
+}
+
+// Tables of the changed dossiers and persons of an incremental build.
+const (
+	changedDossiers = "_dossiers_modifies"
+	changedPersons  = "_pseudos_modifies"
+)
+
+// defineChangedDossiers defines the macros dossier_modifie(f, i) and
+// pseudo_modifie(p) of an incremental build: true for the dossiers that the
+// new partner files name and for their persons, before (in the cached
+// stg_dossiers, read before it is updated) and after (in the new files); false
+// for all when no partner file is new. full restores the definitions of a
+// full build (true).
+func defineChangedDossiers(ctx context.Context, db DB, files map[string][]string, full bool) error {
+	dossier, person := "true", "true"
+	var reads []string
+	for _, feed := range []string{"dossiers", "evenements", "financements"} {
+		if len(files[feed]) == 0 || full {
+			continue
+		}
+		k := dossierKeys[feed]
+		reads = append(reads, fmt.Sprintf("SELECT %s AS code_financeur, %s AS id_dossier FROM %s",
+			warehouse.Ident(k[0]), warehouse.Ident(k[1]), parquetList(files[feed])))
+	}
+	stmts := []string{"DROP TABLE IF EXISTS temp.main." + changedDossiers, "DROP TABLE IF EXISTS temp.main." + changedPersons}
+	switch {
+	case full:
+	case len(reads) == 0:
+		dossier, person = "false", "false"
+	default:
+		persons := fmt.Sprintf("SELECT d.pseudo FROM stg_dossiers AS d SEMI JOIN %s AS k USING (code_financeur, id_dossier)", changedDossiers)
+		if len(files["dossiers"]) > 0 {
+			persons += " UNION SELECT pseudo FROM " + parquetList(files["dossiers"])
+		}
+		stmts = append(stmts,
+			fmt.Sprintf("CREATE TEMP TABLE %s AS SELECT DISTINCT {'f': code_financeur, 'i': id_dossier} AS cle, * FROM (%s)", changedDossiers, strings.Join(reads, " UNION ALL ")),
+			fmt.Sprintf("CREATE TEMP TABLE %s AS SELECT pseudo FROM (%s) WHERE pseudo IS NOT NULL", changedPersons, persons))
+		// Not a correlated subquery: the macro's arguments, column names,
+		// would bind to the subquery's own columns.
+		dossier = fmt.Sprintf("{'f': f, 'i': i} IN (SELECT cle FROM temp.main.%s)", changedDossiers)
+		person = fmt.Sprintf("p IN (SELECT pseudo FROM temp.main.%s)", changedPersons)
+	}
+	stmts = append(stmts,
+		"CREATE OR REPLACE MACRO dossier_modifie(f, i) AS "+dossier,
+		"CREATE OR REPLACE MACRO pseudo_modifie(p) AS "+person)
+	for _, q := range stmts {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("dossiers modifiés depuis la construction précédente : %w", err)
+		}
+	}
+	return nil
+}
+
+// parquetList reads the Parquet files paths.
+func parquetList(paths []string) string {
+	lits := make([]string, len(paths))
+	for i, p := range paths {
+		lits[i] = warehouse.Literal(p)
+	}
+	return "read_parquet([" + strings.Join(lits, ", ") + "], union_by_name = true)"
 }
 
 // updatePartial recomputes the rows of table that the model's predicate
@@ -181,13 +260,16 @@ func restrictTests(tests []Test, pred string) []Test {
 }
 
 // readsOnly reports whether every column a SQL condition names (identifiers
-// not called as functions) is among cols. Keywords count as names: a
-// condition using one is judged to read other columns (safe: the test then
-// reads every row).
+// not called as functions) is among cols. Keywords other than AND, OR and NOT
+// count as names: a condition using one is judged to read other columns
+// (safe: the test then reads every row).
 func readsOnly(cond string, cols []string) bool {
 	toks := tokenize(cond)
 	for i, t := range toks {
 		if t.kind != 'i' && t.kind != 'q' {
+			continue
+		}
+		if t.kind == 'i' && slices.Contains([]string{"and", "or", "not"}, strings.ToLower(t.text)) {
 			continue
 		}
 		if i+1 < len(toks) && toks[i+1].kind == 'p' && toks[i+1].text == "(" {

@@ -20,7 +20,10 @@ func TestReadsOnly(t *testing.T) {
 		{"mois_modifie(mois)", []string{"pseudo", "mois"}, true},
 		{`mois_modifie("mois")`, []string{"pseudo", "mois"}, true},
 		{"suivi_modifie(date_entree, date_sortie)", []string{"code_financeur", "id_dossier"}, false},
-		{"mois_modifie(mois) OR x > 1", []string{"mois", "x"}, false}, // a keyword counts as a column: judged not only
+		{"mois_modifie(mois) OR x > 1", []string{"mois", "x"}, true}, // AND, OR, NOT are operators
+		{"mois_modifie(mois) OR pseudo_modifie(pseudo)", []string{"pseudo", "mois"}, true},
+		{"mois_modifie(mois) OR pseudo_modifie(pseudo)", []string{"mois"}, false},
+		{"x BETWEEN 1 AND 2", []string{"x"}, false}, // another keyword counts as a column: judged not only
 		{"f(g(a), b)", []string{"a", "b"}, true},
 	} {
 		assert.Equal(t, c.want, readsOnly(c.cond, c.cols), c.cond)

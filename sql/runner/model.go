@@ -39,8 +39,9 @@ type Model struct {
 	Tests        []Test   // generic tests declared in its header
 	// Incremental is the predicate of an incremental build, from the header
 	// line "-- incremental: <predicate>": a SQL condition on the model's own
-	// columns, calling mois_modifie, that selects every row the changed DSN
-	// months can change, the other rows being unchanged. See Changes.
+	// columns, calling mois_modifie, dossier_modifie or pseudo_modifie, that
+	// selects every row the changes can change, the other rows being
+	// unchanged. See Changes.
 	Incremental string
 }
 
@@ -97,7 +98,7 @@ func Load(fsys fs.FS) (*Project, error) {
 					m.Materialized = val
 				case "incremental":
 					if !strings.Contains(val, "_modifie(") {
-						return fmt.Errorf("incremental : une condition sur les colonnes du modèle qui appelle %s (ou une macro qui l'appelle)", ChangedMonth)
+						return fmt.Errorf("incremental : une condition sur les colonnes du modèle qui appelle %s (ou une macro qui les appelle)", changeMacros)
 					}
 					m.Incremental = val
 				case "test":
@@ -117,7 +118,7 @@ func Load(fsys fs.FS) (*Project, error) {
 				return nil, err
 			}
 			if m.Incremental == "" && m.Materialized == Table && strings.Contains(stripComments(m.SQL), "_modifie(") {
-				return nil, fmt.Errorf("modèle %s : appelle %s sans en-tête « -- incremental: » : une construction incrémentale le filtrerait sans le savoir", f, ChangedMonth)
+				return nil, fmt.Errorf("modèle %s : appelle %s sans en-tête « -- incremental: » : une construction incrémentale le filtrerait sans le savoir", f, changeMacros)
 			}
 			if m.Incremental != "" && m.Materialized == View {
 				return nil, fmt.Errorf("modèle %s : une vue ne se construit pas de façon incrémentale (retirez « incremental » ou « materialized: view »)", f)
@@ -151,13 +152,13 @@ func Load(fsys fs.FS) (*Project, error) {
 		sort.Strings(m.Deps)
 		sort.Strings(m.Sources)
 	}
-	// A view calling mois_modifie is inlined into its readers: each must be
+	// A view calling a change macro is inlined into its readers: each must be
 	// incremental, or an incremental build would filter it unknowingly.
 	for _, m := range p.Models {
 		for _, d := range m.Deps {
 			v := p.Models[d]
 			if v.Materialized == View && strings.Contains(stripComments(v.SQL), "_modifie(") && m.Incremental == "" {
-				return nil, fmt.Errorf("modèle %s : lit la vue %s qui appelle %s, sans en-tête « -- incremental: »", m.Path, v.Name, ChangedMonth)
+				return nil, fmt.Errorf("modèle %s : lit la vue %s qui appelle %s, sans en-tête « -- incremental: »", m.Path, v.Name, changeMacros)
 			}
 		}
 	}

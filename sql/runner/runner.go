@@ -161,7 +161,8 @@ func Build(ctx context.Context, db DB, opts Options) (rep Report, err error) {
 		rep.Incremental = true
 		dirty = dirtyModels(plan, opts.Changes)
 		for _, m := range plan {
-			if m.Materialized == Table && !dirty[m.Name] {
+			// Reused and partially updated tables must be there.
+			if m.Materialized == Table && (!dirty[m.Name] || m.Incremental != "") {
 				ok, err := tableExists(ctx, db, catalogOf(m), m.Name)
 				if err != nil {
 					return rep, err
@@ -171,6 +172,11 @@ func Build(ctx context.Context, db DB, opts Options) (rep Report, err error) {
 				}
 			}
 		}
+		// Before stg_dossiers is updated: it gives the changed persons.
+		if err := defineChangedDossiers(ctx, db, opts.Changes.Files, false); err != nil {
+			return rep, err
+		}
+		defer defineChangedDossiers(context.WithoutCancel(ctx), db, nil, true)
 	}
 
 	built := map[string]bool{}

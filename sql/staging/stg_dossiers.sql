@@ -4,6 +4,8 @@
 -- Garde aussi l'historique utile à la qualité : nombre de transmissions et
 -- retransmissions arrivées plus de 30 jours après la première. Un texte facultatif
 -- vide vaut « inconnu » (NULL), comme dans les livraisons.
+-- Construction incrémentale : les dossiers nommés par les nouvelles livraisons.
+-- incremental: dossier_modifie(code_financeur, id_dossier)
 -- test: not_null(code_financeur, id_dossier, pseudo, code_dispositif, code_region, siret_of)
 -- test: unique(code_financeur, id_dossier)
 -- test: relationships(code_dispositif, ref_dispositifs.code), relationships(code_region, ref_regions.code)
@@ -42,6 +44,7 @@ versions AS (
         list(date_transmission) AS transmissions
     FROM lake_dossiers
     JOIN chargements AS c USING (_landing)
+    WHERE dossier_modifie(code_financeur, id_dossier) -- incremental build: these dossiers only
     GROUP BY code_financeur, id_dossier
 )
 SELECT

@@ -3,6 +3,8 @@
 -- récent, puis le dernier fichier du chargement, _source, puis la dernière ligne). premiere_transmission date le moment où
 -- l'événement a été connu (délai de transmission). Un texte facultatif vide vaut
 -- « inconnu » (NULL).
+-- Construction incrémentale : les dossiers nommés par les nouvelles livraisons.
+-- incremental: dossier_modifie(code_financeur, id_dossier)
 -- test: not_null(code_financeur, id_dossier, type_evenement, date_evenement)
 -- test: unique(code_financeur, id_dossier, type_evenement, date_evenement)
 -- test: accepted_values(type_evenement, 'ENTREE', 'INTERRUPTION', 'REPRISE', 'SORTIE', 'ANNULATION')
@@ -32,6 +34,7 @@ versions AS (
         list(date_transmission) AS transmissions
     FROM lake_evenements
     JOIN chargements AS c USING (_landing)
+    WHERE dossier_modifie(code_financeur, id_dossier) -- incremental build: these dossiers only
     GROUP BY code_financeur, id_dossier, type_evenement, date_evenement
 )
 SELECT

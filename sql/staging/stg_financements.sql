@@ -1,6 +1,8 @@
 -- Lignes de financement : la dernière transmission de (dossier, financeur payeur,
 -- type de coût) l'emporte (puis le chargement le plus récent, puis le dernier fichier du
 -- chargement (_source), puis la dernière ligne).
+-- Construction incrémentale : les dossiers nommés par les nouvelles livraisons.
+-- incremental: dossier_modifie(code_financeur_dossier, id_dossier)
 -- test: not_null(code_financeur_dossier, id_dossier, code_financeur, type_cout, montant_engage, date_engagement)
 -- test: unique(code_financeur_dossier, id_dossier, code_financeur, type_cout)
 -- test: accepted_values(type_cout, 'PEDAGOGIQUE', 'REMUNERATION', 'ANNEXE')
@@ -32,6 +34,7 @@ versions AS (
         list(date_transmission) AS transmissions
     FROM lake_financements
     JOIN chargements AS c USING (_landing)
+    WHERE dossier_modifie(code_financeur_dossier, id_dossier) -- incremental build: these dossiers only
     GROUP BY code_financeur_dossier, id_dossier, code_financeur, type_cout
 )
 SELECT
