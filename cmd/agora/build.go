@@ -38,12 +38,14 @@ Avec --select, seuls les modèles demandés et ceux qu'ils lisent sont reconstru
 une copie de l'entrepôt existant. Les modèles staging et intermediate ne sont pas dans
 l'entrepôt (sauf avec --intermediaires) : ils restent dans <racine>/cache.duckdb.
 
-Construction incrémentale : quand seuls de nouveaux mois de DSN ont été chargés depuis la
-construction précédente, « agora build » reprend ses tables (cache.duckdb) et ne recalcule
-que ce que ces mois changent : les contrats et situations de ces mois, les sortants dont un
-horizon (mois avant l'entrée, sortie, +3, +6, +12 mois) tombe sur l'un d'eux, et les marts
-qui en dépendent. De nouveaux dossiers, événements ou financements, un compactage, une purge
-ou une nouvelle version des modèles donnent une construction complète ; --complet la force.`,
+Construction incrémentale : quand des fichiers ont seulement été ajoutés au lac depuis la
+construction précédente (nouveaux mois de DSN, nouvelles livraisons de dossiers, d'événements
+ou de financements), « agora build » reprend ses tables (cache.duckdb) et ne recalcule que ce
+qu'ils changent : pour un mois de DSN, les contrats et situations de ce mois et les sortants
+dont un horizon (mois avant l'entrée, sortie, +3, +6, +12 mois) y tombe ; pour des livraisons
+de partenaires, les dossiers qu'elles nomment et les personnes de ces dossiers ; puis les
+marts qui en dépendent. Un compactage, une purge ou une nouvelle version des modèles donnent
+une construction complète, et la commande dit pourquoi ; --complet la force.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if list {
