@@ -166,6 +166,10 @@ func benchChain(b *testing.B, n int) {
 	nextMonth := filepath.Join(dir, "mois-suivant")
 	yyyymm := strings.ReplaceAll(opts.Generate.Coverage.String(), "-", "")
 	holdBackMonth(b, deliveries, yyyymm, nextMonth)
+	// So does the last transmission of France Travail (dossiers, events,
+	// funding), for the incremental build after a partner delivery.
+	nextDelivery := filepath.Join(dir, "livraison-suivante")
+	holdBackPartner(b, deliveries, "FT", nextDelivery)
 
 	// land: the CSV feeds, then the NEODeS declarations; DuckDB's raw
 	// conversion of the same CSV files first, so both read a warm cache.
@@ -240,6 +244,16 @@ func benchChain(b *testing.B, n int) {
 	})
 	refresh := buildStage("construction incrémentale", BuildOptions{}, true)
 	rows = append(rows, row{stage: landMonth}, row{stage: refresh, base: build})
+	// and after one more partner delivery.
+	landDelivery := measure(b, "chargement d'une livraison FT", "lignes", func() (int64, int64) {
+		s, err := Land(ctx, opts, []string{nextDelivery})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return s.Read, 0
+	})
+	refreshDossiers := buildStage("construction incrémentale (dossiers)", BuildOptions{}, true)
+	rows = append(rows, row{stage: landDelivery}, row{stage: refreshDossiers, base: build})
 
 	// compaction, and the build on the compacted lake against a second build
 	// of the lake as landed (the first one also warmed caches up).
@@ -318,6 +332,10 @@ func metricKey(name string) string {
 		return "land_month"
 	case "construction incrémentale":
 		return "build_incremental"
+	case "chargement d'une livraison FT":
+		return "land_delivery"
+	case "construction incrémentale (dossiers)":
+		return "build_incremental_dossiers"
 	case "purge DSN":
 		return "purge"
 	}
@@ -327,16 +345,16 @@ func metricKey(name string) string {
 // printTable writes the figures of one size as a French table.
 func printTable(w io.Writer, n int, rows []row, filesBefore, filesAfter int, lakeBytes int64) {
 	fmt.Fprintf(w, "\nChaîne complète, %s dossiers (machine partagée : chiffres indicatifs)\n", fmtInt(int64(n)))
-	fmt.Fprintf(w, "%-34s %9s %9s %14s %12s %10s %10s\n", "étape", "durée s", "CPU s", "lignes", "par s", "pic Mio", "sortie Mio")
+	fmt.Fprintf(w, "%-38s %9s %9s %14s %12s %10s %10s\n", "étape", "durée s", "CPU s", "lignes", "par s", "pic Mio", "sortie Mio")
 	line := func(f figure, indent string) {
-		fmt.Fprintf(w, "%-34s %9.1f %9.1f %14s %12s %10d %10d\n", indent+f.name, f.seconds, f.cpu,
+		fmt.Fprintf(w, "%-38s %9.1f %9.1f %14s %12s %10d %10d\n", indent+f.name, f.seconds, f.cpu,
 			fmtInt(f.rows)+" "+abbrev(f.unit), fmtInt(int64(f.rate())), f.peak>>20, f.bytes>>20)
 	}
 	for _, r := range rows {
 		line(r.stage, "")
 		if r.base.name != "" {
 			line(r.base, "  réf. ")
-			fmt.Fprintf(w, "%-34s %9.2f (durée) %9.2f (CPU)\n", "  ratio étape / réf.", r.stage.seconds/r.base.seconds, r.stage.cpu/r.base.cpu)
+			fmt.Fprintf(w, "%-38s %9.2f (durée) %9.2f (CPU)\n", "  ratio étape / réf.", r.stage.seconds/r.base.seconds, r.stage.cpu/r.base.cpu)
 		}
 	}
 	fmt.Fprintf(w, "lac : %d fichiers avant compactage, %d après ; %s Mio sur disque (anciens fichiers gardés pour la relecture du passé)\n",
