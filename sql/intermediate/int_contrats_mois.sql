@@ -16,9 +16,14 @@
 --                      (la date de fin est le dernier jour du contrat ; un CDD du
 --                      1er janvier au 30 juin dure 6 mois). Sans date de fin
 --                      connue, un CDD ou une mission n'est pas durable.
--- Vue (lue par int_emploi_mois seulement, qui est incrémental : une construction
--- incrémentale ne lit que la DSN des mois modifiés, mois_modifie).
--- materialized: view
+-- Une table, pas une vue : int_emploi_mois fait sur elle sa propre agrégation.
+-- Enchaînées dans une même requête, les deux agrégations (versions, puis
+-- meilleur emploi) dépassaient la limite de mémoire de DuckDB (8 Go) à 19 M de
+-- dossiers ; séparées, chacune déborde sur disque au besoin.
+-- Construction incrémentale : les mois modifiés et les personnes des dossiers
+-- modifiés seulement.
+-- incremental: mois_modifie(mois) OR pseudo_modifie(pseudo)
+-- test: not_null(pseudo, mois, famille)
 WITH lignes AS (
     SELECT l.*
     FROM stg_dsn AS l

@@ -16,29 +16,32 @@
 -- incremental: mois_modifie(mois) OR pseudo_modifie(pseudo)
 -- test: unique(pseudo, mois), not_null(famille, multi_emploi, emploi_durable)
 -- test: accepted_values(famille, 'CDI', 'CDD', 'INTERIM'), accepted_values(multi_emploi, 'O', 'N')
+-- The aggregation keeps the row number of the best contract, a fixed-size
+-- state that DuckDB can spill, rather than the contract itself (a struct
+-- of texts: at 19M dossiers it did not fit in 8 GB), then fetches its columns.
 WITH meilleurs AS (
     SELECT
         pseudo,
         mois,
-        arg_min({
-            'famille': famille,
-            'nature_contrat': nature_contrat,
-            'siret_employeur': siret_employeur,
-            'code_naf': code_naf,
-            'date_debut_contrat': date_debut_contrat,
-            'date_fin_contrat': date_fin_contrat,
-            'heures_mois': heures_mois,
-            'emploi_durable': contrat_durable
-        }, rang_contrat(famille, heures_mois, date_debut_contrat, siret_employeur, id_contrat)) AS meilleur,
+        arg_min(rowid, rang_contrat(famille, heures_mois, date_debut_contrat, siret_employeur, id_contrat)) AS ligne,
         count(*) AS nb_contrats
     FROM int_contrats_mois
     WHERE est_emploi
+        AND (mois_modifie(mois) OR pseudo_modifie(pseudo)) -- incremental build: the changed months and persons only
     GROUP BY pseudo, mois
 )
 SELECT
-    pseudo,
-    mois,
-    meilleur.*,
-    nb_contrats,
-    CASE WHEN nb_contrats > 1 THEN 'O' ELSE 'N' END AS multi_emploi
-FROM meilleurs
+    m.pseudo,
+    m.mois,
+    c.famille,
+    c.nature_contrat,
+    c.siret_employeur,
+    c.code_naf,
+    c.date_debut_contrat,
+    c.date_fin_contrat,
+    c.heures_mois,
+    c.contrat_durable AS emploi_durable,
+    m.nb_contrats,
+    CASE WHEN m.nb_contrats > 1 THEN 'O' ELSE 'N' END AS multi_emploi
+FROM meilleurs AS m
+JOIN int_contrats_mois AS c ON c.rowid = m.ligne
