@@ -50,10 +50,6 @@ const cacheCatalog = "cache"
 // changed months of an incremental build.
 var dsnDatasets = []string{"dsn_extrait", "dsn_declarations"}
 
-// partnerDatasets are the partner feeds whose new files give the changed
-// dossiers of an incremental build.
-var partnerDatasets = []string{"dossiers", "evenements", "financements"}
-
 // Build builds the warehouse of opts.Root from its lake, into a side file that
 // then replaces the warehouse, so readers never see a half-built one.
 func Build(ctx context.Context, opts Options) (runner.Report, error) {
@@ -245,27 +241,18 @@ func planIncremental(ctx context.Context, opts Options, l *lake.Lake, snap *lake
 		}
 	}
 	ch := &runner.Changes{Files: map[string][]string{}}
-	var added []lake.File
 	for _, m := range ms[start:] {
 		if len(m.Removes) > 0 || len(m.Rewrites) > 0 {
 			return nil, fmt.Sprintf("fichiers retirés du lac (compactage ou purge, manifeste %s)", m.ID), nil
 		}
 		for _, f := range m.Files {
-			if !slices.Contains(ch.Datasets, f.Dataset) {
-				ch.Datasets = append(ch.Datasets, f.Dataset)
-			}
-			if slices.Contains(partnerDatasets, f.Dataset) {
-				ch.Files[f.Dataset] = append(ch.Files[f.Dataset], filepath.Join(l.Root(), filepath.FromSlash(f.Path)))
-			}
-			if slices.Contains(dsnDatasets, f.Dataset) {
-				added = append(added, f)
-			}
+			ch.Files[f.Dataset] = append(ch.Files[f.Dataset], filepath.Join(l.Root(), filepath.FromSlash(f.Path)))
 		}
 		if m.ID == snap.AsOf {
 			break
 		}
 	}
-	ch.Months, err = changedMonths(ctx, s, l.Root(), added)
+	ch.Months, err = changedMonths(ctx, s, ch.Files)
 	if err != nil {
 		return nil, "", err
 	}
@@ -276,22 +263,15 @@ func planIncremental(ctx context.Context, opts Options, l *lake.Lake, snap *lake
 // whose coverage they change: the coverage is the range from the first to
 // the last month with DSN (stg_couverture), so a new month after a gap makes
 // the months of the gap observed too.
-func changedMonths(ctx context.Context, s *warehouse.Session, lakeRoot string, added []lake.File) ([]time.Time, error) {
-	byDataset := map[string][]string{}
-	var datasets []string
-	for _, f := range added {
-		if byDataset[f.Dataset] == nil {
-			datasets = append(datasets, f.Dataset)
-		}
-		byDataset[f.Dataset] = append(byDataset[f.Dataset], warehouse.Literal(filepath.Join(lakeRoot, filepath.FromSlash(f.Path))))
-	}
-	if len(datasets) == 0 {
-		return nil, nil
-	}
+func changedMonths(ctx context.Context, s *warehouse.Session, files map[string][]string) ([]time.Time, error) {
 	var reads []string
-	for _, ds := range datasets {
-		reads = append(reads, fmt.Sprintf("SELECT DISTINCT mois::DATE AS mois FROM read_parquet([%s], hive_partitioning = true, union_by_name = true)",
-			strings.Join(byDataset[ds], ", ")))
+	for _, ds := range dsnDatasets {
+		if len(files[ds]) > 0 {
+			reads = append(reads, "SELECT DISTINCT mois::DATE AS mois FROM "+warehouse.ReadParquet(files[ds], "hive_partitioning = true"))
+		}
+	}
+	if len(reads) == 0 {
+		return nil, nil
 	}
 	var months []time.Time
 	q := fmt.Sprintf(`WITH nouveaux AS (

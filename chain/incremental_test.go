@@ -24,13 +24,19 @@ func holdBackMonth(t testing.TB, deliveries, yyyymm, dst string) int {
 	for _, feed := range []string{"dsn_extrait", "dsn"} {
 		files, err := filepath.Glob(filepath.Join(deliveries, feed, "*_"+yyyymm+"*"))
 		require.NoError(t, err)
-		require.NoError(t, os.MkdirAll(filepath.Join(dst, feed), 0o755))
-		for _, f := range files {
-			require.NoError(t, os.Rename(f, filepath.Join(dst, feed, filepath.Base(f))))
-			n++
-		}
+		n += moveFiles(t, files, filepath.Join(dst, feed))
 	}
 	return n
+}
+
+// moveFiles moves files into the folder dst, and returns how many.
+func moveFiles(t testing.TB, files []string, dst string) int {
+	t.Helper()
+	require.NoError(t, os.MkdirAll(dst, 0o755))
+	for _, f := range files {
+		require.NoError(t, os.Rename(f, filepath.Join(dst, filepath.Base(f))))
+	}
+	return len(files)
 }
 
 // modes returns model → build mode.
@@ -145,10 +151,8 @@ func holdBackPartner(t testing.TB, deliveries, partner, dst string) int {
 		files, err := filepath.Glob(filepath.Join(deliveries, feed, feed+"_"+partner+"_*.csv"))
 		require.NoError(t, err)
 		require.NotEmpty(t, files, "%s of %s", feed, partner)
-		last := files[len(files)-1] // names end with the transmission date
-		require.NoError(t, os.MkdirAll(filepath.Join(dst, feed), 0o755))
-		require.NoError(t, os.Rename(last, filepath.Join(dst, feed, filepath.Base(last))))
-		n++
+		// Names end with the transmission date: the last one.
+		n += moveFiles(t, files[len(files)-1:], filepath.Join(dst, feed))
 	}
 	return n
 }

@@ -95,14 +95,12 @@ func (s *Session) viewSQL(ctx context.Context, dataset string, paths []string, c
 		return fmt.Sprintf("CREATE OR REPLACE VIEW %s AS SELECT %s WHERE false", view, strings.Join(sel, ", ")), nil
 	}
 
-	list := make([]string, len(paths))
-	for i, p := range paths {
+	for _, p := range paths {
 		if strings.ContainsAny(p, "*?[") {
 			return "", fmt.Errorf("warehouse : chemin %q : les caractères * ? [ y seraient lus comme un motif ; renommez le dossier", p)
 		}
-		list[i] = Literal(p)
 	}
-	source := fmt.Sprintf("read_parquet([%s], hive_partitioning = true, hive_types_autocast = false, union_by_name = true)", strings.Join(list, ", "))
+	source := ReadParquet(paths, "hive_partitioning = true", "hive_types_autocast = false")
 
 	present, err := s.columnsOf(ctx, source)
 	if err != nil {
@@ -142,3 +140,14 @@ func Ident(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`
 
 // Literal quotes an SQL string literal.
 func Literal(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// ReadParquet is the DuckDB table function reading the Parquet files at
+// paths, columns matched by name (union_by_name), with the options given
+// ("hive_partitioning = true"…).
+func ReadParquet(paths []string, options ...string) string {
+	list := make([]string, len(paths))
+	for i, p := range paths {
+		list[i] = Literal(p)
+	}
+	return "read_parquet([" + strings.Join(list, ", ") + "], " + strings.Join(append(options, "union_by_name = true"), ", ") + ")"
+}

@@ -42,25 +42,22 @@ const changeMacros = "mois_modifie, dossier_modifie ou pseudo_modifie"
 // with the same macros (true in a full build): relying on DuckDB to push the
 // outer filter down is fragile (a CTE read twice is materialised first).
 type Changes struct {
-	// Datasets are the lake datasets (without the lake_ prefix) that
-	// received new files.
-	Datasets []string
+	// Files are the files added to the lake, by dataset (without the lake_
+	// prefix), as absolute paths. The models reading those datasets are
+	// rebuilt. The new files of the partner feeds (dossierKeys) name the
+	// changed dossiers (macro dossier_modifie); the persons of those
+	// dossiers, before and after, are the changed persons (pseudo_modifie).
+	Files map[string][]string
 	// Months are the DSN months whose rows, or whose coverage, changed.
 	Months []time.Time
-	// Files are the new files of the partner feeds dossiers, evenements
-	// and financements (dataset → absolute paths). The dossiers their rows
-	// name are the changed dossiers (macro dossier_modifie), and the
-	// persons of those dossiers, before and after, the changed persons
-	// (macro pseudo_modifie).
-	Files map[string][]string
 }
 
-// dossierKeys are, for each partner feed, the lake columns naming the
-// dossier a row belongs to.
-var dossierKeys = map[string][2]string{
-	"dossiers":     {"code_financeur", "id_dossier"},
-	"evenements":   {"code_financeur", "id_dossier"},
-	"financements": {"code_financeur_dossier", "id_dossier"},
+// dossierKeys are the partner feeds and, for each, the lake columns naming
+// the dossier a row belongs to.
+var dossierKeys = []struct{ feed, financeur, dossier string }{
+	{"dossiers", "code_financeur", "id_dossier"},
+	{"evenements", "code_financeur", "id_dossier"},
+	{"financements", "code_financeur_dossier", "id_dossier"},
 }
 
 // ErrStaleCache is returned by an incremental build when a model it should
@@ -80,7 +77,7 @@ func dirtyModels(plan []*Model, ch *Changes) map[string]bool {
 	dirty := map[string]bool{}
 	for _, m := range plan { // build order: dependencies first
 		for _, src := range m.Sources {
-			if name, ok := strings.CutPrefix(src, "lake_"); ok && slices.Contains(ch.Datasets, name) {
+			if name, ok := strings.CutPrefix(src, "lake_"); ok && len(ch.Files[name]) > 0 {
 				dirty[m.Name] = true
 			}
 		}
@@ -130,13 +127,12 @@ const (
 func defineChangedDossiers(ctx context.Context, db DB, files map[string][]string, full bool) error {
 	dossier, person := "true", "true"
 	var reads []string
-	for _, feed := range []string{"dossiers", "evenements", "financements"} {
-		if len(files[feed]) == 0 || full {
+	for _, k := range dossierKeys {
+		if len(files[k.feed]) == 0 || full {
 			continue
 		}
-		k := dossierKeys[feed]
 		reads = append(reads, fmt.Sprintf("SELECT %s AS code_financeur, %s AS id_dossier FROM %s",
-			warehouse.Ident(k[0]), warehouse.Ident(k[1]), parquetList(files[feed])))
+			warehouse.Ident(k.financeur), warehouse.Ident(k.dossier), warehouse.ReadParquet(files[k.feed])))
 	}
 	stmts := []string{"DROP TABLE IF EXISTS temp.main." + changedDossiers, "DROP TABLE IF EXISTS temp.main." + changedPersons}
 	switch {
@@ -146,7 +142,7 @@ func defineChangedDossiers(ctx context.Context, db DB, files map[string][]string
 	default:
 		persons := fmt.Sprintf("SELECT d.pseudo FROM stg_dossiers AS d SEMI JOIN %s AS k USING (code_financeur, id_dossier)", changedDossiers)
 		if len(files["dossiers"]) > 0 {
-			persons += " UNION SELECT pseudo FROM " + parquetList(files["dossiers"])
+			persons += " UNION SELECT pseudo FROM " + warehouse.ReadParquet(files["dossiers"])
 		}
 		stmts = append(stmts,
 			fmt.Sprintf("CREATE TEMP TABLE %s AS SELECT DISTINCT {'f': code_financeur, 'i': id_dossier} AS cle, * FROM (%s)", changedDossiers, strings.Join(reads, " UNION ALL ")),
@@ -165,15 +161,6 @@ func defineChangedDossiers(ctx context.Context, db DB, files map[string][]string
 		}
 	}
 	return nil
-}
-
-// parquetList reads the Parquet files paths.
-func parquetList(paths []string) string {
-	lits := make([]string, len(paths))
-	for i, p := range paths {
-		lits[i] = warehouse.Literal(p)
-	}
-	return "read_parquet([" + strings.Join(lits, ", ") + "], union_by_name = true)"
 }
 
 // updatePartial recomputes the rows of table that the model's predicate

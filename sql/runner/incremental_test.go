@@ -118,7 +118,7 @@ func TestIncrementalBuild(t *testing.T) {
 		_, err := db.Exec(q)
 		require.NoError(t, err)
 	}
-	opts.Changes = &Changes{Datasets: []string{"d"}, Months: []time.Time{time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)}}
+	opts.Changes = &Changes{Files: map[string][]string{"d": {"d/nouveau.parquet"}}, Months: []time.Time{time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)}}
 	rep, err := Build(ctx, db, opts)
 	require.NoError(t, err)
 	assert.True(t, rep.Incremental)
