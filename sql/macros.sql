@@ -61,19 +61,23 @@ CREATE OR REPLACE MACRO version(transmission, rang, source, ligne) AS
     + coalesce(source, 0)::HUGEINT * 10000000000
     + ligne;
 
--- rang_contrat(...): the best-job order of dictionary section 4 in one BIGINT,
--- smallest = best:
---   bits 60-61  family: 1 CDI, 2 CDD, 3 INTERIM
---   bit  59     hours unknown (unknown hours come last)
---   bits 39-58  1 048 575 − hours in hundredths (more hours first; capped at 10 485,75 h)
---   bits 22-38  days from the contract start to 2200-01-01 (more recent start first)
---   bits 0-21   a hash of (SIRET, contract number): a reproducible last tie-break
+-- rang_contrat(...): the best-job order of dictionary section 4 in one HUGEINT,
+-- smallest = best. The high 64 bits hold the agreed rule:
+--   bits 38-39  family: 1 CDI, 2 CDD, 3 INTERIM
+--   bit  37     hours unknown (unknown hours come last)
+--   bits 17-36  1 048 575 − hours in hundredths (more hours first; capped at 10 485,75 h)
+--   bits 0-16   days from the contract start to 2200-01-01 (more recent start first)
+-- and the low 64 bits a hash of (SIRET, contract number), a reproducible last
+-- tie-break between contracts equal on the rule. (It was 22 bits of that hash
+-- in a BIGINT: two tied contracts had one chance in 4 million of tying again,
+-- and then arg_min took whichever came first. 64 bits cost no more time.)
 CREATE OR REPLACE MACRO rang_contrat(famille, heures, debut, siret, contrat) AS
-    ((CASE famille WHEN 'CDI' THEN 1 WHEN 'CDD' THEN 2 ELSE 3 END)::BIGINT << 60)
-    + ((heures IS NULL)::BIGINT << 59)
-    + ((1048575 - least(greatest(coalesce(round(heures * 100), 0), 0), 1048575))::BIGINT << 39)
-    + (least(greatest(date_diff('day', debut, DATE '2200-01-01'), 0), 131071)::BIGINT << 22)
-    + (hash(siret, contrat) % 4194304)::BIGINT;
+    ((((CASE famille WHEN 'CDI' THEN 1 WHEN 'CDD' THEN 2 ELSE 3 END)::BIGINT << 38)
+      + ((heures IS NULL)::BIGINT << 37)
+      + ((1048575 - least(greatest(coalesce(round(heures * 100), 0), 0), 1048575))::BIGINT << 17)
+      + least(greatest(date_diff('day', debut, DATE '2200-01-01'), 0), 131071)::BIGINT
+     )::HUGEINT << 64)
+    + hash(siret, contrat)::HUGEINT;
 
 -- mois_modifie(m): whether month m is one of the months an incremental build
 -- recomputes (runner.Changes). Always true here, for a full build; the runner

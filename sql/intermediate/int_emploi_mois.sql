@@ -6,7 +6,7 @@
 --   3. le début de contrat le plus récent ;
 --   puis une empreinte du SIRET et du numéro de contrat, pour un résultat
 --   reproductible.
--- Les critères sont codés dans un seul BIGINT (rang_contrat), bien plus rapide
+-- Les critères sont codés dans un seul HUGEINT (rang_contrat), bien plus rapide
 -- à comparer qu'un tuple sur des centaines de millions de contrats-mois.
 -- multi_emploi = O quand plus d'un contrat qualifiant est déclaré ce mois-là.
 -- emploi_durable = le meilleur emploi est un contrat durable (int_contrats_mois).

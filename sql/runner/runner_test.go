@@ -261,6 +261,12 @@ func TestRateMacros(t *testing.T) {
 		{"rang_contrat('CDD', 0, DATE '2020-01-01', 'a', '1') < rang_contrat('CDD', NULL, DATE '2024-01-01', 'a', '1')", "true"},
 		{"rang_contrat('CDI', 75.83, DATE '2024-05-06', 'a', '1') < rang_contrat('CDI', 75.83, DATE '2021-01-04', 'a', '1')", "true"},
 		{"rang_contrat('CDD', 90, DATE '2024-09-01', 'a', '1') < rang_contrat('INTERIM', 200, DATE '2024-09-01', 'a', '1')", "true"},
+		{"rang_contrat('CDI', 151.67, DATE '2024-09-01', 'a', '1') < rang_contrat('CDI', 151.66, DATE '2024-09-01', 'a', '1')", "true"},
+		// Contracts equal on the rule share the rule's 64 high bits, whatever
+		// their SIRET; the hash below them still tells two contracts apart.
+		{"rang_contrat('CDI', 35, DATE '2024-09-01', 'zzz', '9') >> 64 = rang_contrat('CDI', 35, DATE '2024-09-01', 'a', '1') >> 64", "true"},
+		{"rang_contrat('CDI', 35, DATE '2024-09-01', 'b', '1') <> rang_contrat('CDI', 35, DATE '2024-09-01', 'a', '1')", "true"},
+		{"rang_contrat('CDI', 35, DATE '2024-09-01', 'b', '1') = rang_contrat('CDI', 35, DATE '2024-09-01', 'b', '1')", "true"},
 	}
 	for _, c := range cases {
 		var got sql.NullString
