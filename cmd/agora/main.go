@@ -14,9 +14,10 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := newRoot().ExecuteContext(ctx)
+	cmd, err := newRoot().ExecuteContextC(ctx)
 	stop()
 	if err != nil {
+		err = cliErrorFR(cmd, err)
 		var ue *userError
 		if errors.As(err, &ue) {
 			fmt.Fprintln(os.Stderr, "agora :", ue.msg)

@@ -55,6 +55,7 @@ et de financement avec DuckDB, et publie des tableaux de bord et des données ou
 	} {
 		cmd.AddCommand(add(a))
 	}
+	frenchHelp(cmd)
 	return cmd
 }
 
