@@ -107,6 +107,13 @@ func cliErrorFR(c *cobra.Command, err error) error {
 		path = c.CommandPath()
 	}
 	if m := unknownCommandRe.FindStringSubmatch(msg); m != nil {
+		if c != nil && c.HasParent() && c.HasAvailableSubCommands() {
+			out := fmt.Sprintf("commande inconnue : « %s » pour « %s » (« %s --help » liste ses commandes).", m[1], m[2], m[2])
+			if guesses := c.SuggestionsFor(m[1]); len(guesses) > 0 {
+				out += " Vouliez-vous dire : " + strings.Join(guesses, ", ") + " ?"
+			}
+			return &userError{msg: out, code: 2}
+		}
 		if c != nil && c.HasParent() {
 			// cobra.NoArgs says « unknown command » for any argument.
 			return &userError{msg: fmt.Sprintf("« %s » ne prend pas d'argument (reçu « %s ») : voyez « %s --help ».", m[2], m[1], m[2]), code: 2}

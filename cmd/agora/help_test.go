@@ -49,6 +49,7 @@ func TestCommandLineErrorsAreFrench(t *testing.T) {
 		{[]string{"build", "-z"}, "option courte inconnue : -z (« agora build --help » liste les options)."},
 		{[]string{"build", "--data"}, "l'option --data attend une valeur (« agora build --help » liste les options)."},
 		{[]string{"generate", "--dossiers", "beaucoup"}, "valeur « beaucoup » invalide pour l'option --dossiers (« agora generate --help » liste les options)."},
+		{[]string{"token", "revok"}, "commande inconnue : « revok » pour « agora token » (« agora token --help » liste ses commandes). Vouliez-vous dire : revoke ?"},
 		{[]string{"help", "inconnue"}, "pas d'aide pour « inconnue » : « agora --help » liste les commandes."},
 	} {
 		_, err := runRoot(c.args...)

@@ -22,6 +22,9 @@ dossier sous /api/v1/partenaires/CODE/. Seule son empreinte SHA-256 est conserv�
 prive/jetons.json sous la racine des données ; le jeton en clair n'est affiché qu'une fois,
 à sa création. « agora serve » prend en compte les créations et révocations sans redémarrer.`,
 		Args: cobra.NoArgs,
+		// Runnable, so that an unknown subcommand is an error (cobra only
+		// prints the help of a command that cannot run).
+		RunE: func(c *cobra.Command, _ []string) error { return c.Help() },
 	}
 	cmd.AddCommand(tokenCreateCmd(a), tokenListCmd(a), tokenRevokeCmd(a))
 	return cmd
