@@ -32,6 +32,7 @@ func TestOpenAppliesOptions(t *testing.T) {
 		"autoload_known_extensions":    "false",
 		"allow_community_extensions":   "false",
 		"preserve_insertion_order":     "false",
+		"disabled_compression_methods": "FSST,DICT_FSST",
 	} {
 		assert.Equal(t, want, setting(t, s, name), name)
 	}
