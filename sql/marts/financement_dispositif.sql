@@ -21,7 +21,11 @@ cofinancement AS (
     SELECT
         code_financeur_dossier,
         id_dossier,
-        count(DISTINCT code_financeur) FILTER (WHERE montant_engage > 0) >= 2 AS cofinance
+        -- At least two distinct payers with an amount committed: their
+        -- smallest and largest codes differ (NULL, false, when none has).
+        -- Same as count(DISTINCT code_financeur) >= 2, without a set per dossier.
+        coalesce(min(code_financeur) FILTER (WHERE montant_engage > 0)
+                 <> max(code_financeur) FILTER (WHERE montant_engage > 0), false) AS cofinance
     FROM lignes
     GROUP BY ALL
 ),
