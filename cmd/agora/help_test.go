@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -9,17 +10,14 @@ import (
 )
 
 // runRoot runs agora with args as main does and returns what it printed and
-// the error main would report.
+// the error main reports.
 func runRoot(args ...string) (string, error) {
 	var out bytes.Buffer
 	root := newRoot()
 	root.SetArgs(args)
 	root.SetOut(&out)
 	root.SetErr(&out)
-	cmd, err := root.ExecuteC()
-	if err != nil {
-		err = cliErrorFR(cmd, err)
-	}
+	err := execute(context.Background(), root)
 	return out.String(), err
 }
 
@@ -49,7 +47,8 @@ func TestCommandLineErrorsAreFrench(t *testing.T) {
 		{[]string{"build", "-z"}, "option courte inconnue : -z (« agora build --help » liste les options)."},
 		{[]string{"build", "--data"}, "l'option --data attend une valeur (« agora build --help » liste les options)."},
 		{[]string{"generate", "--dossiers", "beaucoup"}, "valeur « beaucoup » invalide pour l'option --dossiers (« agora generate --help » liste les options)."},
-		{[]string{"token", "revok"}, "commande inconnue : « revok » pour « agora token » (« agora token --help » liste ses commandes). Vouliez-vous dire : revoke ?"},
+		{[]string{"token", "revok"}, "commande inconnue : « revok » (« agora token --help » liste les commandes). Vouliez-vous dire : revoke ?"},
+		{[]string{"build", "---data"}, "option mal écrite : ---data (« agora build --help » liste les options)."},
 		{[]string{"help", "inconnue"}, "pas d'aide pour « inconnue » : « agora --help » liste les commandes."},
 	} {
 		_, err := runRoot(c.args...)

@@ -10,14 +10,15 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/spf13/cobra"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	cmd, err := newRoot().ExecuteContextC(ctx)
+	err := execute(ctx, newRoot())
 	stop()
 	if err != nil {
-		err = cliErrorFR(cmd, err)
 		var ue *userError
 		if errors.As(err, &ue) {
 			fmt.Fprintln(os.Stderr, "agora :", ue.msg)
@@ -26,6 +27,16 @@ func main() {
 		fmt.Fprintln(os.Stderr, "agora : erreur :", err)
 		os.Exit(1)
 	}
+}
+
+// execute runs the command line of root; its errors about the command line
+// itself come back in French (cliErrorFR).
+func execute(ctx context.Context, root *cobra.Command) error {
+	cmd, err := root.ExecuteContextC(ctx)
+	if err != nil {
+		return cliErrorFR(cmd, err)
+	}
+	return nil
 }
 
 // userError is an error whose message is meant for the user as it is (in French,
