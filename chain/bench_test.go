@@ -208,9 +208,12 @@ func benchChain(b *testing.B, n int) {
 
 	// build, and its baseline: one scan of every lake column.
 	lakeRows, lakeFiles := lakeStats(b, opts.Root.Lake())
-	scan := measure(b, "DuckDB lecture du lac", "lignes du lac", func() (int64, int64) {
-		return scanLake(b, opts), 0
-	})
+	scanStage := func(name string) figure {
+		return measure(b, name, "lignes du lac", func() (int64, int64) {
+			return scanLake(b, opts), 0
+		})
+	}
+	scan := scanStage("DuckDB lecture du lac")
 	// buildStage measures one build, which must be incremental or not.
 	buildStage := func(name string, bo BuildOptions, incremental bool) figure {
 		return measure(b, name, "lignes du lac", func() (int64, int64) {
@@ -228,9 +231,7 @@ func benchChain(b *testing.B, n int) {
 	rows = append(rows, row{stage: build, base: scan})
 	pairs := []row{{stage: build, base: scan}}
 	for i := 2; i <= benchRepetitions(b); i++ {
-		scan := measure(b, fmt.Sprintf("DuckDB lecture du lac (%d)", i), "lignes du lac", func() (int64, int64) {
-			return scanLake(b, opts), 0
-		})
+		scan := scanStage(fmt.Sprintf("DuckDB lecture du lac (%d)", i))
 		build := buildStage(fmt.Sprintf("construction complète (%d)", i), BuildOptions{Full: true}, false)
 		pairs = append(pairs, row{stage: build, base: scan})
 	}
@@ -247,23 +248,21 @@ func benchChain(b *testing.B, n int) {
 
 	// incremental refresh: one more DSN month, then a build, against the
 	// full build above (target ≤ 20 %).
-	landMonth := measure(b, "chargement d'un mois DSN", "lignes", func() (int64, int64) {
-		s, err := Land(ctx, opts, []string{nextMonth})
-		if err != nil {
-			b.Fatal(err)
-		}
-		return s.Read, 0
-	})
+	// landStage measures the landing of what dir holds.
+	landStage := func(name, dir string) figure {
+		return measure(b, name, "lignes", func() (int64, int64) {
+			s, err := Land(ctx, opts, []string{dir})
+			if err != nil {
+				b.Fatal(err)
+			}
+			return s.Read, 0
+		})
+	}
+	landMonth := landStage("chargement d'un mois DSN", nextMonth)
 	refresh := buildStage("construction incrémentale", BuildOptions{}, true)
 	rows = append(rows, row{stage: landMonth}, row{stage: refresh, base: build})
 	// and after one more partner delivery.
-	landDelivery := measure(b, "chargement d'une livraison FT", "lignes", func() (int64, int64) {
-		s, err := Land(ctx, opts, []string{nextDelivery})
-		if err != nil {
-			b.Fatal(err)
-		}
-		return s.Read, 0
-	})
+	landDelivery := landStage("chargement d'une livraison FT", nextDelivery)
 	refreshDossiers := buildStage("construction incrémentale (dossiers)", BuildOptions{}, true)
 	rows = append(rows, row{stage: landDelivery}, row{stage: refreshDossiers, base: build})
 
