@@ -135,9 +135,9 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 	// No FSST string compression in the tables agora writes (DuckDB only
 	// takes this setting from SET, not at start-up). Trying FSST on every
 	// string segment and decompressing it on every later scan cost more than
-	// the disk it saves: a full build at 1M took 40.9 and 41.7 s without it,
-	// 45.7 and 49.8 s with it (runs alternated), for a cache of 694 MB
-	// instead of 562 MB (+23 %).
+	// the disk it saves: over four alternated pairs of full builds at 1M,
+	// a median 41.8 s without it against 50.3 s with it, for a cache of
+	// 694 MB instead of 562 MB (+23 %).
 	if _, err := s.db.ExecContext(ctx, "SET GLOBAL disabled_compression_methods = 'fsst,dict_fsst'"); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("warehouse : réglage de la compression : %w", err)
