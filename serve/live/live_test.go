@@ -194,18 +194,23 @@ func TestReadOnlyIsLockedDown(t *testing.T) {
 
 	secret := filepath.Join(t.TempDir(), "secret.csv")
 	require.NoError(t, os.WriteFile(secret, []byte("a\n1\n"), 0o600))
-	for _, stmt := range []string{
-		`CREATE TABLE w AS SELECT 1`,               // the warehouse is read-only
-		`INSERT INTO v VALUES (8)`,                 //
-		`SELECT * FROM read_csv('` + secret + `')`, // no other file
-		`SELECT * FROM read_text('/etc/hostname')`, //
-		`ATTACH '` + secret + `.duckdb' AS other`,  //
-		`COPY v TO '` + secret + `.out'`,           //
-		`SET enable_external_access = true`,        // no way back
-		`INSTALL httpfs`,                           // no extension
+	// Each statement fails, and for the lock-down's reason: without a
+	// network, INSTALL would fail anyway, but not with this message.
+	const readOnly, noFiles = "read-only mode", "disabled by configuration"
+	for _, c := range []struct{ stmt, why string }{
+		{`CREATE TABLE w AS SELECT 1`, readOnly}, // the warehouse is read-only
+		{`INSERT INTO v VALUES (8)`, readOnly},
+		{`SELECT * FROM read_csv('` + secret + `')`, noFiles}, // no other file
+		{`SELECT * FROM read_text('/etc/hostname')`, noFiles},
+		{`ATTACH '` + secret + `.duckdb' AS other`, noFiles},
+		{`COPY v TO '` + secret + `.out'`, noFiles},
+		{`SET enable_external_access = true`, "configuration has been locked"}, // no way back
+		{`INSTALL httpfs`, noFiles},                                            // no extension, not even a download attempt
 	} {
-		_, err := db.Exec(stmt)
-		assert.Error(t, err, stmt)
+		_, err := db.Exec(c.stmt)
+		if assert.Error(t, err, c.stmt) {
+			assert.Contains(t, err.Error(), c.why, c.stmt)
+		}
 	}
 	_, err = os.Stat(secret + ".out")
 	assert.True(t, os.IsNotExist(err))
