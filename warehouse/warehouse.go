@@ -84,6 +84,7 @@ type Session struct {
 // refuses a second instance of a file with other settings).
 func Open(ctx context.Context, opts Options) (*Session, error) {
 	opts = opts.withDefaults()
+	tuneAllocator()
 	if opts.ReadOnly && opts.Path == "" {
 		return nil, errors.New("warehouse : une base en mémoire ne peut pas être ouverte en lecture seule : donnez le chemin du fichier DuckDB")
 	}
