@@ -99,6 +99,29 @@ var Regions = newList("regions", "Régions (code officiel géographique)", []Cod
 	{Code: "94", Label: "Corse"},
 })
 
+// regionsIn holds the locative phrase of the regions that do not take « en »:
+// islands named with an article or without one take « à », regions whose
+// name carries an article take « dans le » or « dans les ».
+var regionsIn = map[string]string{
+	"04": "à La Réunion",
+	"06": "à Mayotte",
+	"32": "dans les Hauts-de-France",
+	"44": "dans le Grand Est",
+	"52": "dans les Pays de la Loire",
+}
+
+// RegionIn returns the French locative phrase of region code, as it reads
+// after a verb or a date: « en Bretagne », « à Mayotte », « dans le Grand
+// Est ». A region not listed in regionsIn takes « en » before its label; an
+// unknown code gives « en » before the code itself. The phrase is lower-case:
+// a sentence that begins with it capitalises its first letter.
+func RegionIn(code string) string {
+	if s, ok := regionsIn[code]; ok {
+		return s
+	}
+	return "en " + Regions.LabelOf(code)
+}
+
 // Funder types, section 2.2.
 const (
 	FunderRegion         = "REGION"

@@ -198,7 +198,7 @@ func (b *builder) ratesByScheme(id, region, y string) (*chart, error) {
 	where := ""
 	if region != "" {
 		filters = append(filters, "region", region)
-		where = " en " + regionLabel(region)
+		where = " " + dictionary.RegionIn(region)
 	}
 	f, err := b.r.query(rateIDs, []string{"dispositif"}, filters...)
 	if err != nil {
@@ -321,7 +321,7 @@ func (b *builder) beforeAfter(id, region, y string) (*chart, string, error) {
 	where := ""
 	if region != "" {
 		filters = append(filters, "region", region)
-		where = " en " + regionLabel(region)
+		where = " " + dictionary.RegionIn(region)
 	}
 	f, err := b.r.query(ids, []string{"dispositif"}, filters...)
 	if err != nil {

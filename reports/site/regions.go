@@ -57,7 +57,7 @@ func (b *builder) region(code string, byRegion *frame, y, prev string) (*page, e
 	exits, exitsPrev := byRegion.figAt("nb_sortants", "annee", y, "region", code), byRegion.figAt("nb_sortants", "annee", prev, "region", code)
 	rate, ratePrev := byRegion.figAt("taux_emploi_6m", "annee", y, "region", code), byRegion.figAt("taux_emploi_6m", "annee", prev, "region", code)
 	dur, durPrev := byRegion.figAt("taux_emploi_durable_6m", "annee", y, "region", code), byRegion.figAt("taux_emploi_durable_6m", "annee", prev, "region", code)
-	p.Lead = []string{exitsSentence(" en "+name, b.year, exits, rate, rate.minus(ratePrev))}
+	p.Lead = []string{exitsSentence(" "+dictionary.RegionIn(code), b.year, exits, rate, rate.minus(ratePrev))}
 	if s := durableSentence(dur, dur.minus(durPrev)); s != "" {
 		p.Lead = append(p.Lead, s)
 	}
@@ -125,7 +125,7 @@ func (b *builder) regionVersusNation(code, y string) (*chart, error) {
 			figCell(reg.fig(i, "taux_emploi_6m_ic_bas"), unitPct), figCell(reg.fig(i, "taux_emploi_6m_ic_haut"), unitPct),
 			figCell(reg.fig(i, "taux_emploi_durable_6m"), unitPct), figCell(n[len(n)-1], unitPct)})
 	}
-	summary := rankSummary(fmt.Sprintf("Écart entre le taux d'emploi à six mois en %s et le taux national, sortants de %s, par dispositif (positif : la région fait mieux)", name, y),
+	summary := rankSummary(fmt.Sprintf("Écart entre le taux d'emploi à six mois %s et le taux national, sortants de %s, par dispositif (positif : la région fait mieux)", dictionary.RegionIn(code), y),
 		labels, gaps, unitPoints, "")
 	c := hbar("region-"+code+"-dispositifs", fmt.Sprintf("Taux d'emploi à six mois par dispositif : %s et France, sortants de %s", name, y), summary, unitPct, codes,
 		[]series{{name, r}, {"France", n}}, t)
