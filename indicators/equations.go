@@ -107,3 +107,20 @@ func coherenceEquations(b *gridBuilder, s *source, rows []prow) {
 		}
 	}
 }
+
+// fundingEquations ties, in each row of financement_dispositif that has an
+// envelope, the amount committed under the envelope (the numerator of the
+// consumption rate) to the amount committed: the same money in two cells.
+// Without it a hidden committed amount came back as envelope × rate (found
+// by a review: FT × PREPA, hidden by secondary suppression, to 0.05 %).
+func fundingEquations(b *gridBuilder, s *source, rows []prow) {
+	qe, qs, qm := s.quantIndex("enveloppe"), s.quantIndex("montant_engage_sous_enveloppe"), s.quantIndex("montant_engage")
+	for _, r := range rows {
+		if r.cell[qe] < 0 || r.cell[qs] < 0 || r.cell[qm] < 0 {
+			continue
+		}
+		if r.q[qe] > 0 && r.q[qs] == r.q[qm] {
+			b.g.Equal([]int{r.cell[qs]}, []int{r.cell[qm]})
+		}
+	}
+}

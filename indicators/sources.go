@@ -177,12 +177,13 @@ func sources() []*source {
 	}
 	funding := []*source{
 		{
-			table:    "financement_dispositif",
-			dims:     []dimCol{colAnnee, colTypeFinanceur, colFinanceur, colDispositif},
-			levels:   [][]string{lv(a, tf, f, d)},
-			computed: [][]string{lv(a, tf, f), lv(a, tf, d), lv(a, tf), lv(a, d), lv(a)},
-			implied:  map[string]string{f: tf},
-			quants:   fundingQuants(),
+			table:     "financement_dispositif",
+			dims:      []dimCol{colAnnee, colTypeFinanceur, colFinanceur, colDispositif},
+			levels:    [][]string{lv(a, tf, f, d)},
+			computed:  [][]string{lv(a, tf, f), lv(a, tf, d), lv(a, tf), lv(a, d), lv(a)},
+			implied:   map[string]string{f: tf},
+			quants:    fundingQuants(),
+			equations: fundingEquations,
 			offers: map[string]string{
 				"nb_dossiers_finances": "nb_dossiers", "nb_dossiers_cofinances": "nb_dossiers_cofinances",
 				"montant_engage": "montant_engage", "montant_realise": "montant_realise", "taux_realisation": "taux_realisation",
