@@ -107,7 +107,7 @@ func fundingSentence(year int, realised, change, committed fig) string {
 func beforeAfterSentence(year int, before, after, diff fig) string {
 	if !before.ok() || !after.ok() {
 		if before.secret() || after.secret() {
-			return fmt.Sprintf("La comparaison avant/après des sortants de %d est %s.", year, secretPhrase)
+			return fmt.Sprintf("La comparaison avant/après des sortants de %d est couverte par le secret statistique.", year)
 		}
 		return ""
 	}

@@ -41,6 +41,8 @@ func TestFundingAndBeforeAfterSentences(t *testing.T) {
 	assert.Equal(t, "Parmi les sortants de 2024 observés avant et après, 35,2_% étaient en emploi le mois précédant leur entrée en formation, et 60,1_% six mois après leur sortie (+24,9 points).",
 		plain(beforeAfterSentence(2024, shown(35.2), shown(60.1), shown(24.9))))
 	assert.Equal(t, "", beforeAfterSentence(2024, missingFig, shown(60), missingFig))
+	assert.Equal(t, "La comparaison avant/après des sortants de 2024 est couverte par le secret statistique.",
+		plain(beforeAfterSentence(2024, secretFig, shown(60), missingFig)), "« comparaison » is feminine")
 }
 
 func TestRankSummary(t *testing.T) {
