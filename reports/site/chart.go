@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"math"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -332,7 +333,10 @@ type flow struct {
 // sankey draws flows between labelled nodes in columns (depth 0, 1, 2…),
 // under a header per column. Node names are « Column : label » so that they
 // are unique. Hidden flows are not drawn: the summary and the table say so.
-func sankey(id, title, summary string, headers []string, nodes [][]string, flows []flow, t table) *chart {
+// A node's size is its published total when totals has one (its flows then
+// fill only part of it when some are hidden), else the sum of its drawn
+// flows; a node with neither is left out.
+func sankey(id, title, summary string, headers []string, nodes [][]string, totals map[string]fig, flows []flow, t table) *chart {
 	s := charts.NewSankey()
 	s.SetGlobalOptions(append(common(summary),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
@@ -345,18 +349,30 @@ func sankey(id, title, summary string, headers []string, nodes [][]string, flows
 			used[f.From], used[f.To] = true, true
 		}
 	}
-	// Nodes without a drawn flow (all hidden, or none) are left out.
 	var ns []opts.SankeyNode
+	var values []any // numeric node sizes, set after optionOf (go-echarts types them as text)
 	for depth, col := range nodes {
 		for _, n := range col {
-			if used[n] {
+			total, known := totals[n]
+			known = known && total.ok() && total.v > 0
+			if used[n] || known {
 				d := depth
 				ns = append(ns, opts.SankeyNode{Name: n, Depth: &d})
+				if known {
+					values = append(values, total.v)
+				} else {
+					values = append(values, nil)
+				}
 			}
 		}
 	}
 	s.AddSeries(title, ns, ls, charts.WithLabelOpts(opts.Label{Show: opts.Bool(true)}))
 	opt := optionOf(s)
+	for i, v := range values {
+		if v != nil {
+			set(opt, v, "series", "0", "data", strconv.Itoa(i), "value")
+		}
+	}
 	// Each column's labels sit at the right of its nodes, in the gap before
 	// the next column (the last one in the right margin); the page script
 	// shortens them to what follows « : », the column headers saying the rest.

@@ -404,6 +404,25 @@ func (b *builder) paths(y string) (*chart, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Node sizes: the published margins, which a hidden flow does not shrink.
+	before, err := b.r.query([]string{"nb_sortants"}, []string{"situation_avant"}, "annee", y)
+	if err != nil {
+		return nil, err
+	}
+	exits, err := b.r.query([]string{"nb_sortants"}, []string{"motif_sortie"}, "annee", y)
+	if err != nil {
+		return nil, err
+	}
+	totals := map[string]fig{}
+	for _, s := range beforeNodes {
+		totals[s.label] = before.figAt("nb_sortants", "situation_avant", s.code)
+	}
+	for _, m := range exitNodes {
+		totals[m.label] = exits.figAt("nb_sortants", "motif_sortie", m.code)
+	}
+	for _, s := range afterNodes {
+		totals[s.label] = after.figAt("nb_sortants", "situation_6m", s.code)
+	}
 	var flows []flow
 	t := table{Head: []string{"De", "Vers", "Sortants"}, Keys: []string{"de", "vers", "nb_sortants"}, Numeric: []bool{false, false, true}}
 	hidden := 0
@@ -439,11 +458,13 @@ func (b *builder) paths(y string) (*chart, error) {
 		summary += " Six mois après : " + joinFR(parts) + "."
 	}
 	if hidden > 0 {
-		summary += fmt.Sprintf(" %d flux de moins de 11 personnes ne sont pas dessinés (secret statistique).", hidden)
+		// Hidden by the primary rule (fewer than 11) or to protect another
+		// cell (secondary suppression): the reason is not always « < 11 ».
+		summary += fmt.Sprintf(" %d flux couverts par le secret statistique ne sont pas dessinés ; les barres gardent l'effectif publié de chaque situation et de chaque motif de sortie.", hidden)
 	}
 	nodes := [][]string{labelsOf(beforeNodes), labelsOf(exitNodes), labelsOf(afterNodes)}
 	return sankey("accueil-parcours", fmt.Sprintf("Parcours des sortants de %s", y), summary,
-		[]string{"Avant l'entrée", "Sortie", "À 6 mois"}, nodes, flows, t), nil
+		[]string{"Avant l'entrée", "Sortie", "À 6 mois"}, nodes, totals, flows, t), nil
 }
 
 var afterWords = map[string]string{
