@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -17,7 +18,9 @@ import (
 //
 // The figures describe deliveries, not people: rejected lines, completeness of
 // columns, transmission delays. The two counts of dossiers are published under
-// the disclosure rule of counts (fewer than 11 are hidden).
+// the disclosure rule of counts (fewer than 11 are hidden); a partner with
+// fewer than 11 dossiers also hides the counts that would give its number of
+// dossiers away (see hideVolumes).
 type QualityReport struct {
 	DataDate string           `json:"date_donnees"`
 	Partners []PartnerQuality `json:"partenaires"`
@@ -27,19 +30,24 @@ type QualityReport struct {
 type PartnerQuality struct {
 	Funder string `json:"code_financeur"`
 	Label  string `json:"libelle"`
-	// Dossiers and Cancelled are nil when hidden (fewer than 11); Secret says why.
-	Dossiers        *int64   `json:"nb_dossiers"`
-	Cancelled       *int64   `json:"nb_dossiers_annules"`
-	RejectedLines   int64    `json:"nb_lignes_rejetees"`
-	OrphanEvents    int64    `json:"nb_evenements_orphelins"`
-	OrphanFundings  int64    `json:"nb_financements_orphelins"`
-	Events          int64    `json:"nb_evenements"`
-	DelayMedian     *float64 `json:"delai_transmission_median_jours"`
-	DelayP90        *float64 `json:"delai_transmission_p90_jours"`
-	Within30Days    *float64 `json:"part_transmis_30j"`
-	Corrections     int64    `json:"nb_corrections"`
-	LateCorrections int64    `json:"nb_corrections_tardives"`
-	Secret          string   `json:"secret"`
+	// Dossiers and Cancelled are nil when hidden (fewer than 11), Events
+	// when the partner has fewer than 11 dossiers (hideVolumes); Secret says why.
+	Dossiers       *int64 `json:"nb_dossiers"`
+	Cancelled      *int64 `json:"nb_dossiers_annules"`
+	RejectedLines  int64  `json:"nb_lignes_rejetees"`
+	OrphanEvents   int64  `json:"nb_evenements_orphelins"`
+	OrphanFundings int64  `json:"nb_financements_orphelins"`
+	Events         *int64 `json:"nb_evenements"`
+	// The delays and the share within 30 days are nil when there is no event
+	// (or the share hidden); written « secret » when Events is hidden.
+	DelayMedian  *float64 `json:"delai_transmission_median_jours"`
+	DelayP90     *float64 `json:"delai_transmission_p90_jours"`
+	Within30Days *float64 `json:"part_transmis_30j"`
+	// Corrections and LateCorrections are nil when the partner has fewer
+	// than 11 dossiers (hideVolumes).
+	Corrections     *int64 `json:"nb_corrections"`
+	LateCorrections *int64 `json:"nb_corrections_tardives"`
+	Secret          string `json:"secret"`
 
 	Rejections   []Rejection    `json:"rejets"`
 	Completeness []Completeness `json:"completude"`
@@ -55,11 +63,15 @@ type Rejection struct {
 
 // Completeness is how often a column of a feed is filled in.
 type Completeness struct {
-	Feed   string   `json:"flux"`
-	Column string   `json:"colonne"`
-	Lines  int64    `json:"nb_lignes"`
-	Filled int64    `json:"nb_renseignes"`
+	Feed   string `json:"flux"`
+	Column string `json:"colonne"`
+	// Lines and Filled are nil when hidden (partner with fewer than 11
+	// dossiers); Rate is nil when there is no line, or when hidden (on fewer
+	// than 20 hidden lines). Secret says why.
+	Lines  *int64   `json:"nb_lignes"`
+	Filled *int64   `json:"nb_renseignes"`
 	Rate   *float64 `json:"taux_completude"`
+	Secret string   `json:"secret"`
 }
 
 // ruleLabel is the French label of a quarantine rule or orphan code.
@@ -101,6 +113,7 @@ func Quality(ctx context.Context, db *sql.DB, funder string) (*QualityReport, er
 		}
 		return p
 	}
+	dossierCounts := map[string]int64{} // before disclosure, for hideVolumes
 	where, args := "", []any{}
 	if funder != "" {
 		where, args = " WHERE code_financeur = ?", []any{funder}
@@ -122,12 +135,13 @@ func Quality(ctx context.Context, db *sql.DB, funder string) (*QualityReport, er
 			return nil, err
 		}
 		p := get(code)
+		dossierCounts[code] = dossiers.Int64
 		var reasons []string
 		p.Dossiers = publishCount(dossiers.Int64, "nb_dossiers", &reasons)
 		p.Cancelled = publishCount(cancelled.Int64, "nb_dossiers_annules", &reasons)
 		p.Secret = strings.Join(reasons, " ; ")
 		p.RejectedLines, p.OrphanEvents, p.OrphanFundings = rejected.Int64, oe.Int64, of.Int64
-		p.Events, p.Corrections, p.LateCorrections = events.Int64, corr.Int64, late.Int64
+		p.Events, p.Corrections, p.LateCorrections = &events.Int64, &corr.Int64, &late.Int64
 		p.DelayMedian, p.DelayP90, p.Within30Days = nullFloat(med), nullFloat(p90), nullFloat(within)
 	}
 	if err := closeRows(rows); err != nil {
@@ -162,12 +176,13 @@ func Quality(ctx context.Context, db *sql.DB, funder string) (*QualityReport, er
 	for rows.Next() {
 		var c Completeness
 		var code string
+		var lines, filled int64
 		var rate sql.NullFloat64
-		if err := rows.Scan(&code, &c.Feed, &c.Column, &c.Lines, &c.Filled, &rate); err != nil {
+		if err := rows.Scan(&code, &c.Feed, &c.Column, &lines, &filled, &rate); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		c.Rate = nullFloat(rate)
+		c.Lines, c.Filled, c.Rate = &lines, &filled, nullFloat(rate)
 		p := get(code)
 		p.Completeness = append(p.Completeness, c)
 	}
@@ -181,9 +196,74 @@ func Quality(ctx context.Context, db *sql.DB, funder string) (*QualityReport, er
 	}
 	sort.Strings(codes)
 	for _, c := range codes {
-		rep.Partners = append(rep.Partners, *byCode[c])
+		p := byCode[c]
+		// A partner absent from qualite_partenaire counts no dossier.
+		if r := disclosure.RowReason(float64(dossierCounts[c])); r != "" {
+			hideVolumes(p, r)
+		}
+		rep.Partners = append(rep.Partners, *p)
 	}
 	return rep, nil
+}
+
+// hideVolumes hides the counts of a partner with fewer than 11 dossiers that
+// would give its hidden number of dossiers away; reason is why
+// (disclosure.ReasonRow, as for a row of financement_dispositif).
+//
+// Every count of what it delivered and was kept is hidden, whatever its size:
+// lines by column, events, corrections (new versions of them). These counts
+// follow the number of dossiers too closely for a threshold to do: the
+// dossiers feed has one line per dossier, motif_sortie one per exit, and the
+// events are mostly an entry and an exit per dossier: 14 events for 7
+// dossiers, so hiding only the counts below 11 would still give the number.
+// Hiding the counts rather than the rates keeps what the page is for (how
+// well the columns are filled in); but its rates (completeness, events within
+// 30 days) are then computed on hidden counts, so they follow the rule of
+// rates of the contract: published on 20 lines or events or more
+// (disclosure.RateReason): on fewer, 80 % of motif_sortie filled would leave
+// 5, 10 or 15 exits to choose from.
+// The delays are not counts and stay, written « secret » when missing, for
+// « n.d. » would tell there is no event (figOn). The counts of rejected and
+// orphan lines stay published: they are what the page is about, and these
+// lines are not among its dossiers.
+func hideVolumes(p *PartnerQuality, reason string) {
+	var rates []string // the rates hidden, by name
+	hideRate := func(rate **float64, den int64, name string) string {
+		r := disclosure.RateReason(float64(den))
+		if r == "" || *rate == nil {
+			return ""
+		}
+		*rate = nil
+		if !slices.Contains(rates, name) {
+			rates = append(rates, name)
+		}
+		return r
+	}
+	if p.Events != nil {
+		hideRate(&p.Within30Days, *p.Events, "part_transmis_30j")
+		p.Events = nil
+	}
+	p.Corrections, p.LateCorrections = nil, nil
+	for i := range p.Completeness {
+		c := &p.Completeness[i]
+		c.Secret = "nb_lignes, nb_renseignes : " + reason
+		if r := hideRate(&c.Rate, *c.Lines, "taux_completude"); r != "" {
+			c.Secret += " ; taux_completude : " + r
+		}
+		c.Lines, c.Filled = nil, nil
+	}
+	counts := "nb_evenements, nb_corrections, nb_corrections_tardives"
+	if len(p.Completeness) > 0 {
+		counts += ", nb_lignes, nb_renseignes"
+	}
+	reasons := []string{counts + " : " + reason}
+	if len(rates) > 0 {
+		reasons = append(reasons, strings.Join(rates, ", ")+" : "+disclosure.ReasonDenominator)
+	}
+	if p.Secret != "" {
+		reasons = append([]string{p.Secret}, reasons...)
+	}
+	p.Secret = strings.Join(reasons, " ; ")
 }
 
 func closeRows(rows *sql.Rows) error {
@@ -225,6 +305,16 @@ func floatFig(p *float64) fig {
 	return shown(*p)
 }
 
+// figOn is a figure computed on the count base (a rate, a delay): secret
+// when it is absent and base is hidden, for then « n.d. » would tell that
+// the hidden count is zero, or that the figure was hidden.
+func figOn(p *float64, base *int64) fig {
+	if p == nil && base == nil {
+		return secretFig
+	}
+	return floatFig(p)
+}
+
 // qualityFile is the quality page of one partner.
 func qualityFile(code string) string {
 	safe := strings.Map(func(r rune) rune {
@@ -258,8 +348,8 @@ func (b *builder) quality() ([]*page, error) {
 		q := &rep.Partners[i]
 		t.Rows = append(t.Rows, []cell{codeCell(q.Label, q.Funder), figCell(intFig(q.Dossiers), unitCount),
 			figCell(shown(float64(q.RejectedLines)), unitCount), figCell(shown(float64(q.OrphanEvents)), unitCount),
-			figCell(floatFig(q.DelayMedian), unitDays), figCell(floatFig(q.Within30Days), unitPct),
-			figCell(shown(float64(q.LateCorrections)), unitCount)})
+			figCell(figOn(q.DelayMedian, q.Events), unitDays), figCell(figOn(q.Within30Days, q.Events), unitPct),
+			figCell(intFig(q.LateCorrections), unitCount)})
 		links = append(links, link{Href: qualityFile(q.Funder), Text: q.Label,
 			Note: fmt.Sprintf("%s ligne%s rejetée%s", fmtInt(q.RejectedLines), plural(q.RejectedLines), plural(q.RejectedLines))})
 		pages = append(pages, b.partnerQuality(q))
@@ -286,8 +376,8 @@ func (b *builder) partnerQuality(q *PartnerQuality) *page {
 	keys := []keyFigure{
 		{Label: "Dossiers connus", Value: unitCount.text(intFig(q.Dossiers))},
 		{Label: "Lignes rejetées", Value: fmtInt(q.RejectedLines)},
-		{Label: "Délai médian de transmission", Value: unitDays.text(floatFig(q.DelayMedian))},
-		{Label: "Événements transmis sous 30 jours", Value: unitPct.text(floatFig(q.Within30Days))},
+		{Label: "Délai médian de transmission", Value: unitDays.text(figOn(q.DelayMedian, q.Events))},
+		{Label: "Événements transmis sous 30 jours", Value: unitPct.text(figOn(q.Within30Days, q.Events))},
 	}
 	p.Lead = []string{qualitySentence(q)}
 	p.Blocks = append(p.Blocks, block{Heading: "Chiffres clés", ID: "chiffres-cles", Keys: keys})
@@ -317,14 +407,20 @@ func (b *builder) partnerQuality(q *PartnerQuality) *page {
 		t := table{Head: []string{"Colonne", "Flux", "Lignes concernées", "Lignes renseignées", "Taux de complétude"},
 			Keys: []string{"colonne", "flux", "nb_lignes", "nb_renseignes", "taux_completude"}, Numeric: []bool{false, false, true, true, true}}
 		cs := append([]Completeness(nil), q.Completeness...)
-		sort.SliceStable(cs, func(a, z int) bool { return floatFig(cs[a].Rate).v < floatFig(cs[z].Rate).v })
+		sort.SliceStable(cs, func(a, z int) bool { return figOn(cs[a].Rate, cs[a].Lines).v < figOn(cs[z].Rate, cs[z].Lines).v })
+		hidden := false
 		for _, c := range cs {
 			labels = append(labels, c.Column+" · "+c.Feed)
-			rate = append(rate, floatFig(c.Rate))
-			t.Rows = append(t.Rows, []cell{textCell(c.Column), textCell(c.Feed), figCell(shown(float64(c.Lines)), unitCount),
-				figCell(shown(float64(c.Filled)), unitCount), figCell(floatFig(c.Rate), unitPct)})
+			rate = append(rate, figOn(c.Rate, c.Lines))
+			t.Rows = append(t.Rows, []cell{textCell(c.Column), textCell(c.Feed), figCell(intFig(c.Lines), unitCount),
+				figCell(intFig(c.Filled), unitCount), figCell(figOn(c.Rate, c.Lines), unitPct)})
+			hidden = hidden || c.Lines == nil
 		}
 		summary := rankSummary("Part des lignes où la colonne est renseignée", labels, rate, unitPct, "")
+		if hidden {
+			summary += " Ce partenaire compte moins de 11 dossiers : ses nombres de lignes sont couverts par le secret statistique, " +
+				"et un taux n'est publié que sur 20 lignes ou plus."
+		}
 		p.Blocks = append(p.Blocks, block{Heading: "Complétude des colonnes", ID: "completude",
 			Chart: hbar(id+"-completude", "Taux de complétude par colonne", summary, unitPct, labels, []series{{"Renseignée", rate}}, t)})
 	}
@@ -332,12 +428,12 @@ func (b *builder) partnerQuality(q *PartnerQuality) *page {
 	add := func(label, key string, f fig, u unit) {
 		timing.Rows = append(timing.Rows, []cell{codeCell(label, key), figCell(f, u)})
 	}
-	add("Événements transmis", "nb_evenements", shown(float64(q.Events)), unitCount)
-	add("Délai médian entre l'événement et sa transmission", "delai_transmission_median_jours", floatFig(q.DelayMedian), unitDays)
-	add("Délai au 90e centile", "delai_transmission_p90_jours", floatFig(q.DelayP90), unitDays)
-	add("Événements transmis sous 30 jours", "part_transmis_30j", floatFig(q.Within30Days), unitPct)
-	add("Corrections (retransmissions d'une clé déjà reçue)", "nb_corrections", shown(float64(q.Corrections)), unitCount)
-	add("Corrections tardives (plus de 30 jours après la première transmission)", "nb_corrections_tardives", shown(float64(q.LateCorrections)), unitCount)
+	add("Événements transmis", "nb_evenements", intFig(q.Events), unitCount)
+	add("Délai médian entre l'événement et sa transmission", "delai_transmission_median_jours", figOn(q.DelayMedian, q.Events), unitDays)
+	add("Délai au 90e centile", "delai_transmission_p90_jours", figOn(q.DelayP90, q.Events), unitDays)
+	add("Événements transmis sous 30 jours", "part_transmis_30j", figOn(q.Within30Days, q.Events), unitPct)
+	add("Corrections (retransmissions d'une clé déjà reçue)", "nb_corrections", intFig(q.Corrections), unitCount)
+	add("Corrections tardives (plus de 30 jours après la première transmission)", "nb_corrections_tardives", intFig(q.LateCorrections), unitCount)
 	add("Événements orphelins", "nb_evenements_orphelins", shown(float64(q.OrphanEvents)), unitCount)
 	add("Financements orphelins", "nb_financements_orphelins", shown(float64(q.OrphanFundings)), unitCount)
 	add("Dossiers annulés", "nb_dossiers_annules", intFig(q.Cancelled), unitCount)

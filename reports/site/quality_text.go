@@ -22,10 +22,14 @@ func (r *QualityReport) WriteText(w io.Writer) error {
 		fmt.Fprintf(bw, "  Dossiers connus : %s, dont annulés : %s\n", unitCount.text(intFig(q.Dossiers)), unitCount.text(intFig(q.Cancelled)))
 		fmt.Fprintf(bw, "  Lignes rejetées : %s ; événements orphelins : %s ; financements orphelins : %s\n",
 			fmtInt(q.RejectedLines), fmtInt(q.OrphanEvents), fmtInt(q.OrphanFundings))
-		fmt.Fprintf(bw, "  Délai de transmission des %s événements : médiane %s, 90e centile %s ; transmis sous 30 jours : %s\n",
-			fmtInt(q.Events), unitDays.text(floatFig(q.DelayMedian)), unitDays.text(floatFig(q.DelayP90)), unitPct.text(floatFig(q.Within30Days)))
+		events := "des événements (nombre " + secretText + ")"
+		if q.Events != nil {
+			events = "des " + fmtInt(*q.Events) + " événements"
+		}
+		fmt.Fprintf(bw, "  Délai de transmission %s : médiane %s, 90e centile %s ; transmis sous 30 jours : %s\n", events,
+			unitDays.text(figOn(q.DelayMedian, q.Events)), unitDays.text(figOn(q.DelayP90, q.Events)), unitPct.text(figOn(q.Within30Days, q.Events)))
 		fmt.Fprintf(bw, "  Corrections : %s, dont tardives (plus de 30 jours après la première transmission) : %s\n",
-			fmtInt(q.Corrections), fmtInt(q.LateCorrections))
+			unitCount.text(intFig(q.Corrections)), unitCount.text(intFig(q.LateCorrections)))
 		if q.Secret != "" {
 			fmt.Fprintf(bw, "  Secret statistique : %s\n", q.Secret)
 		}
@@ -47,7 +51,8 @@ func (r *QualityReport) WriteText(w io.Writer) error {
 			tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', tabwriter.AlignRight)
 			fmt.Fprintln(tw, "    colonne\tflux\trenseignées\tlignes\ttaux\t")
 			for _, c := range q.Completeness {
-				fmt.Fprintf(tw, "    %s\t%s\t%s\t%s\t%s\t\n", c.Column, c.Feed, fmtInt(c.Filled), fmtInt(c.Lines), unitPct.text(floatFig(c.Rate)))
+				fmt.Fprintf(tw, "    %s\t%s\t%s\t%s\t%s\t\n", c.Column, c.Feed, unitCount.text(intFig(c.Filled)), unitCount.text(intFig(c.Lines)),
+					unitPct.text(figOn(c.Rate, c.Lines)))
 			}
 			if err := tw.Flush(); err != nil {
 				return err
