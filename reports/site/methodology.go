@@ -42,7 +42,7 @@ func (b *builder) methodology() (*page, error) {
 		"Une valeur masquée est écrite « secret » : elle n'est jamais remplacée par zéro. « n.d. » signale une valeur qui n'existe pas (par exemple une enveloppe qui n'a pas été transmise, ou un taux dont aucune sortie n'est encore observée).",
 		"Les mêmes règles, appliquées une seule fois, valent pour ce site, les données ouvertes et l'API : un chiffre y est publié ou masqué de la même façon.",
 		"Dans les fichiers CSV des graphiques, les nombres ont un point décimal et une valeur masquée est écrite « secret ».",
-		"Les pages de qualité des données décrivent les livraisons des partenaires (lignes rejetées, colonnes renseignées, délais) et non des personnes ; seuls leurs nombres de dossiers relèvent du secret des effectifs.",
+		"Les pages de qualité des données décrivent les livraisons des partenaires (lignes rejetées, colonnes renseignées, délais) et non des personnes ; leurs nombres de dossiers relèvent du secret des effectifs. Un partenaire de moins de 11 dossiers masque aussi ses nombres de lignes, d'événements et de corrections, qui donneraient ce nombre, et ses taux calculés sur moins de 20 lignes ; ses lignes rejetées restent publiées.",
 	}})
 
 	cat := b.r.cat
