@@ -78,3 +78,32 @@ func textOf(v any) string {
 	}
 	return fmt.Sprint(v)
 }
+
+// TestUnobservableHorizonRules: a count of observed exits of 0 says only that
+// the row's horizon is beyond the DSN coverage (public): it is published, and
+// the rates on it are n.d. (no reason) rather than secret. Any other small
+// count, and a small nonzero observed count, keep the contract's rules. On the
+// demo (DSN to 2025-12), the 2025 exits' nb_observes_12m were all « effectif
+// < 11 », and secondary suppression protecting those zeros hid the observable
+// 3-month rate of the third quarter (1 649 observed).
+func TestUnobservableHorizonRules(t *testing.T) {
+	observed := &quantity{name: "nb_observes_12m", rule: ruleCount, observed: true}
+	exits := &quantity{name: "nb_sortants", rule: ruleCount}
+	for _, tc := range []struct {
+		q           *quantity
+		v           float64
+		count, rate string
+	}{
+		{observed, 0, "", ""},
+		{observed, 1, "effectif < 11", "dénominateur < 20"},
+		{observed, 10, "effectif < 11", "dénominateur < 20"},
+		{observed, 19, "", "dénominateur < 20"},
+		{observed, 20, "", ""},
+		{exits, 0, "effectif < 11", "dénominateur < 20"},
+		{exits, 10, "effectif < 11", "dénominateur < 20"},
+		{exits, 11, "", "dénominateur < 20"},
+	} {
+		assert.Equal(t, tc.count, countReason(tc.q, tc.v), "count %s = %v", tc.q.name, tc.v)
+		assert.Equal(t, tc.rate, rateReason(tc.q, tc.v), "rate on %s = %v", tc.q.name, tc.v)
+	}
+}

@@ -168,11 +168,12 @@ func (c *Catalogue) publish(ctx context.Context, db *sql.DB) (*publication, erro
 				done[id] = true
 				switch q.rule {
 				case ruleCount:
-					b.g.Suppress(id, disclosure.CountReason(r.q[qi]))
+					b.g.Suppress(id, countReason(q, r.q[qi]))
 				case ruleRate:
-					if den := r.cell[s.quantIndex(q.den)]; den >= 0 {
+					di := s.quantIndex(q.den)
+					if den := r.cell[di]; den >= 0 {
 						b.g.Link(den, disclosure.ReasonLinked, id)
-						b.g.Suppress(id, disclosure.RateReason(b.g.Value(den)))
+						b.g.Suppress(id, rateReason(&s.quants[di], b.g.Value(den)))
 					}
 				}
 				if q.gate != "" {
@@ -470,6 +471,26 @@ func (p *publication) table(pl *plan) *Table {
 	}
 	sortRows(t, len(pl.q.By))
 	return t
+}
+
+// countReason is the primary rule of a count: hidden below 11, except the
+// zero of a count of observed exits, which only says that the row's horizon
+// is beyond the DSN coverage (see quantity.observed).
+func countReason(q *quantity, v float64) string {
+	if q.observed && v == 0 {
+		return ""
+	}
+	return disclosure.CountReason(v)
+}
+
+// rateReason is the primary rule of a rate on a denominator den of value v:
+// hidden below 20, except on no observed exit at all, where the rate does not
+// exist (n.d.) rather than being secret.
+func rateReason(den *quantity, v float64) string {
+	if den.observed && v == 0 {
+		return ""
+	}
+	return disclosure.RateReason(v)
 }
 
 // figure is the value of an indicator in a row: the mart's own where it has

@@ -1,6 +1,9 @@
 package indicators
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Dimension columns shared by the marts.
 var (
@@ -22,6 +25,14 @@ var (
 	colDomaineNSF    = dimCol{dimDomaineNSF, "domaine_nsf", TypeString}
 )
 
+// ObservedCount tells whether indicator id counts the exits observed at a
+// horizon (nb_observes_3m, _6m, _12m): its 0 is published, as it only says
+// that the horizon is beyond the DSN coverage (see quantity.observed), so a
+// file schema must allow it below the count threshold.
+func ObservedCount(id string) bool {
+	return slices.Contains([]string{"nb_observes_3m", "nb_observes_6m", "nb_observes_12m"}, id)
+}
+
 // insertionQuants are the quantities of the insertion block: the same figures
 // (same keys) in every insertion mart.
 func insertionQuants() []quantity {
@@ -30,7 +41,7 @@ func insertionQuants() []quantity {
 		s := fmt.Sprintf("_%dm", k)
 		obs := "nb_observes" + s
 		qs = append(qs,
-			quantity{name: obs, key: obs, column: obs, rule: ruleCount},
+			quantity{name: obs, key: obs, column: obs, rule: ruleCount, observed: ObservedCount(obs)},
 			quantity{name: "nb_emploi" + s, key: "nb_emploi" + s, column: "nb_emploi" + s, rule: ruleRate, den: obs},
 			quantity{name: "nb_emploi_durable" + s, key: "nb_emploi_durable" + s, column: "nb_emploi_durable" + s, rule: ruleRate, den: obs},
 		)

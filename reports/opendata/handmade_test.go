@@ -41,14 +41,15 @@ func TestHandmadeMarts(t *testing.T) {
 		f.Close()
 		require.NoError(t, err)
 		assert.Empty(t, validate(res, recs), res.Path)
-		// Every published count of people or dossiers is at least 11.
+		// Every published count of people or dossiers is at least 11, but
+		// for the 0 of a count of observed exits (horizon not covered yet).
 		for j, h := range recs[0] {
 			in, ok := cat.Indicator(indicatorID(fileNamed(res.Name), h))
 			if !ok || in.Kind != indicators.KindCount {
 				continue
 			}
 			for _, r := range recs[1:] {
-				if r[j] != "" {
+				if r[j] != "" && !(indicators.ObservedCount(in.ID) && r[j] == "0") {
 					n, err := strconv.Atoi(r[j])
 					assert.NoError(t, err)
 					assert.GreaterOrEqual(t, n, 11, "%s %s", res.Path, h)

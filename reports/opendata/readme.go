@@ -50,7 +50,10 @@ func readme(ps []published, meta Meta, state indicators.DataState) []byte {
 
 	p("## Secret statistique\n\n")
 	p("Les règles sont appliquées une seule fois, de la même manière aux données ouvertes, au site et à l'API publique :\n\n")
-	p("- un effectif de personnes ou de dossiers inférieur à %d n'est pas publié (`%s`) ;\n", disclosure.MinCount, disclosure.ReasonCount)
+	p("- un effectif de personnes ou de dossiers inférieur à %d n'est pas publié (`%s`) ; seule exception, un nombre de sortants observés "+
+		"(`nb_observes_3m`, `nb_observes_6m`, `nb_observes_12m`) égal à 0 est publié : il dit seulement qu'aucune sortie de la ligne ne "+
+		"peut encore être observée à cet horizon (la DSN ne couvre pas encore ces mois) ; les taux correspondants sont alors vides, "+
+		"sans raison dans `secret`, car ils n'existent pas ;\n", disclosure.MinCount, disclosure.ReasonCount)
 	p("- un taux n'est publié que si son dénominateur atteint %d personnes (`%s`) ; le nombre sur lequel il repose "+
 		"(par exemple `nb_emploi_6m`) est publié et masqué avec lui, de même que son intervalle de confiance, le taux attendu et la valeur ajoutée ; "+
 		"quand le dénominateur lui-même est masqué, les taux qui en dépendent le sont aussi (`%s`) ;\n",

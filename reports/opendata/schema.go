@@ -195,6 +195,9 @@ func dimConstraints(c indicators.Column, cat *indicators.Catalogue, f file) *Con
 func figureConstraints(in indicators.Indicator) *Constraints {
 	switch in.Kind {
 	case indicators.KindCount:
+		if indicators.ObservedCount(in.ID) {
+			return &Constraints{Minimum: num(0)} // 0: horizon not covered yet
+		}
 		return &Constraints{Minimum: num(disclosure.MinCount)}
 	case indicators.KindNumerator, indicators.KindAmount, indicators.KindRatio:
 		return &Constraints{Minimum: num(0)}
