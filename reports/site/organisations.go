@@ -51,7 +51,9 @@ func (b *builder) organisations() (*page, error) {
 	p.Lead = []string{fmt.Sprintf("Résultats des organismes de formation pour leurs sortants de %d : achèvement, certification, "+
 		"emploi six mois après, et valeur ajoutée, c'est-à-dire l'écart entre le taux d'emploi observé et le taux attendu "+
 		"compte tenu du public formé (dispositif, situation avant l'entrée, âge, sexe).", b.year),
-		"Un organisme qui forme surtout des demandeurs d'emploi de longue durée n'est pas désavantagé : son taux attendu est plus bas. " +
+		"Un organisme qui forme surtout des publics dont le taux d'emploi national est plus bas (par exemple des demandeurs d'emploi plutôt que des salariés) " +
+			"n'est pas désavantagé : son taux attendu est plus bas. " +
+			"L'ancienneté au chômage et le niveau de diplôme ne sont pas connus : ils ne sont pas pris en compte. " +
 			"Les taux sur moins de 20 sortants observés sont couverts par le secret statistique."}
 
 	// An organisation whose every figure is hidden tells a buyer nothing: it
