@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // organisationIDs are the figures of the buyers' table.
@@ -129,7 +130,8 @@ func (b *builder) organisations() (*page, error) {
 			Keys: []string{"siret_of", "nb_observes_6m", "taux_emploi_6m"}, Numeric: []bool{false, true, true}}
 		sort.SliceStable(pts, func(a, z int) bool { return pts[a].X > pts[z].X })
 		for _, pt := range pts {
-			ft.Rows = append(ft.Rows, []cell{textCell(pt.Name), figCell(shown(pt.X), unitCount), figCell(shown(pt.Y), unitPct)})
+			// The CSV gives the bare SIRET, as the open data does.
+			ft.Rows = append(ft.Rows, []cell{codeCell(pt.Name, strings.ReplaceAll(pt.Name, nnbsp, "")), figCell(shown(pt.X), unitCount), figCell(shown(pt.Y), unitPct)})
 		}
 		summary := fmt.Sprintf("Taux d'emploi à six mois de %s organismes selon leur nombre de sortants observés, autour du taux national de %s. "+
 			"Les courbes sont les limites de contrôle à 95 %% et 99,8 %% : un organisme hors des limites à 99,8 %% s'écarte du taux national plus que le hasard ne l'explique. "+

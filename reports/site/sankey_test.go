@@ -1,6 +1,9 @@
 package site
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -38,4 +41,18 @@ func TestSankeyNodeTotals(t *testing.T) {
 		"A : un": 40.0, "A : deux": 30.0, "B : un": 37.0, "B : deux": 18.0,
 		"B : trois": nil, // no published total: ECharts sums its drawn flows
 	}, got)
+}
+
+// The funnel's CSV gives each organisation's bare SIRET (14 digits), as the
+// open data does, not the spaced form shown on the page.
+func TestFunnelCSVBareSIRET(t *testing.T) {
+	dir, _ := writeTestSite(t)
+	b, err := os.ReadFile(filepath.Join(dir, "donnees", "organismes-entonnoir.csv"))
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	require.Greater(t, len(lines), 1)
+	assert.Equal(t, "siret_of,nb_observes_6m,taux_emploi_6m", lines[0])
+	for _, l := range lines[1:] {
+		assert.Regexp(t, `^[0-9]{14},`, l)
+	}
 }
