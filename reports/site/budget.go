@@ -50,8 +50,9 @@ func (b *builder) budget() (*page, error) {
 		"rapportés aux enveloppes budgétaires qu'ils ont transmises.", year)}
 	keys := []keyFigure{
 		{Label: fmt.Sprintf("Montant engagé en %d", year), Value: fmtMEuros(committed),
-			Change: changeText(changePct(committed, committedPrev), unitPct), Trend: trend(changePct(committed, committedPrev))},
-		{Label: "Montant payé", Value: fmtMEuros(real), Sentence: fundingSentence(year, real, missingFig, committed)},
+			Change: changeText(changePct(committed, committedPrev), unitPct), Trend: trend(changePct(committed, committedPrev)),
+			Sentence: fundingSentence(year, committed, changePct(committed, committedPrev), real)},
+		{Label: "Montant payé", Value: fmtMEuros(real)},
 		{Label: "Taux de réalisation", Value: unitPct.text(byYear.figAt("taux_realisation", "annee", y))},
 		{Label: "Consommation des enveloppes", Value: unitPct.text(byYear.figAt("taux_consommation_enveloppe", "annee", y))},
 	}

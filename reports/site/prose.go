@@ -84,19 +84,19 @@ func durableSentence(rate, change fig) string {
 	return ""
 }
 
-// fundingSentence: « Sur les formations engagées en 2024, les financeurs ont
-// payé 123,4 millions d'euros (−3,2 % sur un an), pour 150,0 millions engagés. »
-func fundingSentence(year int, realised, change, committed fig) string {
+// fundingSentence: « En 2024, les financeurs ont engagé 85,0 millions
+// d'euros (+0,1 % sur un an) ; 64,9 millions en sont déjà payés, les
+// paiements se poursuivant les années suivantes. »
+func fundingSentence(year int, committed, change, realised fig) string {
 	switch {
-	case realised.ok():
-		s := fmt.Sprintf("Sur les formations engagées en %d, les financeurs ont payé %s%s", year, fmtEuros(realised.v),
-			inParens(changeText(change, unitPct)))
-		if committed.ok() {
-			s += fmt.Sprintf(", pour %s engagés", fmtEuros(committed.v))
+	case committed.ok():
+		s := fmt.Sprintf("En %d, les financeurs ont engagé %s%s", year, fmtEuros(committed.v), inParens(changeText(change, unitPct)))
+		if realised.ok() {
+			s += fmt.Sprintf(" ; %s en sont déjà payés, les paiements se poursuivant les années suivantes", fmtEuros(realised.v))
 		}
 		return s + "."
-	case realised.secret():
-		return fmt.Sprintf("Le montant payé sur les formations engagées en %d est %s.", year, secretPhrase)
+	case committed.secret():
+		return fmt.Sprintf("Le montant engagé en %d est %s.", year, secretPhrase)
 	}
 	return ""
 }

@@ -33,9 +33,11 @@ func TestExitsSentence(t *testing.T) {
 }
 
 func TestFundingAndBeforeAfterSentences(t *testing.T) {
-	assert.Equal(t, "Sur les formations engagées en 2024, les financeurs ont payé 64,9 millions d'euros (+0,1_% sur un an), pour 85,0 millions d'euros engagés.",
-		plain(fundingSentence(2024, shown(64.9e6), shown(0.1), shown(85e6))))
-	assert.Equal(t, "Le montant payé sur les formations engagées en 2024 est couvert par le secret statistique.",
+	assert.Equal(t, "En 2024, les financeurs ont engagé 85,0 millions d'euros (+0,1_% sur un an) ; 64,9 millions d'euros en sont déjà payés, les paiements se poursuivant les années suivantes.",
+		plain(fundingSentence(2024, shown(85e6), shown(0.1), shown(64.9e6))))
+	assert.Equal(t, "En 2024, les financeurs ont engagé 85,0 millions d'euros (+0,1_% sur un an).",
+		plain(fundingSentence(2024, shown(85e6), shown(0.1), secretFig)))
+	assert.Equal(t, "Le montant engagé en 2024 est couvert par le secret statistique.",
 		plain(fundingSentence(2024, secretFig, missingFig, missingFig)))
 	// 60,1 − 35,2 = 24,9 points.
 	assert.Equal(t, "Parmi les sortants de 2024 observés avant et après, 35,2_% étaient en emploi le mois précédant leur entrée en formation, et 60,1_% six mois après leur sortie (+24,9 points).",
