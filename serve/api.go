@@ -147,6 +147,22 @@ func queryParams(w http.ResponseWriter, r *http.Request, allowed []string) (url.
 	return params, true
 }
 
+// unavailableDimension finds a query parameter naming a dimension of the
+// catalogue that the indicator is not published by (mois for a rate at six
+// months): it deserves a clearer answer than « paramètre inconnu ».
+func (s *Server) unavailableDimension(r *http.Request, allowed []string) (string, bool) {
+	params, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return "", false // queryParams says what is wrong
+	}
+	for _, d := range s.cat.Dimensions() {
+		if params.Has(d.ID) && !slices.Contains(allowed, d.ID) {
+			return d.ID, true
+		}
+	}
+	return "", false
+}
+
 // safeName shortens a name echoed in an error message.
 func safeName(s string) string {
 	if len(s) > 40 {
@@ -203,6 +219,11 @@ func (s *Server) indicator(mode indicators.Mode) http.HandlerFunc {
 			return
 		}
 		allowed := s.admitted(s.route(op), id)
+		if name, ok := s.unavailableDimension(r, allowed); ok {
+			failParam(w, name, "la dimension « "+name+" » n'est pas disponible pour l'indicateur « "+id+" » : "+
+				"elle n'est pas publiée avec lui (voir ses dimensions dans "+apiBase+"/indicateurs)", allowed)
+			return
+		}
 		params, ok := queryParams(w, r, allowed)
 		if !ok {
 			return

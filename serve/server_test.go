@@ -504,21 +504,35 @@ func TestStaticSite(t *testing.T) {
 
 func TestUnknownAndRepeatedParameters(t *testing.T) {
 	e := newEnv(t)
+	flows := []string{"dispositif", "format", "mois", "par", "region", "totaux"}
+	// A dimension of the catalogue that the indicator is not published by is
+	// named as such; any other name is unknown.
+	unavailable := func(dim, id string) string {
+		return "la dimension « " + dim + " » n'est pas disponible pour l'indicateur « " + id + " » : " +
+			"elle n'est pas publiée avec lui (voir ses dimensions dans /api/v1/indicateurs)"
+	}
 	for _, c := range []struct {
-		target, tok, param string
-		allowed            []string
+		target, tok, param, msg string
+		allowed                 []string
 	}{
-		{"/api/v1/indicateurs?annee=2024", "", "annee", nil},
-		{"/api/v1/openapi.json?v=2", "", "v", nil},
-		{"/api/v1/indicateurs/nb_entrees?annee=2024", "", "annee", []string{"dispositif", "format", "mois", "par", "region", "totaux"}},
-		{"/api/v1/partenaires/FT/dossiers?annee=2024", "FT", "annee", []string{"format"}},
-		{"/api/v1/partenaires/FT/indicateurs/nb_entrees?sexe=1", "FT", "sexe", []string{"dispositif", "format", "mois", "par", "region", "totaux"}},
+		{"/api/v1/indicateurs?annee=2024", "", "annee", "paramètre inconnu : « annee »", nil},
+		{"/api/v1/openapi.json?v=2", "", "v", "paramètre inconnu : « v »", nil},
+		{"/api/v1/indicateurs/nb_entrees?annee=2024", "", "annee", unavailable("annee", "nb_entrees"), flows},
+		{"/api/v1/indicateurs/nb_entrees?x=1", "", "x", "paramètre inconnu : « x »", flows},
+		{"/api/v1/indicateurs/taux_emploi_6m?mois=2024-03", "", "mois", unavailable("mois", "taux_emploi_6m"), nil},
+		{"/api/v1/partenaires/FT/dossiers?annee=2024", "FT", "annee", "paramètre inconnu : « annee »", []string{"format"}},
+		{"/api/v1/partenaires/FT/indicateurs/nb_entrees?sexe=1", "FT", "sexe", unavailable("sexe", "nb_entrees"), flows},
 	} {
 		rec := e.get(c.target, e.tokens[c.tok])
 		require.Equal(t, http.StatusBadRequest, rec.Code, "%s: %s", c.target, rec.Body.String())
 		got := apiErr(t, rec)
 		assert.Equal(t, c.param, got.Param, c.target)
-		assert.Equal(t, "paramètre inconnu : « "+c.param+" »", got.Error, c.target)
+		assert.Equal(t, c.msg, got.Error, c.target)
+		if c.param == "mois" {
+			assert.Contains(t, got.Allowed, "annee", c.target)
+			assert.NotContains(t, got.Allowed, "mois", c.target)
+			continue
+		}
 		assert.Equal(t, c.allowed, got.Allowed, c.target)
 	}
 	rec := e.get("/api/v1/indicateurs/taux_emploi_6m?annee=2024&annee=2023", "")
