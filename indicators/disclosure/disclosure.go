@@ -237,7 +237,9 @@ func (g *Grid) follow(id int, touched *[]int) {
 // cells are followed, then no hidden cell may be recomputed from the published
 // cells through the equations, neither by one subtraction (an equation with
 // exactly one hidden cell) nor by any linear combination of equations (checked
-// exactly, see determined). Each step hides the cheapest published cell of an
+// exactly, see determined), nor be pinned to one value once the bounds every
+// reader knows are added: no cell is negative, a cell hidden as « effectif <
+// 11 » is at most 10 (see boundedLeaks). Each step hides the cheapest published cell of an
 // equation that would leak (see before: the smallest non-zero value, a part
 // rather than its total). Structural zeros (see StructuralZeros) count as
 // published: they are neither protected nor used as complements. It returns
@@ -262,6 +264,10 @@ func (g *Grid) Protect() int {
 	}
 	for {
 		leaks := slices.DeleteFunc(lf.leaks(fresh), func(c int) bool { return g.structural[c] })
+		if len(leaks) == 0 {
+			// Linearly safe: check what the bounds readers know add.
+			leaks = g.boundedLeaks()
+		}
 		if len(leaks) == 0 {
 			return n
 		}

@@ -161,9 +161,14 @@ func TestHandComputed(t *testing.T) {
 	r = row(t, idr, "2024", "CPF", "93")
 	assert.Equal(t, "", r["nb_sortants"])
 	assert.Contains(t, r["secret"], "secret secondaire")
-	// CPF 11 2024: published; 6m: 60/100 = 60.0 %.
+	// CPF 11 2024: 120 exits, 10 in each month (exit month 1 + i mod 12), so
+	// every month of flux_mensuels is hidden as « effectif < 11 », that is at
+	// most 10: publishing 120 would give each month exactly (12 × 10). The
+	// annual count is hidden (secondary); its rate, on 100 observed, stays:
+	// 60/100 = 60.0 %.
 	r = row(t, idr, "2024", "CPF", "11")
-	assert.Equal(t, "120", r["nb_sortants"])
+	assert.Equal(t, "", r["nb_sortants"])
+	assert.Contains(t, r["secret"], "secret secondaire")
 	assert.Equal(t, "60.0", r["taux_emploi_6m"])
 	// PRF 93 2023 (cell 14): 14 employed of 28 observed at 6 months = 50.0 %,
 	// 13/25 = 52.0 % at 12 months, 12/29 = 41.4 % at 3 months.
