@@ -51,64 +51,87 @@ func (g *Grid) propagate() (lo, hi []float64) {
 		}
 	}
 	hidden := func(c int) bool { return g.reason[c] != "" && !g.structural[c] }
-	for round := 0; round < 200; round++ {
-		changed := false
-		for _, e := range g.eqs {
-			if !g.anyHidden(e) {
-				continue
+	// A worklist of equations: those with a hidden cell first, then those of
+	// the cells whose bounds tightened. Each tightening is by more than the
+	// tolerance, and the bounds are finite or fixed, so it ends; the budget
+	// is a guard against slow convergence on long chains.
+	queued := make([]bool, len(g.eqs))
+	var work []int
+	for i, e := range g.eqs {
+		if g.anyHidden(e) {
+			queued[i] = true
+			work = append(work, i)
+		}
+	}
+	budget := 50 * (len(work) + 1)
+	for len(work) > 0 && budget > 0 {
+		budget--
+		i := work[0]
+		work = work[1:]
+		queued[i] = false
+		e := g.eqs[i]
+		// Bounds of the whole sum Σ coef·x, with its infinite terms
+		// counted apart so that one term can be taken out again.
+		var sLo, sHi float64
+		var infLo, infHi int
+		term := func(k int) (float64, float64) {
+			c := e.cells[k]
+			if e.coef[k] > 0 {
+				return lo[c], hi[c]
 			}
-			// Bounds of the whole sum Σ coef·x, with its infinite terms
-			// counted apart so that one term can be taken out again.
-			var sLo, sHi float64
-			var infLo, infHi int
-			term := func(k int) (float64, float64) {
-				c := e.cells[k]
-				if e.coef[k] > 0 {
-					return lo[c], hi[c]
-				}
-				return -hi[c], -lo[c]
+			return -hi[c], -lo[c]
+		}
+		for k := range e.cells {
+			a, b := term(k)
+			if math.IsInf(a, -1) {
+				infLo++
+			} else {
+				sLo += a
 			}
-			for k := range e.cells {
-				a, b := term(k)
-				if math.IsInf(a, -1) {
-					infLo++
-				} else {
-					sLo += a
-				}
-				if math.IsInf(b, 1) {
-					infHi++
-				} else {
-					sHi += b
-				}
-			}
-			for k, c := range e.cells {
-				if !hidden(c) {
-					continue
-				}
-				a, b := term(k)
-				// The other terms add up to minus this one.
-				oLo, oHi := math.Inf(-1), math.Inf(1)
-				if infLo-boolInt(math.IsInf(a, -1)) == 0 {
-					oLo = sLo - finite(a)
-				}
-				if infHi-boolInt(math.IsInf(b, 1)) == 0 {
-					oHi = sHi - finite(b)
-				}
-				// coef·x = −others
-				xLo, xHi := -oHi, -oLo
-				if e.coef[k] < 0 {
-					xLo, xHi = oLo, oHi
-				}
-				if xLo > lo[c]+tolerance(xLo) {
-					lo[c], changed = xLo, true
-				}
-				if xHi < hi[c]-tolerance(xHi) {
-					hi[c], changed = xHi, true
-				}
+			if math.IsInf(b, 1) {
+				infHi++
+			} else {
+				sHi += b
 			}
 		}
-		if !changed {
-			break
+		var tightened []int
+		for k, c := range e.cells {
+			if !hidden(c) {
+				continue
+			}
+			a, b := term(k)
+			// The other terms add up to minus this one.
+			oLo, oHi := math.Inf(-1), math.Inf(1)
+			if infLo-boolInt(math.IsInf(a, -1)) == 0 {
+				oLo = sLo - finite(a)
+			}
+			if infHi-boolInt(math.IsInf(b, 1)) == 0 {
+				oHi = sHi - finite(b)
+			}
+			// coef·x = −others
+			xLo, xHi := -oHi, -oLo
+			if e.coef[k] < 0 {
+				xLo, xHi = oLo, oHi
+			}
+			t := false
+			if xLo > lo[c]+tolerance(xLo) {
+				lo[c], t = xLo, true
+			}
+			if xHi < hi[c]-tolerance(xHi) {
+				hi[c], t = xHi, true
+			}
+			if t {
+				tightened = append(tightened, c)
+			}
+		}
+		// The sums above used the old bounds: the next visits see the new.
+		for _, c := range tightened {
+			for _, f := range g.member[c] {
+				if !queued[f] {
+					queued[f] = true
+					work = append(work, f)
+				}
+			}
 		}
 	}
 	return lo, hi
