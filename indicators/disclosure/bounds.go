@@ -1,6 +1,9 @@
 package disclosure
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // boundedLeaks returns the hidden cells that the published cells and the
 // equations pin to a single value once a reader adds what the publication
@@ -11,7 +14,8 @@ import "math"
 // then give a third cell exactly.
 //
 // The bounds are tightened by interval propagation: each equation bounds each
-// of its hidden cells by the bounds of the others, until nothing tightens.
+// of its hidden cells by the bounds of the others, until nothing tightens (or
+// a budget of visits runs out, which leaves bounds looser, never wrong).
 // It finds every cell pinned through chains of equations, not every bound
 // an optimiser could reach; a cell left inside an interval narrower than
 // [0, 10] but not a single value is not treated as a leak, nor is a cell
@@ -23,17 +27,11 @@ func (g *Grid) boundedLeaks() []int {
 		// A cell pinned to 0 tells that nobody is in it: like the structural
 		// zeros, it is not chased (it would take totals with it), but it still
 		// bounds the cells around it.
-		if g.reason[c] != "" && !g.structural[c] && g.value[c] != 0 && hi[c]-lo[c] <= tolerance(hi[c]) {
+		if g.unknown(c) && g.value[c] != 0 && hi[c]-lo[c] <= tolerance(hi[c]) {
 			out = append(out, c)
 		}
 	}
 	return out
-}
-
-// bounds returns what a reader can deduce of cell c, for the tests.
-func (g *Grid) bounds(c int) (float64, float64) {
-	lo, hi := g.propagate()
-	return lo[c], hi[c]
 }
 
 // propagate returns the bounds of every cell (see boundedLeaks).
@@ -50,7 +48,6 @@ func (g *Grid) propagate() (lo, hi []float64) {
 			lo[c], hi[c] = 0, math.Inf(1)
 		}
 	}
-	hidden := func(c int) bool { return g.reason[c] != "" && !g.structural[c] }
 	// A worklist of equations: those with a hidden cell first, then those of
 	// the cells whose bounds tightened. Each tightening is by more than the
 	// tolerance, and the bounds are finite or fixed, so it ends; the budget
@@ -58,7 +55,7 @@ func (g *Grid) propagate() (lo, hi []float64) {
 	queued := make([]bool, len(g.eqs))
 	var work []int
 	for i, e := range g.eqs {
-		if g.anyHidden(e) {
+		if g.anyUnknown(e) {
 			queued[i] = true
 			work = append(work, i)
 		}
@@ -96,7 +93,7 @@ func (g *Grid) propagate() (lo, hi []float64) {
 		}
 		var tightened []int
 		for k, c := range e.cells {
-			if !hidden(c) {
+			if !g.unknown(c) {
 				continue
 			}
 			a, b := term(k)
@@ -137,13 +134,8 @@ func (g *Grid) propagate() (lo, hi []float64) {
 	return lo, hi
 }
 
-func (g *Grid) anyHidden(e equation) bool {
-	for _, c := range e.cells {
-		if g.reason[c] != "" && !g.structural[c] {
-			return true
-		}
-	}
-	return false
+func (g *Grid) anyUnknown(e equation) bool {
+	return slices.ContainsFunc(e.cells, g.unknown)
 }
 
 // tolerance is the rounding slack of sums of amounts in euros and cents.

@@ -52,3 +52,9 @@ func TestProtectBoundsOnlyFromCounts(t *testing.T) {
 	g.Protect()
 	assert.False(t, g.Hidden(pub), "x + y = 20 with x, y ≥ 0 unbounded above… but each ≤ 20: not pinned")
 }
+
+// bounds returns what a reader can deduce of cell c.
+func (g *Grid) bounds(c int) (float64, float64) {
+	lo, hi := g.propagate()
+	return lo[c], hi[c]
+}

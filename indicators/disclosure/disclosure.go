@@ -118,6 +118,10 @@ func (g *Grid) Hidden(id int) bool { return g.reason[id] != "" }
 // Reason returns why a cell is hidden, or "" when it is published.
 func (g *Grid) Reason(id int) string { return g.reason[id] }
 
+// unknown reports whether a reader does not know a cell: hidden, and not a
+// structural zero (known to anyone while Protect runs).
+func (g *Grid) unknown(id int) bool { return g.reason[id] != "" && !g.structural[id] }
+
 // Margin declares that total equals the sum of parts. A margin with no part is
 // ignored; parts must be distinct cells and differ from total.
 func (g *Grid) Margin(total int, parts ...int) {
@@ -360,7 +364,7 @@ func (g *Grid) protectSingles(touched []int, hidOut *[]int) int {
 		eq := g.eqs[e]
 		n := 0
 		for _, c := range eq.cells {
-			if g.reason[c] != "" && !g.structural[c] {
+			if g.unknown(c) {
 				n++
 			}
 		}
