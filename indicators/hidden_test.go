@@ -87,8 +87,8 @@ func textOf(v any) string {
 // < 11 », and secondary suppression protecting those zeros hid the observable
 // 3-month rate of the third quarter (1 649 observed).
 func TestUnobservableHorizonRules(t *testing.T) {
-	observed := &quantity{name: "nb_observes_12m", rule: ruleCount, observed: true}
-	exits := &quantity{name: "nb_sortants", rule: ruleCount}
+	observed := &quantity{name: "nb_observes_12m", key: "nb_observes_12m", rule: ruleCount}
+	exits := &quantity{name: "nb_sortants", key: "nb_sortants", rule: ruleCount}
 	for _, tc := range []struct {
 		q           *quantity
 		v           float64

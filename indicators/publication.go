@@ -475,9 +475,9 @@ func (p *publication) table(pl *plan) *Table {
 
 // countReason is the primary rule of a count: hidden below 11, except the
 // zero of a count of observed exits, which only says that the row's horizon
-// is beyond the DSN coverage (see quantity.observed).
+// is beyond the DSN coverage (see ObservedCount).
 func countReason(q *quantity, v float64) string {
-	if q.observed && v == 0 {
+	if ObservedCount(q.key) && v == 0 {
 		return ""
 	}
 	return disclosure.CountReason(v)
@@ -487,7 +487,7 @@ func countReason(q *quantity, v float64) string {
 // hidden below 20, except on no observed exit at all, where the rate does not
 // exist (n.d.) rather than being secret.
 func rateReason(den *quantity, v float64) string {
-	if den.observed && v == 0 {
+	if ObservedCount(den.key) && v == 0 {
 		return ""
 	}
 	return disclosure.RateReason(v)

@@ -25,11 +25,6 @@ type quantity struct {
 	// fixedOver are the dimensions over which the quantity does not add up
 	// (distinct dossiers over funders): levels summing over them do not carry it.
 	fixedOver []string
-	// observed marks a count of exits observed at a horizon. Its zero is not
-	// a small group of people: it says that no exit of the row can be observed
-	// yet (their month + k is beyond the DSN coverage, which is public), so it
-	// is published, and the rates on it are n.d., not secret.
-	observed bool
 }
 
 // source is a mart and how to read it.

@@ -25,10 +25,12 @@ var (
 	colDomaineNSF    = dimCol{dimDomaineNSF, "domaine_nsf", TypeString}
 )
 
-// ObservedCount tells whether indicator id counts the exits observed at a
-// horizon (nb_observes_3m, _6m, _12m): its 0 is published, as it only says
-// that the horizon is beyond the DSN coverage (see quantity.observed), so a
-// file schema must allow it below the count threshold.
+// ObservedCount tells whether indicator (and quantity) id counts the exits
+// observed at a horizon: nb_observes_3m, _6m, _12m. Its zero is not a small
+// group of people: it says that no exit of the row can be observed yet (their
+// month + k is beyond the DSN coverage, which is public), so it is published,
+// the rates on it are n.d., not secret, and a file schema allows it below the
+// count threshold.
 func ObservedCount(id string) bool {
 	return slices.Contains([]string{"nb_observes_3m", "nb_observes_6m", "nb_observes_12m"}, id)
 }
@@ -41,7 +43,7 @@ func insertionQuants() []quantity {
 		s := fmt.Sprintf("_%dm", k)
 		obs := "nb_observes" + s
 		qs = append(qs,
-			quantity{name: obs, key: obs, column: obs, rule: ruleCount, observed: ObservedCount(obs)},
+			quantity{name: obs, key: obs, column: obs, rule: ruleCount},
 			quantity{name: "nb_emploi" + s, key: "nb_emploi" + s, column: "nb_emploi" + s, rule: ruleRate, den: obs},
 			quantity{name: "nb_emploi_durable" + s, key: "nb_emploi_durable" + s, column: "nb_emploi_durable" + s, rule: ruleRate, den: obs},
 		)
