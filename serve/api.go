@@ -127,8 +127,10 @@ func (s *Server) route(operationID string) *Route {
 }
 
 // queryParams parses the raw query strictly: a malformed escape is an error
-// (url.Values would drop it silently), and every name must be admitted.
-func queryParams(w http.ResponseWriter, r *http.Request, allowed []string) (url.Values, bool) {
+// (url.Values would drop it silently), and every name must be admitted. A
+// name not admitted is « paramètre inconnu » unless explain, when given,
+// says better.
+func queryParams(w http.ResponseWriter, r *http.Request, allowed []string, explain func(name string) string) (url.Values, bool) {
 	params, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		failParam(w, "", "chaîne de paramètres mal formée : encodez les valeurs (RFC 3986)", allowed)
@@ -136,7 +138,13 @@ func queryParams(w http.ResponseWriter, r *http.Request, allowed []string) (url.
 	}
 	for name, vs := range params {
 		if !slices.Contains(allowed, name) {
-			failParam(w, safeName(name), "paramètre inconnu : « "+safeName(name)+" »", allowed)
+			msg := "paramètre inconnu : « " + safeName(name) + " »"
+			if explain != nil {
+				if m := explain(name); m != "" {
+					msg = m
+				}
+			}
+			failParam(w, safeName(name), msg, allowed)
 			return nil, false
 		}
 		if len(vs) > 1 {
@@ -145,22 +153,6 @@ func queryParams(w http.ResponseWriter, r *http.Request, allowed []string) (url.
 		}
 	}
 	return params, true
-}
-
-// unavailableDimension finds a query parameter naming a dimension of the
-// catalogue that the indicator is not published by (mois for a rate at six
-// months): it deserves a clearer answer than « paramètre inconnu ».
-func (s *Server) unavailableDimension(r *http.Request, allowed []string) (string, bool) {
-	params, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		return "", false // queryParams says what is wrong
-	}
-	for _, d := range s.cat.Dimensions() {
-		if params.Has(d.ID) && !slices.Contains(allowed, d.ID) {
-			return d.ID, true
-		}
-	}
-	return "", false
 }
 
 // safeName shortens a name echoed in an error message.
@@ -195,7 +187,7 @@ type catalogueDoc struct {
 // handleCatalogue serves the catalogue, with the date of the data when a
 // build is open.
 func (s *Server) handleCatalogue(w http.ResponseWriter, r *http.Request) {
-	if _, ok := queryParams(w, r, nil); !ok {
+	if _, ok := queryParams(w, r, nil, nil); !ok {
 		return
 	}
 	doc := s.catalogue
@@ -219,12 +211,15 @@ func (s *Server) indicator(mode indicators.Mode) http.HandlerFunc {
 			return
 		}
 		allowed := s.admitted(s.route(op), id)
-		if name, ok := s.unavailableDimension(r, allowed); ok {
-			failParam(w, name, "la dimension « "+name+" » n'est pas disponible pour l'indicateur « "+id+" » : "+
-				"elle n'est pas publiée avec lui (voir ses dimensions dans "+apiBase+"/indicateurs)", allowed)
-			return
-		}
-		params, ok := queryParams(w, r, allowed)
+		params, ok := queryParams(w, r, allowed, func(name string) string {
+			// A dimension of the catalogue that this indicator is not published
+			// by (mois for a rate at six months) is not unknown.
+			if _, ok := s.cat.Dimension(name); ok {
+				return "la dimension « " + name + " » n'est pas disponible pour l'indicateur « " + id + " » : " +
+					"elle n'est pas publiée avec lui (voir ses dimensions dans " + apiBase + "/indicateurs)"
+			}
+			return ""
+		})
 		if !ok {
 			return
 		}
@@ -276,7 +271,7 @@ const dossierStreams = 2
 // to store it).
 func (s *Server) handleDossiers(w http.ResponseWriter, r *http.Request) {
 	allowed := s.admitted(s.route("dossiers_partenaire"), "")
-	params, ok := queryParams(w, r, allowed)
+	params, ok := queryParams(w, r, allowed, nil)
 	if !ok {
 		return
 	}

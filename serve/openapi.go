@@ -203,7 +203,7 @@ func (s *Server) responses(rt Route) obj {
 }
 
 func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
-	if _, ok := queryParams(w, r, nil); !ok {
+	if _, ok := queryParams(w, r, nil, nil); !ok {
 		return
 	}
 	s.openapi.write(w)
