@@ -353,8 +353,8 @@ func sankey(id, title, summary string, headers []string, nodes [][]string, total
 	var values []any // numeric node sizes, set after optionOf (go-echarts types them as text)
 	for depth, col := range nodes {
 		for _, n := range col {
-			total, known := totals[n]
-			known = known && total.ok() && total.v > 0
+			total := totals[n] // the zero fig is not ok
+			known := total.ok() && total.v > 0
 			if used[n] || known {
 				d := depth
 				ns = append(ns, opts.SankeyNode{Name: n, Depth: &d})
