@@ -14,9 +14,6 @@ type file struct {
 	// more are further queries whose rows are appended (levels one Totals list
 	// cannot express).
 	more []indicators.Query
-	// noSecret drops the secret column (the contract of financement_dispositif
-	// lists none); hidden cells are then only empty.
-	noSecret bool
 }
 
 var blockInsertion = []string{"nb_sortants", "nb_observes_6m", "nb_emploi_6m", "taux_emploi_6m", "taux_emploi_durable_6m",
@@ -37,12 +34,13 @@ func files() []file {
 			name:  "financement_dispositif",
 			title: "Financements par année d'engagement, financeur et dispositif",
 			doc: "Une ligne par année d'engagement × financeur qui paie la ligne × dispositif du dossier. Les dossiers annulés sont exclus. " +
-				"Une ligne de moins de 11 dossiers a toutes ses valeurs vides (secret statistique) ; comme le prévoit le contrat de ce fichier, " +
-				"il n'a pas de colonne secret : une cellule vide y signifie « sans objet » (pas d'enveloppe) ou « masquée ».",
+				"Une ligne de moins de 11 dossiers a toutes ses valeurs vides (secret statistique). Comme dans les autres fichiers, la colonne secret " +
+				"dit pourquoi des valeurs de la ligne sont masquées : une enveloppe vide sur une ligne dont secret est vide signifie qu'il n'y a pas " +
+				"d'enveloppe ; une enveloppe masquée laisse toujours sa raison dans secret. Sur une ligne dont secret n'est pas vide, " +
+				"une enveloppe vide peut être absente ou masquée.",
 			query: indicators.Query{Indicators: []string{"nb_dossiers_finances", "nb_dossiers_cofinances", "montant_engage", "montant_realise",
 				"taux_realisation", "enveloppe", "taux_consommation_enveloppe"}, By: []string{a, "financeur", d}},
-			rename:   map[string]string{"nb_dossiers_finances": "nb_dossiers"},
-			noSecret: true,
+			rename: map[string]string{"nb_dossiers_finances": "nb_dossiers"},
 		},
 		{
 			name:  "insertion_organisme",

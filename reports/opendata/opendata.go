@@ -140,25 +140,14 @@ func (f file) table(ctx context.Context, db *sql.DB, cat *indicators.Catalogue) 
 	return t, nil
 }
 
-// header is the file's header: the table's columns, then secret unless the
-// file's contract has none.
-func (p published) header() []string {
-	h := p.table.Header()
-	if p.file.noSecret {
-		h = h[:len(p.table.Columns)]
-	}
-	return h
-}
-
 func writeCSV(path string, p published) error {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
-	if err := w.Write(p.header()); err != nil {
+	if err := w.Write(p.table.Header()); err != nil {
 		return err
 	}
-	n := len(p.header())
 	for i := range p.table.Rows {
-		if err := w.Write(p.table.Record(i)[:n]); err != nil {
+		if err := w.Write(p.table.Record(i)); err != nil {
 			return err
 		}
 	}
@@ -189,7 +178,7 @@ func duckType(c indicators.Column) string {
 func writeParquet(ctx context.Context, db *sql.DB, base string, p published) error {
 	t := p.table
 	var cols []string
-	for _, name := range p.header() {
+	for _, name := range t.Header() {
 		typ := "VARCHAR"
 		if i := t.ColumnIndex(name); i >= 0 {
 			typ = duckType(t.Columns[i])

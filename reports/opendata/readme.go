@@ -64,9 +64,10 @@ func readme(ps []published, meta Meta, state indicators.DataState) []byte {
 		"organismes, mois et année…), d'autres cellules, les plus petites, sont masquées jusqu'à ce qu'aucune valeur masquée ne puisse être "+
 		"recalculée par soustraction ni par aucune combinaison des totaux publiés, dans ce fichier comme entre les fichiers.\n\n",
 		disclosure.ReasonSecondary)
-	p("La colonne `secret` donne, pour chaque ligne, les raisons des valeurs masquées (vide si rien n'est masqué). " +
-		"Le fichier `financement_dispositif.csv` suit un contrat de colonnes sans colonne `secret` : une cellule vide y signifie " +
-		"« sans objet » (pas d'enveloppe) ou « masquée ».\n\n")
+	p("Chaque fichier se termine par une colonne `secret` qui donne, pour chaque ligne, les raisons des valeurs masquées " +
+		"(vide si rien n'est masqué). Une cellule vide sur une ligne dont `secret` est vide est une valeur qui n'existe pas, " +
+		"non une valeur masquée : dans `financement_dispositif.csv`, une `enveloppe` vide signifie alors qu'aucune enveloppe n'a été transmise " +
+		"pour ce financeur, ce dispositif et cette année.\n\n")
 	p("Aucun fichier ne contient de donnée personnelle : ni NIR, ni pseudonyme, ni date de naissance, ni identifiant de dossier.\n\n")
 
 	p("## Définitions\n\n")
@@ -85,9 +86,7 @@ func readme(ps []published, meta Meta, state indicators.DataState) []byte {
 		for _, c := range x.table.Columns {
 			p("| `%s` | %s | %s | %s |\n", c.Name, typeFR(c.Type), c.Unit, cell(c.Label+". "+c.Description))
 		}
-		if !x.file.noSecret {
-			p("| `secret` | texte | | Raisons des valeurs masquées de la ligne, séparées par « ; » ; vide si rien n'est masqué. |\n")
-		}
+		p("| `secret` | texte | | Raisons des valeurs masquées de la ligne, séparées par « ; » ; vide si rien n'est masqué. |\n")
 		p("\n")
 	}
 	return b.Bytes()

@@ -138,11 +138,10 @@ func resource(p published, cat *indicators.Catalogue) Resource {
 		}
 		r.Schema.Fields = append(r.Schema.Fields, f)
 	}
-	if !p.file.noSecret {
-		r.Schema.Fields = append(r.Schema.Fields, Field{Name: "secret", Title: "Secret statistique", Type: "string",
-			Description: "Vide quand toutes les valeurs de la ligne sont publiées ; sinon les raisons, séparées par « ; », pour lesquelles des valeurs sont masquées (laissées vides, jamais mises à zéro).",
-			Constraints: &Constraints{Pattern: secretPattern()}})
-	}
+	r.Schema.Fields = append(r.Schema.Fields, Field{Name: "secret", Title: "Secret statistique", Type: "string",
+		Description: "Vide quand toutes les valeurs de la ligne sont publiées ; sinon les raisons, séparées par « ; », pour lesquelles des valeurs sont masquées (laissées vides, jamais mises à zéro). " +
+			"Une cellule vide sur une ligne dont secret est vide est une valeur qui n'existe pas (pas d'enveloppe, taux sans sortant observé), non une valeur masquée.",
+		Constraints: &Constraints{Pattern: secretPattern()}})
 	if len(p.file.query.Totals) == 0 && len(p.file.more) == 0 {
 		r.Schema.PrimaryKey = keys
 	} else {
