@@ -223,12 +223,28 @@ type Column struct {
 // some of its values are hidden.
 type Table struct {
 	// Columns: the breakdown columns, then one per indicator. In Public mode the
-	// CSV and JSON forms add a last column "secret".
+	// CSV and JSON forms add a last column "secret" (SecretColumn; Described).
 	Columns []Column
 	Rows    []Row
 	// DataDate is the date of the data (last DSN month covered, last transmission).
 	DataDate string
 	Mode     Mode
+}
+
+// SecretColumn describes the column "secret" that Public tables end with in
+// their CSV and JSON forms: why values of the row are hidden (dictionary.md 5).
+var SecretColumn = Column{Name: "secret", Label: "Secret statistique", Type: TypeString, Decimals: -1,
+	Description: "Vide quand toutes les valeurs de la ligne sont publiées ; sinon les raisons, séparées par « ; », pour lesquelles des valeurs " +
+		"sont masquées (laissées vides, jamais mises à zéro) : effectif < 11, dénominateur < 20, moins de 11 dossiers, dénominateur masqué, secret secondaire."}
+
+// Described returns the columns of the CSV and JSON forms of the table, as
+// Header names them: Columns, then SecretColumn in Public mode.
+func (t *Table) Described() []Column {
+	cols := append([]Column(nil), t.Columns...)
+	if t.Mode == Public {
+		cols = append(cols, SecretColumn)
+	}
+	return cols
 }
 
 // Row is one line of a Table. Values[i] belongs to Columns[i]: string for
