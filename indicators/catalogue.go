@@ -3,6 +3,7 @@ package indicators
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -17,6 +18,11 @@ type indicatorDef struct {
 	// calc computes the figure from the quantities of a row, for levels the
 	// mart does not hold and for Partner queries; nil when only the mart has it.
 	calc func(v func(string) float64) (float64, bool)
+	// byExitYear: the indicator's annee is the year of commitment, but a mart
+	// publishes it by exit year (amounts by organisation, from
+	// insertion_organisme); there its year is named annee_sortie, so that
+	// annee never changes meaning.
+	byExitYear bool
 }
 
 // vals reads a quantity of a row.
@@ -224,6 +230,7 @@ func New() *Catalogue {
 	for i := range c.defs {
 		d := &c.defs[i]
 		dims := map[string]bool{}
+		commitment, exit := false, false
 		for _, s := range c.sources {
 			if _, ok := s.offers[d.ID]; !ok {
 				continue
@@ -232,6 +239,12 @@ func New() *Catalogue {
 			for _, dc := range s.dims {
 				dims[dc.dim] = true
 			}
+			commitment = commitment || slices.Contains(s.dims, colAnnee)
+			exit = exit || exitYear(s.dims)
+		}
+		if commitment && exit {
+			d.byExitYear = true
+			dims[dimAnneeSortie] = true
 		}
 		for k := range dims {
 			d.Dimensions = append(d.Dimensions, k)

@@ -3,7 +3,11 @@ package indicators
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"maps"
 	"net/url"
+	"slices"
+	"strings"
 )
 
 // Catalogue is the list of public indicators and dimensions, with the marts
@@ -74,31 +78,230 @@ func (c *Catalogue) Prepare(ctx context.Context, db *sql.DB) error {
 // wrapping ErrBadParam, with a French message listing what is admitted.
 // Parameters that are not about the query (such as "format") must be removed
 // by the caller first.
+//
+// A name never changes meaning: an indicator whose annee is the year of
+// commitment (montant_engage…) and that a mart publishes by exit year (by
+// organisation) must be asked there with annee_sortie; annee is refused there,
+// saying so.
 func (c *Catalogue) ParseQuery(indicator string, params url.Values) (Query, error) {
-	return c.parseQuery(indicator, params)
+	q, err := c.parseQuery(indicator, params)
+	if err != nil {
+		return Query{}, err
+	}
+	if err := c.yearNamed(q); err != nil {
+		return Query{}, err
+	}
+	return q, nil
+}
+
+// DefaultBreakdown completes a query of the HTTP API that has no breakdown
+// (no "par"): when no published level answers it as it stands, it is broken
+// down by year (annee, else annee_sortie), else by month (mois), the least
+// detailed breakdown published — the national value of each year or month,
+// within its filters. A query that none of them answers either, such as an
+// indicator published only by funder, is returned as it is: Check and Run then
+// say which breakdowns there are.
+func (c *Catalogue) DefaultBreakdown(q Query, mode Mode) Query {
+	if len(q.By) > 0 || len(q.Totals) > 0 {
+		return q
+	}
+	if _, _, err := c.planNamed(q, mode); err == nil {
+		return q
+	}
+	for _, d := range []string{dimAnnee, dimAnneeSortie, dimMois} {
+		if _, filtered := q.Filters[d]; filtered {
+			continue
+		}
+		try := q
+		try.By = []string{d}
+		if _, _, err := c.planNamed(try, mode); err == nil && c.yearNamed(try) == nil {
+			return try
+		}
+	}
+	return q
 }
 
 // Check validates a query against the catalogue, the reference lists and the
 // mode, without reading the warehouse.
 func (c *Catalogue) Check(q Query, mode Mode) error {
-	_, err := c.plan(q, mode)
+	_, _, err := c.planNamed(q, mode)
 	return err
 }
 
 // Run computes a query on the warehouse. In Public mode the result is
 // disclosure-controlled; in Partner mode it holds q.Funder's own figures,
 // unsuppressed.
+//
+// The dimension annee_sortie names the year of the marts whose year is the
+// exit year; it is how the figures whose annee is the year of commitment are
+// asked by exit year (see ParseQuery). Go callers may still name that year
+// annee, as the marts do.
 func (c *Catalogue) Run(ctx context.Context, db *sql.DB, q Query, mode Mode) (*Table, error) {
-	p, err := c.plan(q, mode)
+	p, exit, err := c.planNamed(q, mode)
 	if err != nil {
 		return nil, err
 	}
+	var t *Table
 	if mode == Partner {
-		return c.runPartner(ctx, db, p)
+		t, err = c.runPartner(ctx, db, p)
+	} else {
+		var pub *publication
+		if pub, err = c.publication(ctx, db); err == nil {
+			t = pub.table(p)
+		}
 	}
-	pub, err := c.publication(ctx, db)
 	if err != nil {
 		return nil, err
 	}
-	return pub.table(p), nil
+	if exit {
+		for i := range t.Columns {
+			if t.Columns[i].Dimension == dimAnnee {
+				t.Columns[i].Dimension, t.Columns[i].Label = dimAnneeSortie, dimLabel(dimAnneeSortie)
+			}
+		}
+	}
+	return t, nil
 }
+
+// planNamed plans q, where annee_sortie may name the year: it is planned as
+// annee, on a mart whose year is the exit year only. exit reports whether q
+// named it so.
+func (c *Catalogue) planNamed(q Query, mode Mode) (p *plan, exit bool, err error) {
+	exit = mentions(q, dimAnneeSortie)
+	if exit {
+		if mentions(q, dimAnnee) {
+			return nil, false, badParam(dimAnneeSortie, "« annee » et « annee_sortie » ne peuvent être donnés ensemble : "+
+				"ce sont deux années différentes (engagement ou sortie) ; gardez-en une")
+		}
+		q = renameDim(q, dimAnneeSortie, dimAnnee)
+	}
+	p, err = c.plan(q, mode)
+	if err != nil {
+		return nil, false, c.namedLevels(err, q)
+	}
+	if exit && !exitYear(planDims(p)) {
+		ids := strings.Join(q.Indicators, ", ")
+		return nil, false, badParam(dimAnneeSortie, "« annee_sortie » : %s n'est publié par année de sortie que ventilé ou filtré par organisme ; "+
+			"sans organisme, son année est l'année d'engagement : utilisez « annee »", ids)
+	}
+	return p, exit, nil
+}
+
+// yearNamed refuses annee where it would not mean what it means for the
+// indicator: on a mart publishing by exit year a figure whose annee is the
+// year of commitment.
+func (c *Catalogue) yearNamed(q Query) error {
+	if !mentions(q, dimAnnee) || mentions(q, dimAnneeSortie) {
+		return nil
+	}
+	var ids []string
+	for _, id := range q.Indicators {
+		if d := c.def(id); d != nil && d.byExitYear {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	p, err := c.plan(q, Public)
+	if err != nil || !exitYear(p.src.dims) {
+		return nil // Run says what is wrong, or annee is the year of commitment
+	}
+	how := "annee_sortie=" + q.Filters[dimAnnee]
+	if slices.Contains(q.By, dimAnnee) {
+		how = "par=" + strings.Join(renameDim(q, dimAnnee, dimAnneeSortie).By, ",")
+	}
+	list := strings.Join(ids, ", ")
+	return badParam(dimAnnee, "« annee » est l'année d'engagement pour %s, mais par organisme %s n'est publié que par année de sortie "+
+		"(dossiers sortis dans l'année, table %s) : demandez « annee_sortie » au lieu de « annee » (%s) ; "+
+		"par année d'engagement, %s est publié par financeur, dispositif ou domaine de formation, pas par organisme",
+		list, list, p.src.table, how, list)
+}
+
+// namedLevels rewrites, in the list of possible breakdowns of an error of
+// plan, the levels of the marts publishing by exit year a figure of q whose
+// annee is the year of commitment: their year is annee_sortie.
+func (c *Catalogue) namedLevels(err error, q Query) error {
+	var pe *ParamError
+	if !errors.As(err, &pe) || pe.Param != "par" {
+		return err
+	}
+	byExit := slices.ContainsFunc(q.Indicators, func(id string) bool { d := c.def(id); return d != nil && d.byExitYear })
+	head, list, ok := strings.Cut(pe.Message, ") : ")
+	if !byExit || !ok {
+		return err
+	}
+	// The levels as plan lists them (a funder's type implied), of the marts
+	// offering an indicator of q, by the meaning of their year.
+	named := map[string]string{}
+	commitment := map[string]bool{}
+	for _, s := range c.sources {
+		if !slices.ContainsFunc(q.Indicators, func(id string) bool { _, ok := s.offers[id]; return ok }) {
+			continue
+		}
+		for _, l := range s.levelsAll() {
+			var shown, renamed []string
+			for _, d := range l {
+				if s.implied[dimFinanceur] == d && contains(l, dimFinanceur) {
+					continue
+				}
+				shown = append(shown, d)
+				if d == dimAnnee {
+					d = dimAnneeSortie
+				}
+				renamed = append(renamed, d)
+			}
+			if exitYear(s.dims) {
+				named[strings.Join(shown, "+")] = strings.Join(renamed, "+")
+			} else {
+				commitment[strings.Join(shown, "+")] = true
+			}
+		}
+	}
+	items := strings.Split(list, " ; ")
+	for i, it := range items {
+		if n, ok := named[it]; ok && !commitment[it] {
+			items[i] = n
+		}
+	}
+	return &ParamError{Param: pe.Param, Message: head + ") : " + strings.Join(items, " ; "), kind: pe.kind}
+}
+
+// mentions reports whether q breaks down or filters by dimension d.
+func mentions(q Query, d string) bool {
+	_, filtered := q.Filters[d]
+	return filtered || slices.Contains(q.By, d) || slices.Contains(q.Totals, d)
+}
+
+// renameDim returns q with dimension from named to.
+func renameDim(q Query, from, to string) Query {
+	swap := func(ds []string) []string {
+		out := slices.Clone(ds)
+		for i := range out {
+			if out[i] == from {
+				out[i] = to
+			}
+		}
+		return out
+	}
+	q.By, q.Totals = swap(q.By), swap(q.Totals)
+	if v, ok := q.Filters[from]; ok {
+		f := maps.Clone(q.Filters)
+		delete(f, from)
+		f[to] = v
+		q.Filters = f
+	}
+	return q
+}
+
+// planDims are the dimensions of the rows a plan reads.
+func planDims(p *plan) []dimCol {
+	if p.mode == Partner {
+		return p.src.partner.dims
+	}
+	return p.src.dims
+}
+
+// exitYear reports whether the year of these dimensions is the exit year
+// (annee_sortie), rather than the year of commitment of the funding marts.
+func exitYear(dims []dimCol) bool { return slices.Contains(dims, colAnneeSortie) }

@@ -9,6 +9,7 @@ import (
 // Dimension ids.
 const (
 	dimAnnee         = "annee"
+	dimAnneeSortie   = "annee_sortie"
 	dimTrimestre     = "trimestre"
 	dimMois          = "mois"
 	dimDispositif    = "dispositif"
@@ -76,6 +77,11 @@ func dimensions() []Dimension {
 	return []Dimension{
 		open(dimAnnee, "Année",
 			"Année de sortie de formation pour les indicateurs d'insertion ; année d'engagement (date_engagement) pour les indicateurs de financement.",
+			"année sur 4 chiffres, par exemple 2024", `^[0-9]{4}$`),
+		open(dimAnneeSortie, "Année de sortie",
+			"Année de sortie de formation, pour les indicateurs de financement dont « annee » est l'année d'engagement : "+
+				"ventilés ou filtrés par organisme, ils ne sont publiés que par année de sortie (dossiers sortis cette année-là, "+
+				"quelle que soit l'année d'engagement).",
 			"année sur 4 chiffres, par exemple 2024", `^[0-9]{4}$`),
 		closed(dimTrimestre, "Trimestre de sortie", "Trimestre civil (1 à 4) du mois de la sortie finale.",
 			[]Value{{"1", "1er trimestre"}, {"2", "2e trimestre"}, {"3", "3e trimestre"}, {"4", "4e trimestre"}}),
