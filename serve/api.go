@@ -52,7 +52,9 @@ var (
 	paramFormat = Param{Name: "format", Enum: []string{"json", "csv"},
 		Description: "Format de la réponse : json (défaut) ou csv (UTF-8, séparateur virgule, valeurs manquantes vides)."}
 	paramPar = Param{Name: "par",
-		Description: "Dimensions de la ventilation, séparées par des virgules, parmi les dimensions de l'indicateur (par exemple « dispositif,region »)."}
+		Description: "Dimensions de la ventilation, séparées par des virgules, parmi les dimensions de l'indicateur (par exemple « dispositif,region »). " +
+			"Sans « par », la valeur nationale de chaque année (ou de chaque mois pour les flux mensuels), dans les filtres donnés, " +
+			"quand l'indicateur en a une ; sinon l'erreur 400 dit les ventilations possibles."}
 	paramTotaux = Param{Name: "totaux",
 		Description: "Dimensions de « par » pour lesquelles ajouter les lignes de total (la cellule de la dimension est alors vide : « tous »)."}
 )
@@ -62,9 +64,10 @@ func (s *Server) apiRoutes() []Route {
 	return []Route{
 		{
 			Method: http.MethodGet, Pattern: apiBase + "/indicateurs", OperationID: "catalogue",
-			Summary:     "Catalogue des indicateurs",
-			Description: "Liste des indicateurs publics (identifiant, libellé, définition, unité, dimensions, source, date des données) et des dimensions avec leurs valeurs admises.",
-			handler:     http.HandlerFunc(s.handleCatalogue),
+			Summary: "Catalogue des indicateurs",
+			Description: "Liste des indicateurs publics (identifiant, libellé, définition, unité, dimensions, source, date des données) et des dimensions avec leurs valeurs admises. " +
+				"Servi avec la date des données de l'entrepôt ouvert : tant qu'aucun entrepôt n'est ouvert (démarrage, préparation des chiffres), la réponse est 503 avec l'en-tête Retry-After.",
+			handler: http.HandlerFunc(s.handleCatalogue),
 		},
 		{
 			Method: http.MethodGet, Pattern: apiBase + "/indicateurs/{id}", OperationID: "indicateur_public",
@@ -179,23 +182,25 @@ func takeFormat(w http.ResponseWriter, params url.Values, allowed []string) (str
 
 // catalogueDoc is the answer of the catalogue route.
 type catalogueDoc struct {
-	DataDate   string                 `json:"date_donnees,omitempty"`
+	DataDate   string                 `json:"date_donnees"`
 	Indicators []indicators.Indicator `json:"indicateurs"`
 	Dimensions []indicators.Dimension `json:"dimensions"`
 }
 
-// handleCatalogue serves the catalogue, with the date of the data when a
-// build is open.
+// handleCatalogue serves the catalogue of the open build, with the date of
+// its data. Until a build is open and prepared there is no date, and no
+// figure to describe: 503, as the indicator routes answer.
 func (s *Server) handleCatalogue(w http.ResponseWriter, r *http.Request) {
 	if _, ok := queryParams(w, r, nil, nil); !ok {
 		return
 	}
-	doc := s.catalogue
-	if lease, err := s.db.Acquire(); err == nil {
-		doc = lease.Value.(*build).catalogue
-		lease.Release()
+	lease, err := s.db.Acquire()
+	if err != nil {
+		s.unavailable(w)
+		return
 	}
-	doc.write(w)
+	defer lease.Release()
+	lease.Value.(*build).catalogue.write(w)
 }
 
 // indicator serves the figures of one indicator in a mode.
@@ -235,6 +240,7 @@ func (s *Server) indicator(mode indicators.Mode) http.HandlerFunc {
 		if mode == indicators.Partner {
 			q.Funder = infoOf(r).funder
 		}
+		q = s.cat.DefaultBreakdown(q, mode)
 		lease, err := s.db.Acquire()
 		if err != nil {
 			s.unavailable(w)

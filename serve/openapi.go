@@ -59,18 +59,23 @@ func (s *Server) OpenAPI() map[string]any {
 					"properties": obj{
 						"date_donnees": obj{"type": "string"},
 						"mode":         obj{"type": "string", "enum": []string{"public", "partenaire"}},
-						"colonnes": obj{"type": "array", "items": obj{"type": "object", "properties": obj{
-							"nom": obj{"type": "string"}, "libelle": obj{"type": "string"}, "type": obj{"type": "string"},
-							"unite": obj{"type": "string"}, "description": obj{"type": "string"}, "dimension": obj{"type": "string"},
-						}}},
+						"colonnes": obj{"type": "array",
+							"description": "Les colonnes de chaque ligne, dans l'ordre : les dimensions de la ventilation (« dimension » renseignée), " +
+								"puis l'indicateur, puis en mode public « secret », qui dit pourquoi des valeurs de la ligne sont masquées.",
+							"items": obj{"type": "object", "properties": obj{
+								"nom": obj{"type": "string"}, "libelle": obj{"type": "string"}, "type": obj{"type": "string"},
+								"unite": obj{"type": "string"}, "description": obj{"type": "string"}, "dimension": obj{"type": "string"},
+							}}},
 						"lignes": obj{"type": "array", "items": obj{"type": "object", "additionalProperties": true,
-							"description": "Une ligne : une propriété par colonne (null = manquant ou masqué, jamais zéro), et en mode public « secret » (raisons du masquage)."}},
+							"description": "Une ligne : une propriété par colonne (null = manquant ou masqué, jamais zéro), dont en mode public « secret » : " +
+								"vide, ou les raisons du masquage séparées par « ; » (effectif < 11, dénominateur < 20, moins de 11 dossiers, dénominateur masqué, secret secondaire)."}},
 					},
 				},
 				"Catalogue": obj{
-					"type": "object",
+					"type":     "object",
+					"required": []string{"date_donnees", "indicateurs", "dimensions"},
 					"properties": obj{
-						"date_donnees": obj{"type": "string"},
+						"date_donnees": obj{"type": "string", "description": "Date des données de l'entrepôt servi : dernier mois de DSN couvert, dernière transmission."},
 						"indicateurs":  obj{"type": "array", "items": obj{"type": "object"}},
 						"dimensions":   obj{"type": "array", "items": obj{"type": "object"}},
 					},
@@ -191,7 +196,11 @@ func (s *Server) responses(rt Route) obj {
 	if strings.Contains(rt.Pattern, "{") {
 		out["404"] = obj{"description": "Indicateur inconnu.", "content": errRef}
 	}
-	if rt.OperationID != "catalogue" && rt.OperationID != "openapi" {
+	switch rt.OperationID {
+	case "openapi":
+	case "catalogue":
+		out["503"] = obj{"description": "Entrepôt en cours d'ouverture ou absent : pas encore de date des données (en-tête Retry-After).", "content": errRef}
+	default:
 		out["503"] = obj{"description": "Entrepôt indisponible ou délai dépassé.", "content": errRef}
 	}
 	if rt.Partner {

@@ -173,7 +173,7 @@ func sampleValue(t *testing.T, e *env, name string, op openAPIOperation) string 
 		}
 	}
 	switch name {
-	case "annee":
+	case "annee", "annee_sortie":
 		return "2024"
 	case "mois":
 		return "2024-03"

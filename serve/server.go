@@ -80,7 +80,6 @@ type Server struct {
 	dossierSlots chan struct{}
 	mux          *http.ServeMux
 	handler      http.Handler
-	catalogue    response // the catalogue without a build (no data date), rendered
 	openapi      response // the OpenAPI document, rendered
 	routes       []Route
 	patterns     []string // every pattern registered with mux, for the OpenAPI test
@@ -127,9 +126,6 @@ func New(cfg Config) (*Server, error) {
 	s.db = live.New(cfg.WarehousePath, cfg.Open, s.prepare, s.log)
 	s.routes = s.apiRoutes()
 	var err error
-	if s.catalogue, err = renderJSON(catalogueDoc{Indicators: s.cat.Indicators(), Dimensions: s.cat.Dimensions()}); err != nil {
-		return nil, err
-	}
 	if s.openapi, err = renderJSON(s.OpenAPI()); err != nil {
 		return nil, err
 	}

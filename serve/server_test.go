@@ -613,8 +613,10 @@ func TestNoWarehouse(t *testing.T) {
 	assert.Contains(t, apiErr(t, rec).Error, "agora build")
 	assert.Equal(t, "30", rec.Header().Get("Retry-After"))
 	rec = e.get("/api/v1/indicateurs", "")
-	require.Equal(t, http.StatusOK, rec.Code, "the catalogue needs no warehouse")
-	assert.Equal(t, http.StatusOK, e.get("/", "").Code, "nor does the site")
+	require.Equal(t, http.StatusServiceUnavailable, rec.Code, "no catalogue without the date of its data")
+	assert.Equal(t, "30", rec.Header().Get("Retry-After"))
+	assert.Equal(t, http.StatusOK, e.get("/api/v1/openapi.json", "").Code, "the API is described without a warehouse")
+	assert.Equal(t, http.StatusOK, e.get("/", "").Code, "and the site is served")
 }
 
 func TestSizeLimits(t *testing.T) {
