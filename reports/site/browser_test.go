@@ -374,6 +374,7 @@ func TestBrowser(t *testing.T) {
 	}
 	wg.Go(func() { t.Run("telechargement", func(t *testing.T) { checkDownload(t, bctx, fileBase, dir) }) })
 	wg.Go(func() { t.Run("tableau", func(t *testing.T) { checkTableSortAndSearch(t, bctx, fileBase) }) })
+	wg.Go(func() { t.Run("telephone-mise-en-page", func(t *testing.T) { checkPhoneLayout(t, bctx, fileBase) }) })
 	wg.Wait()
 	if out := os.Getenv("AGORA_SCREENSHOTS"); out != "" {
 		shots := pages
@@ -532,4 +533,112 @@ func screenshotTiles(bctx context.Context, pageURL, prefix string, width, height
 		}
 	}
 	return n, nil
+}
+
+// layoutCheck is what layoutJS reports about a chart as drawn.
+type layoutCheck struct {
+	ID    string `json:"id"`
+	Width int    `json:"width"`
+	// Legend: its type, and the bottom and width of what it draws, beside
+	// the top of the plot (0 without a legend).
+	LegendType   string  `json:"legendType"`
+	LegendBottom float64 `json:"legendBottom"`
+	LegendWidth  float64 `json:"legendWidth"`
+	PlotTop      float64 `json:"plotTop"`
+	// Category labels broken inside a word, and ones ECharts would break
+	// itself (a width and an overflow set on the axis).
+	BadBreaks []string `json:"badBreaks"`
+	Overflow  string   `json:"overflow"`
+	// End of a percentage value axis as ECharts drew it (0: not a percentage).
+	PctMax float64 `json:"pctMax"`
+	// Most values of a percentage chart (above 100: envelope consumption).
+	PctData float64 `json:"pctData"`
+}
+
+// layoutJS reads, from each ECharts instance of the page, the drawn legend,
+// the wrapped category labels and the end of a percentage axis.
+const layoutJS = `Array.from(document.querySelectorAll('[data-chart]')).map(function (el) {
+  var inst = echarts.getInstanceByDom(el);
+  var out = {id: el.getAttribute('data-chart'), width: el.clientWidth, legendType: '', legendBottom: 0, legendWidth: 0,
+             plotTop: 0, badBreaks: [], overflow: '', pctMax: 0, pctData: 0};
+  if (!inst) { return out; }
+  var model = inst.getModel(), opt = inst.getOption();
+  var lg = model.getComponent('legend'), grid = model.getComponent('grid');
+  if (lg && lg.get('show') !== false) {
+    var r = inst.getViewOfComponentModel(lg).group.getBoundingRect();
+    out.legendType = lg.get('type');
+    out.legendBottom = r.y + r.height + (lg.get('top') ? parseFloat(lg.get('top')) : 0) + 5;
+    out.legendWidth = r.width;
+    out.plotTop = grid ? grid.coordinateSystem.getRect().y : 0;
+  }
+  (opt.yAxis || []).forEach(function (a) {
+    if (a.type !== 'category') { return; }
+    if (a.axisLabel && (a.axisLabel.width || a.axisLabel.overflow === 'break' || a.axisLabel.overflow === 'breakAll')) {
+      out.overflow = String(a.axisLabel.overflow || 'width');
+    }
+    var f = (a.axisLabel && typeof a.axisLabel.formatter === 'function') ? a.axisLabel.formatter : String;
+    a.data.forEach(function (v) {
+      // Walk the lines along the label: a line ends at a hyphen (the next
+      // one goes on) or before a space (skipped); anything else is a word cut.
+      var flat = v.replace(/\u00a0/g, ' '), pos = 0;
+      f(v).split('\n').forEach(function (line, i, all) {
+        pos += line.length;
+        if (i === all.length - 1) { return; }
+        if (/-$/.test(line)) { return; }
+        if (flat.charAt(pos) === ' ') { pos++; return; }
+        out.badBreaks.push(v + ' → ' + line);
+      });
+    });
+  });
+  var p = JSON.parse(document.getElementById(el.getAttribute('data-chart')).textContent);
+  if (/%$/.test(p.suffix)) {
+    ['xAxis', 'yAxis'].forEach(function (k) {
+      var ax = model.getComponent(k);
+      if (ax && ax.axis && ax.axis.type === 'value') { out.pctMax = ax.axis.scale.getExtent()[1]; }
+    });
+    (opt.series || []).forEach(function (s) {
+      (s.data || []).forEach(function (d) {
+        var x = (d !== null && typeof d === 'object' && !Array.isArray(d)) ? d.value : d;
+        if (Array.isArray(x)) { x = x[1]; }
+        if (typeof x === 'number') { out.pctData = Math.max(out.pctData, x); }
+      });
+    });
+  }
+  return out;
+})`
+
+// checkPhoneLayout opens pages 375 px wide and checks what the review of the
+// demo found on a phone: every legend plain (wrapping, never paged « 1/2 »),
+// above the plot and within the chart; category labels broken only at
+// spaces and after hyphens (not « Auvergne-Rhône-Alp / es »); percentage
+// axes ending at 100 % at most when no value exceeds it (not 120 %).
+func checkPhoneLayout(t *testing.T, bctx context.Context, base string) {
+	ctx, cancel := chromedp.NewContext(bctx)
+	defer cancel()
+	ctx, cancelTime := context.WithTimeout(ctx, 60*time.Second)
+	defer cancelTime()
+	for _, p := range []string{"index.html", "region-84.html", "budget.html"} {
+		require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(375, 800), chromedp.Navigate(base+p)), p)
+		_, err := chromedp.Run(ctx, chromedp.Poll[string](`document.documentElement.getAttribute('data-charts-drawn')`,
+			chromedp.WithPollingTimeout(20*time.Second)))
+		require.NoError(t, err, p)
+		charts, err := chromedp.Run(ctx, chromedp.Evaluate[[]layoutCheck](layoutJS))
+		require.NoError(t, err, p)
+		require.NotEmpty(t, charts, p)
+		wrapped := 0
+		for _, c := range charts {
+			if c.LegendType != "" {
+				assert.Equal(t, "plain", c.LegendType, "%s %s : légende", p, c.ID)
+				assert.LessOrEqual(t, c.LegendBottom, c.PlotTop, "%s %s : la légende empiète sur le graphique", p, c.ID)
+				assert.LessOrEqual(t, c.LegendWidth, float64(c.Width), "%s %s : légende plus large que le graphique", p, c.ID)
+			}
+			assert.Empty(t, c.BadBreaks, "%s %s : libellés coupés au milieu d'un mot", p, c.ID)
+			assert.Empty(t, c.Overflow, "%s %s : ECharts recoupe les libellés lui-même", p, c.ID)
+			if c.PctMax > 0 && c.PctData <= 100 {
+				assert.LessOrEqual(t, c.PctMax, 100.0, "%s %s : axe des pourcentages au-delà de 100 %%", p, c.ID)
+				wrapped++
+			}
+		}
+		assert.Positive(t, wrapped, "%s : aucun graphique en pourcentages vérifié", p)
+	}
 }

@@ -74,7 +74,7 @@ func (b *builder) budget() (*page, error) {
 			typeCodes = append(typeCodes, v)
 		}
 	}
-	byType := moneyChart(ft, "type_financeur", typeCodes, funderTypeLabel, false, "budget-type-financeur",
+	byType := moneyChart(ft, "type_financeur", typeCodes, funderTypeLabel, "budget-type-financeur",
 		fmt.Sprintf("Engagé, payé et enveloppes par type de financeur, engagements %s", y),
 		fmt.Sprintf("Montants engagés par type de financeur en %s", y))
 
@@ -90,7 +90,7 @@ func (b *builder) budget() (*page, error) {
 		}
 	}
 	sortByFig(fd, "dispositif", schemeCodes, "montant_engage")
-	byScheme := moneyChart(fd, "dispositif", schemeCodes, schemeLabel, true, "budget-dispositif",
+	byScheme := moneyChart(fd, "dispositif", schemeCodes, schemeLabel, "budget-dispositif",
 		fmt.Sprintf("Engagé, payé et enveloppes par dispositif, engagements %s", y),
 		fmt.Sprintf("Montants engagés par dispositif en %s", y))
 
@@ -156,7 +156,7 @@ func millions(fs []fig) []fig {
 
 // moneyChart draws committed, realised and envelope amounts (in millions of
 // euros) for codes of a dimension, with the full figures in its table.
-func moneyChart(f *frame, dim string, codes []string, label func(string) string, short bool, id, title, intro string) *chart {
+func moneyChart(f *frame, dim string, codes []string, label func(string) string, id, title, intro string) *chart {
 	var labels []string
 	var eng, real, env []fig
 	t := table{
@@ -175,16 +175,8 @@ func moneyChart(f *frame, dim string, codes []string, label func(string) string,
 			figCell(env[len(env)-1], unitEuros), figCell(f.fig(i, "taux_consommation_enveloppe"), unitPct)})
 	}
 	summary := rankSummary(intro, labels, millions(eng), unitMillions, "")
-	cats := labels
-	if short {
-		cats = codes
-	}
-	c := hbar(id, title, summary+" Les montants sont en millions d'euros ; une enveloppe absente (n.d.) n'a pas été transmise.", unitMillions, cats,
+	return hbar(id, title, summary+" Les montants sont en millions d'euros ; une enveloppe absente (n.d.) n'a pas été transmise.", unitMillions, labels,
 		[]series{{"Engagé", millions(eng)}, {"Payé", millions(real)}, {"Enveloppe", millions(env)}}, t)
-	if short {
-		c.Labels = labelMap(codes, labels)
-	}
-	return c
 }
 
 // consumptionChart: committed amount over envelope, for each funder with an envelope.

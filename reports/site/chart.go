@@ -22,16 +22,12 @@ type chart struct {
 	ID      string // unique on the site: HTML id and CSV file name
 	Title   string
 	Summary string // French text alternative: ECharts aria description and visible text
-	Height  int    // pixels
-	// HeightNarrow is the height on a phone-width screen, where long labels
-	// wrap on more lines (0: the same).
-	HeightNarrow int
-	Unit         unit // unit of the value axis and tooltips
-	Option       map[string]any
-	Table        table
-	// Labels maps short category names (scheme codes) to their full labels,
-	// shown in the tooltips.
-	Labels map[string]string
+	// Height is in pixels; the page script sets the height of a bar chart
+	// from the lines its labels actually wrap on (see hbar).
+	Height int
+	Unit   unit // unit of the value axis and tooltips
+	Option map[string]any
+	Table  table
 	// Points is the number of figures drawn; a chart without any (every
 	// figure hidden) is not drawn, its table says why.
 	Points int
@@ -111,7 +107,6 @@ func (c *chart) Payload() (template.JS, error) {
 		"decimals": c.Unit.decimals(),
 		"secret":   secretText,
 		"missing":  missingText,
-		"labels":   c.Labels,
 	})
 	return template.JS(strings.TrimSpace(b.String())), err
 }
@@ -127,7 +122,10 @@ func common(summary string) []charts.GlobalOpts {
 		charts.WithAriaOpts(&opts.Aria{Enabled: opts.Bool(true), Label: &opts.AriaLabel{Description: summary}}),
 		charts.WithColorsOpts(opts.Colors(palette)),
 		charts.WithAnimation(false),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "0", Type: "scroll"}),
+		// A plain legend wraps on as many lines as it needs (the page script
+		// makes room for them above the plot); a scrolling one hides series
+		// behind « 1/2 » on a phone.
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "0", Type: "plain"}),
 	}
 }
 
@@ -265,7 +263,11 @@ func compact(cats []string, ss []series) ([]string, []series, int) {
 }
 
 // hbar is a horizontal bar chart: one bar per category and series. Categories
-// run top to bottom in the given order; long labels wrap, so it fits a phone.
+// run top to bottom in the given order and are named in words (a scheme's
+// label, not its code). The page script wraps the labels at spaces and
+// hyphens to the width of the axis, never inside a word, and sets the
+// chart's height from the lines they take: Height is its estimate before the
+// script runs, with the same rule (see barBand).
 func hbar(id, title, summary string, u unit, cats []string, ss []series, t table) *chart {
 	cats, ss, dropped := compact(cats, ss)
 	if dropped > 0 && published(ss) > 0 {
@@ -283,23 +285,51 @@ func hbar(id, title, summary string, u unit, cats []string, ss []series, t table
 		charts.WithGridOpts(opts.Grid{ContainLabel: opts.Bool(true), Left: "16", Right: "24", Top: "36", Bottom: "8"}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "value"}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: labels, Inverse: opts.Bool(true),
-			AxisLabel: &opts.AxisLabel{Width: 165, Overflow: "break", Interval: "0"}}),
+			AxisLabel: &opts.AxisLabel{Interval: "0"}}),
 	)
 	bar.SetGlobalOptions(g...)
 	for _, s := range ss {
 		bar.AddSeries(s.Name, barData(s.Values))
 	}
-	// Room per category: the bars, and the lines of the wrapped label (about
-	// 24 characters a line at 165 px; 17 at 124 px, the width on a phone).
-	per := max(26, 16+12*len(ss), 12+15*((longest+23)/24))
-	perNarrow := max(26, 16+12*len(ss), 12+15*((longest+16)/17))
 	opt := optionOf(bar)
 	set(opt, 15, "yAxis", "0", "axisLabel", "lineHeight")
+	if m, ok := pctAxisMax(u, ss); ok {
+		set(opt, m, "xAxis", "0", "max")
+	}
 	for i := range ss {
 		set(opt, 22, "series", fmt.Sprint(i), "barMaxWidth")
 	}
-	return &chart{ID: id, Title: title, Summary: summary, Unit: u, Height: 60 + per*len(cats), HeightNarrow: 60 + perNarrow*len(cats),
+	// About 24 characters a line at the 165 px of the axis labels.
+	return &chart{ID: id, Title: title, Summary: summary, Unit: u, Height: 60 + barBand(len(ss), (longest+23)/24)*len(cats),
 		Option: opt, Table: t, Points: published(ss)}
+}
+
+// barBand is the height in pixels of one category of a bar chart with n
+// series and labels of at most lines lines (15 px a line). The page script
+// (site.js, bandHeight) applies the same rule to the lines it wraps.
+func barBand(n, lines int) int { return max(26, 16+12*n, 12+15*lines) }
+
+// pctAxisMax is the end of a percentage axis: the published values rounded
+// up to twenty (ticks of 10 or 20 then end on it; the page script picks them
+// on a phone), never beyond 100 % when no value exceeds it (an axis running
+// to 120 % suggests rates can). A percentage that can exceed 100 (envelope
+// consumption) keeps the axis ECharts chooses.
+func pctAxisMax(u unit, ss []series) (float64, bool) {
+	if u != unitPct {
+		return 0, false
+	}
+	top := 0.0
+	for _, s := range ss {
+		for _, f := range s.Values {
+			if f.ok() {
+				top = math.Max(top, f.v)
+			}
+		}
+	}
+	if top > 100 {
+		return 0, false
+	}
+	return math.Max(20, math.Min(100, math.Ceil(top/20)*20)), true
 }
 
 // lines is a line chart over ordered categories (quarters, months); a hidden
@@ -321,7 +351,11 @@ func lines(id, title, summary string, u unit, cats []string, ss []series, t tabl
 		}
 		line.AddSeries(s.Name, data, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(len(cats) <= 24)}))
 	}
-	return &chart{ID: id, Title: title, Summary: summary, Unit: u, Height: 340, Option: optionOf(line), Table: t, Points: published(ss)}
+	opt := optionOf(line)
+	if m, ok := pctAxisMax(u, ss); ok {
+		set(opt, m, "yAxis", "0", "max")
+	}
+	return &chart{ID: id, Title: title, Summary: summary, Unit: u, Height: 340, Option: opt, Table: t, Points: published(ss)}
 }
 
 // flow is one link of a Sankey diagram.

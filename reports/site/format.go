@@ -10,6 +10,7 @@ import (
 // decimal mark is a comma, and units (%, €) follow a narrow no-break space.
 const (
 	nnbsp = "\u202f" // espace fine insécable
+	nbsp  = "\u00a0" // espace insécable, before « : » so that no line starts with it
 	minus = "\u2212" // signe moins
 )
 

@@ -97,7 +97,7 @@ var rateIDs = []string{"nb_sortants", "nb_observes_6m", "taux_emploi_6m", "taux_
 
 // ratesChart draws the employment and durable employment rates at six months
 // of the rows of f, one bar pair per code, sorted by decreasing rate.
-func ratesChart(f *frame, dim string, codes []string, label func(string) string, short bool,
+func ratesChart(f *frame, dim string, codes []string, label func(string) string,
 	id, title, intro, ref string) *chart {
 	type row struct {
 		code string
@@ -116,7 +116,7 @@ func ratesChart(f *frame, dim string, codes []string, label func(string) string,
 		}
 		return fa.v > fz.v
 	})
-	var cats, labels []string
+	var labels []string
 	var emp, dur []fig
 	t := table{
 		Head:    []string{capitalize(dimLabel(dim)), "Sortants", "Observés à 6 mois", "Taux d'emploi à 6 mois", "Borne basse (IC 95 %)", "Borne haute (IC 95 %)", "Taux d'emploi durable à 6 mois"},
@@ -125,11 +125,6 @@ func ratesChart(f *frame, dim string, codes []string, label func(string) string,
 	}
 	for _, r := range rows {
 		l := label(r.code)
-		cat := l
-		if short {
-			cat = r.code
-		}
-		cats = append(cats, cat)
 		labels = append(labels, l)
 		emp = append(emp, f.fig(r.i, "taux_emploi_6m"))
 		dur = append(dur, f.fig(r.i, "taux_emploi_durable_6m"))
@@ -138,21 +133,8 @@ func ratesChart(f *frame, dim string, codes []string, label func(string) string,
 			figCell(f.fig(r.i, "taux_emploi_6m"), unitPct), figCell(f.fig(r.i, "taux_emploi_6m_ic_bas"), unitPct),
 			figCell(f.fig(r.i, "taux_emploi_6m_ic_haut"), unitPct), figCell(f.fig(r.i, "taux_emploi_durable_6m"), unitPct)})
 	}
-	c := hbar(id, title, rankSummary(intro, labels, emp, unitPct, ref), unitPct, cats,
+	return hbar(id, title, rankSummary(intro, labels, emp, unitPct, ref), unitPct, labels,
 		[]series{{"En emploi", emp}, {"En emploi durable", dur}}, t)
-	if short {
-		c.Labels = labelMap(cats, labels)
-	}
-	return c
-}
-
-// labelMap maps short category names to their full labels, for the tooltips.
-func labelMap(cats, labels []string) map[string]string {
-	m := make(map[string]string, len(cats))
-	for i := range cats {
-		m[cats[i]] = labels[i]
-	}
-	return m
 }
 
 func dimLabel(dim string) string {
@@ -212,7 +194,7 @@ func (b *builder) ratesByScheme(id, region, y string) (*chart, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ratesChart(f, "dispositif", codesOf(dictionary.Dispositifs), schemeLabel, true, id,
+	return ratesChart(f, "dispositif", codesOf(dictionary.Dispositifs), schemeLabel, id,
 		fmt.Sprintf("Part des sortants de %s en emploi six mois après, par dispositif%s", y, where),
 		fmt.Sprintf("Taux d'emploi à six mois des sortants de %s%s, par dispositif", y, where), ref), nil
 }
@@ -248,7 +230,7 @@ func (b *builder) ratesByRegion(y string) (*chart, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ratesChart(f, "region", codesOf(dictionary.Regions), regionLabel, false, "accueil-taux-region",
+	return ratesChart(f, "region", codesOf(dictionary.Regions), regionLabel, "accueil-taux-region",
 		fmt.Sprintf("Part des sortants de %s en emploi six mois après, par région de formation", y),
 		fmt.Sprintf("Taux d'emploi à six mois des sortants de %s, par région", y), ref), nil
 }
@@ -339,7 +321,7 @@ func (b *builder) beforeAfter(id, region, y string) (*chart, string, error) {
 	if tot.len() > 0 {
 		sentence = beforeAfterSentence(b.year, tot.fig(0, "taux_emploi_avant"), tot.fig(0, "taux_emploi_apres_6m"), tot.fig(0, "evolution_emploi_points"))
 	}
-	var cats, labels []string
+	var labels []string
 	var before, after, diff []fig
 	t := table{
 		Head:    []string{"Dispositif", "Sortants observés avant et après", "En emploi le mois avant l'entrée", "En emploi 6 mois après la sortie", "Évolution (points)"},
@@ -364,7 +346,6 @@ func (b *builder) beforeAfter(id, region, y string) (*chart, string, error) {
 		return fa.v > fz.v
 	})
 	for _, r := range rows {
-		cats = append(cats, r.code)
 		labels = append(labels, schemeLabel(r.code))
 		before = append(before, f.fig(r.i, "taux_emploi_avant"))
 		after = append(after, f.fig(r.i, "taux_emploi_apres_6m"))
@@ -374,9 +355,8 @@ func (b *builder) beforeAfter(id, region, y string) (*chart, string, error) {
 	}
 	summary := rankSummary(fmt.Sprintf("Écart entre le taux d'emploi six mois après la sortie et le mois avant l'entrée, sortants de %s%s, par dispositif", y, where),
 		labels, diff, unitPoints, "")
-	c := hbar(id, fmt.Sprintf("En emploi le mois avant l'entrée et six mois après la sortie, sortants de %s%s", y, where), summary, unitPct, cats,
+	c := hbar(id, fmt.Sprintf("En emploi le mois avant l'entrée et six mois après la sortie, sortants de %s%s", y, where), summary, unitPct, labels,
 		[]series{{"Le mois avant l'entrée", before}, {"Six mois après la sortie", after}}, t)
-	c.Labels = labelMap(cats, labels)
 	return c, sentence, nil
 }
 

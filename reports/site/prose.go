@@ -146,9 +146,18 @@ func rankSummary(intro string, labels []string, vals []fig, u unit, ref string) 
 	} else {
 		sort.SliceStable(pub, func(i, j int) bool { return pub[i].v > pub[j].v })
 		hi, lo := pub[0], pub[len(pub)-1]
-		if len(pub) == 1 {
+		switch {
+		case len(pub) == 1:
 			fmt.Fprintf(&b, " : %s pour %s", u.text(shown(hi.v)), hi.label)
-		} else {
+		case u.text(shown(hi.v)) == u.text(shown(lo.v)):
+			// Every published value reads the same: « de 100,0 % (a) à
+			// 100,0 % (b) » would name two of them as if they differed.
+			where := "partout"
+			if hidden > 0 {
+				where = "pour chaque valeur publiée"
+			}
+			fmt.Fprintf(&b, " : %s %s", u.text(shown(hi.v)), where)
+		default:
 			fmt.Fprintf(&b, " : de %s (%s) à %s (%s)", u.text(shown(lo.v)), lo.label, u.text(shown(hi.v)), hi.label)
 		}
 		if ref != "" {

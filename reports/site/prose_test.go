@@ -53,6 +53,13 @@ func TestRankSummary(t *testing.T) {
 	assert.Equal(t, "Taux par dispositif : de 40,0_% (D) à 70,3_% (B) ; ensemble : 55,0 %. Deux valeurs sont couvertes par le secret statistique.", plain(got))
 	assert.Equal(t, "Rien : aucune valeur publiable. Une valeur est couverte par le secret statistique.",
 		plain(rankSummary("Rien", []string{"A"}, []fig{secretFig}, unitPct, "")))
+	// Every value reads the same (99,96 rounds to 100,0): no « de 100,0 % (a) à 100,0 % (b) ».
+	assert.Equal(t, "Complétude : 100,0_% partout.",
+		plain(rankSummary("Complétude", []string{"a", "b", "c"}, []fig{shown(100), shown(99.96), shown(100)}, unitPct, "")))
+	assert.Equal(t, "Complétude : 100,0_% pour chaque valeur publiée. Une valeur est couverte par le secret statistique.",
+		plain(rankSummary("Complétude", []string{"a", "b", "c"}, []fig{shown(100), secretFig, shown(100)}, unitPct, "")))
+	assert.Equal(t, "Complétude : de 99,9_% (b) à 100,0_% (a).",
+		plain(rankSummary("Complétude", []string{"a", "b"}, []fig{shown(100), shown(99.94)}, unitPct, "")))
 }
 
 func TestReferenceYear(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -30,6 +31,11 @@ type QualityReport struct {
 type PartnerQuality struct {
 	Funder string `json:"code_financeur"`
 	Label  string `json:"libelle"`
+	// Unattributed marks the lines no partner can be named for (code
+	// INCONNU, see unattributed): it has no dossiers, events or corrections,
+	// so those figures are nil and do not apply (« sans objet »), and Secret
+	// is empty.
+	Unattributed bool `json:"sans_partenaire,omitempty"`
 	// Dossiers and Cancelled are nil when hidden (fewer than 11), Events
 	// when the partner has fewer than 11 dossiers (hideVolumes); Secret says why.
 	Dossiers       *int64 `json:"nb_dossiers"`
@@ -88,13 +94,45 @@ func ruleLabel(code string) string {
 	return code
 }
 
+// unattributed is the code_financeur of the quarantined lines that name no
+// partner (stg_quarantaine): the DSN lines, which employers send and which
+// carry no funder, and the lines of partners' files whose sender could not
+// be read (a line or a whole file unreadable, a code_financeur missing or
+// unknown). No dossier can belong to it: a dossier is landed only with a
+// known sender.
+const unattributed = "INCONNU"
+
+// notApplicable is how a figure that does not apply is written (the
+// dossiers of the lines without a partner).
+const notApplicable = "sans objet"
+
 // partnerLabel is the French name of a partner code.
 func partnerLabel(code string) string {
-	if code == "INCONNU" {
-		return "Émetteur inconnu (fichier illisible)"
+	if code == unattributed {
+		return "Lignes sans partenaire identifié"
 	}
 	return funderLabel(code)
 }
+
+// feedLabel is the French name of a feed (the flux of the quality marts),
+// as a page writes it; unknown feeds keep their code.
+func feedLabel(feed string) string {
+	switch feed {
+	case "dossiers", "financements", "enveloppes":
+		return feed
+	case "evenements":
+		return "événements"
+	case "dsn_extrait":
+		return "extrait DSN"
+	case "dsn_neodes", "dsn":
+		return "DSN (NEODeS)"
+	}
+	return feed
+}
+
+// dsnFeed reports whether a feed holds DSN, sent by employers, not by a
+// funding partner.
+func dsnFeed(feed string) bool { return strings.HasPrefix(feed, "dsn") }
 
 // Quality reads the data-quality marts for every partner, or for one when
 // funder is not empty. Partners are sorted by code.
@@ -108,7 +146,7 @@ func Quality(ctx context.Context, db *sql.DB, funder string) (*QualityReport, er
 	get := func(code string) *PartnerQuality {
 		p := byCode[code]
 		if p == nil {
-			p = &PartnerQuality{Funder: code, Label: partnerLabel(code)}
+			p = &PartnerQuality{Funder: code, Label: partnerLabel(code), Unattributed: code == unattributed}
 			byCode[code] = p
 		}
 		return p
@@ -135,6 +173,10 @@ func Quality(ctx context.Context, db *sql.DB, funder string) (*QualityReport, er
 			return nil, err
 		}
 		p := get(code)
+		if p.Unattributed {
+			p.RejectedLines, p.OrphanEvents, p.OrphanFundings = rejected.Int64, oe.Int64, of.Int64
+			continue
+		}
 		dossierCounts[code] = dossiers.Int64
 		var reasons []string
 		p.Dossiers = publishCount(dossiers.Int64, "nb_dossiers", &reasons)
@@ -198,7 +240,7 @@ func Quality(ctx context.Context, db *sql.DB, funder string) (*QualityReport, er
 	for _, c := range codes {
 		p := byCode[c]
 		// A partner absent from qualite_partenaire counts no dossier.
-		if r := disclosure.RowReason(float64(dossierCounts[c])); r != "" {
+		if r := disclosure.RowReason(float64(dossierCounts[c])); r != "" && !p.Unattributed {
 			hideVolumes(p, r)
 		}
 		rep.Partners = append(rep.Partners, *p)
@@ -346,10 +388,16 @@ func (b *builder) quality() ([]*page, error) {
 	pages := []*page{index}
 	for i := range rep.Partners {
 		q := &rep.Partners[i]
-		t.Rows = append(t.Rows, []cell{codeCell(q.Label, q.Funder), figCell(intFig(q.Dossiers), unitCount),
-			figCell(shown(float64(q.RejectedLines)), unitCount), figCell(shown(float64(q.OrphanEvents)), unitCount),
-			figCell(figOn(q.DelayMedian, q.Events), unitDays), figCell(figOn(q.Within30Days, q.Events), unitPct),
-			figCell(intFig(q.LateCorrections), unitCount)})
+		if q.Unattributed {
+			na := cell{Text: notApplicable, Sort: math.NaN()}
+			t.Rows = append(t.Rows, []cell{codeCell(q.Label, q.Funder), na,
+				figCell(shown(float64(q.RejectedLines)), unitCount), figCell(shown(float64(q.OrphanEvents)), unitCount), na, na, na})
+		} else {
+			t.Rows = append(t.Rows, []cell{codeCell(q.Label, q.Funder), figCell(intFig(q.Dossiers), unitCount),
+				figCell(shown(float64(q.RejectedLines)), unitCount), figCell(shown(float64(q.OrphanEvents)), unitCount),
+				figCell(figOn(q.DelayMedian, q.Events), unitDays), figCell(figOn(q.Within30Days, q.Events), unitPct),
+				figCell(intFig(q.LateCorrections), unitCount)})
+		}
 		links = append(links, link{Href: qualityFile(q.Funder), Text: q.Label,
 			Note: fmt.Sprintf("%s ligne%s rejetée%s", fmtInt(q.RejectedLines), plural(q.RejectedLines), plural(q.RejectedLines))})
 		pages = append(pages, b.partnerQuality(q))
@@ -357,7 +405,8 @@ func (b *builder) quality() ([]*page, error) {
 	index.Blocks = append(index.Blocks,
 		block{Heading: "Tableau des partenaires", ID: "tableau", Table: &tableBlock{ID: "qualite-partenaires",
 			Caption: "Qualité des livraisons par partenaire", Search: "Filtrer les partenaires", CSV: true, Table: t,
-			Note: "Délai de transmission : jours entre la date d'un événement et sa première transmission. Un événement orphelin se rapporte à un dossier inconnu : il est gardé dans le lac mais n'entre dans aucun indicateur."}},
+			Note: "Délai de transmission : jours entre la date d'un événement et sa première transmission. Un événement orphelin se rapporte à un dossier inconnu : il est gardé dans le lac mais n'entre dans aucun indicateur. " +
+				"Les lignes sans partenaire identifié sont celles de la DSN, envoyées par les employeurs, et celles dont l'émetteur n'a pu être lu\u00a0: aucun dossier ne s'y rattache."}},
 		block{Heading: "Page de chaque partenaire", ID: "partenaires", Links: links},
 	)
 	return pages, nil
@@ -379,24 +428,33 @@ func (b *builder) partnerQuality(q *PartnerQuality) *page {
 		{Label: "Délai médian de transmission", Value: unitDays.text(figOn(q.DelayMedian, q.Events))},
 		{Label: "Événements transmis sous 30 jours", Value: unitPct.text(figOn(q.Within30Days, q.Events))},
 	}
+	if q.Unattributed {
+		dsn, other := q.unattributedLines()
+		keys = []keyFigure{
+			{Label: "Lignes rejetées", Value: fmtInt(q.RejectedLines)},
+			{Label: "dont lignes de DSN (employeurs)", Value: fmtInt(dsn)},
+			{Label: "dont lignes de partenaires à l'émetteur illisible", Value: fmtInt(other)},
+			{Label: "Dossiers connus", Value: notApplicable},
+		}
+	}
 	p.Lead = []string{qualitySentence(q)}
 	p.Blocks = append(p.Blocks, block{Heading: "Chiffres clés", ID: "chiffres-cles", Keys: keys})
 
 	id := strings.TrimSuffix(qualityFile(q.Funder), ".html")
 	if len(q.Rejections) > 0 {
-		var cats, labels []string
+		var labels []string
 		var n []fig
 		t := table{Head: []string{"Règle", "Flux", "Lignes", "Code de la règle"}, Keys: []string{"libelle", "flux", "nb_lignes", "regle"},
 			Numeric: []bool{false, false, true, false}}
 		for _, r := range q.Rejections {
-			cats = append(cats, r.Rule+" · "+r.Feed)
-			labels = append(labels, r.Label+", flux "+r.Feed)
+			// The rule in words and the feed, as the partner knows it:
+			// « Date ou horodatage invalide · extrait DSN ».
+			labels = append(labels, r.Label+" · "+feedLabel(r.Feed))
 			n = append(n, shown(float64(r.Lines)))
-			t.Rows = append(t.Rows, []cell{textCell(r.Label), textCell(r.Feed), figCell(shown(float64(r.Lines)), unitCount), textCell(r.Rule)})
+			t.Rows = append(t.Rows, []cell{textCell(r.Label), codeCell(feedLabel(r.Feed), r.Feed), figCell(shown(float64(r.Lines)), unitCount), textCell(r.Rule)})
 		}
-		summary := rankSummary("Lignes rejetées ou orphelines par règle", labels, n, unitCount, "")
-		c := hbar(id+"-rejets", "Lignes rejetées par règle", summary, unitCount, cats, []series{{"Lignes", n}}, t)
-		c.Labels = labelMap(cats, labels)
+		summary := rankSummary("Lignes rejetées ou orphelines par règle et par flux", labels, n, unitCount, "")
+		c := hbar(id+"-rejets", "Lignes rejetées par règle", summary, unitCount, labels, []series{{"Lignes", n}}, t)
 		p.Blocks = append(p.Blocks, block{Heading: "Rejets par règle", ID: "rejets", Chart: c})
 	} else {
 		p.Blocks = append(p.Blocks, block{Heading: "Rejets par règle", ID: "rejets", Paras: []string{"Aucune ligne rejetée."}})
@@ -410,9 +468,9 @@ func (b *builder) partnerQuality(q *PartnerQuality) *page {
 		sort.SliceStable(cs, func(a, z int) bool { return figOn(cs[a].Rate, cs[a].Lines).v < figOn(cs[z].Rate, cs[z].Lines).v })
 		hidden := false
 		for _, c := range cs {
-			labels = append(labels, c.Column+" · "+c.Feed)
+			labels = append(labels, c.Column+" · "+feedLabel(c.Feed))
 			rate = append(rate, figOn(c.Rate, c.Lines))
-			t.Rows = append(t.Rows, []cell{textCell(c.Column), textCell(c.Feed), figCell(intFig(c.Lines), unitCount),
+			t.Rows = append(t.Rows, []cell{textCell(c.Column), codeCell(feedLabel(c.Feed), c.Feed), figCell(intFig(c.Lines), unitCount),
 				figCell(intFig(c.Filled), unitCount), figCell(figOn(c.Rate, c.Lines), unitPct)})
 			hidden = hidden || c.Lines == nil
 		}
@@ -423,6 +481,10 @@ func (b *builder) partnerQuality(q *PartnerQuality) *page {
 		}
 		p.Blocks = append(p.Blocks, block{Heading: "Complétude des colonnes", ID: "completude",
 			Chart: hbar(id+"-completude", "Taux de complétude par colonne", summary, unitPct, labels, []series{{"Renseignée", rate}}, t)})
+	}
+	if q.Unattributed {
+		p.Blocks = append(p.Blocks, block{Links: []link{{Href: "qualite.html", Text: "Tous les partenaires"}}})
+		return p
 	}
 	timing := table{Head: []string{"Mesure", "Valeur"}, Keys: []string{"mesure", "valeur"}, Numeric: []bool{false, true}}
 	add := func(label, key string, f fig, u unit) {
@@ -444,8 +506,24 @@ func (b *builder) partnerQuality(q *PartnerQuality) *page {
 	return p
 }
 
+// unattributedLines splits the rejected lines of the lines without a
+// partner into those of the DSN and the others (unreadable sender).
+func (q *PartnerQuality) unattributedLines() (dsn, other int64) {
+	for _, r := range q.Rejections {
+		if dsnFeed(r.Feed) {
+			dsn += r.Lines
+		} else {
+			other += r.Lines
+		}
+	}
+	return dsn, other
+}
+
 // qualitySentence sums up a partner's deliveries in French.
 func qualitySentence(q *PartnerQuality) string {
+	if q.Unattributed {
+		return unattributedSentence(q)
+	}
 	var b strings.Builder
 	if q.Dossiers != nil {
 		fmt.Fprintf(&b, "%s a transmis %s dossier%s", q.Label, fmtInt(*q.Dossiers), plural(*q.Dossiers))
@@ -459,4 +537,27 @@ func qualitySentence(q *PartnerQuality) string {
 	}
 	b.WriteString(".")
 	return b.String()
+}
+
+// unattributedSentence says what the lines without a partner are: « Aucun
+// partenaire financeur ne peut être nommé pour ces lignes, rejetées à
+// l'arrivée : 1 207 lignes de DSN, envoyées par les employeurs, qui ne
+// nomment pas de financeur, et 15 lignes de fichiers de partenaires dont
+// l'émetteur n'a pu être lu (…). Aucun dossier ne s'y rattache (…). »
+func unattributedSentence(q *PartnerQuality) string {
+	dsn, other := q.unattributedLines()
+	var parts []string
+	if dsn > 0 {
+		parts = append(parts, fmt.Sprintf("%s ligne%s de DSN, envoyée%s par les employeurs, qui ne nomment pas de financeur",
+			fmtInt(dsn), plural(dsn), plural(dsn)))
+	}
+	if other > 0 {
+		parts = append(parts, fmt.Sprintf("%s ligne%s de fichiers de partenaires dont l'émetteur n'a pu être lu "+
+			"(fichier ou ligne illisible, code financeur absent ou inconnu)", fmtInt(other), plural(other)))
+	}
+	s := "Aucun partenaire financeur ne peut être nommé pour ces lignes, rejetées à l'arrivée"
+	if len(parts) > 0 {
+		s += nbsp + ": " + strings.Join(parts, ", et ")
+	}
+	return s + ". Aucun dossier ne s'y rattache" + nbsp + ": nombres de dossiers, délais de transmission et corrections sont sans objet."
 }

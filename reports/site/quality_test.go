@@ -46,10 +46,21 @@ func TestQuality(t *testing.T) {
 	require.NotNil(t, reg84.Dossiers)
 	assert.Equal(t, int64(1500), *reg84.Dossiers)
 
-	// The unknown sender has rejections only.
+	// The lines no partner can be named for: DSN lines (sent by employers)
+	// and a partners' line whose sender could not be read. Not a partner:
+	// no dossier can be its, so nothing is hidden and nothing is « secret ».
 	unknown := rep.Partners[2]
-	assert.Equal(t, "Émetteur inconnu (fichier illisible)", unknown.Label)
-	assert.Len(t, unknown.Rejections, 1)
+	assert.Equal(t, "Lignes sans partenaire identifié", unknown.Label)
+	assert.True(t, unknown.Unattributed)
+	assert.Empty(t, unknown.Secret)
+	assert.Equal(t, int64(467), unknown.RejectedLines)
+	assert.Len(t, unknown.Rejections, 4)
+	dsn, other := unknown.unattributedLines()
+	assert.Equal(t, int64(3+234+225), dsn) // dsn_neodes + dsn_extrait
+	assert.Equal(t, int64(5), other)       // evenements BAD_LINE
+	for _, p := range rep.Partners {
+		assert.Equal(t, p.Funder == "INCONNU", p.Unattributed, p.Funder)
+	}
 
 	one, err := Quality(context.Background(), db, "FT")
 	require.NoError(t, err)
@@ -233,7 +244,7 @@ TP-02,secret,2,0,138.0,secret,secret
 	page := pageText(read("qualite-TP-02.html"))
 	for _, row := range []string{
 		"id_dossier | dossiers | secret | secret | secret",
-		"motif_sortie | evenements | secret | secret | secret",
+		"motif_sortie | événements | secret | secret | secret",
 		"montant_realise | financements | secret | secret | 75,0\u202f%",
 		"Événements transmis | secret",
 		"Événements transmis sous 30 jours | secret",

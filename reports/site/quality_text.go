@@ -19,17 +19,23 @@ func (r *QualityReport) WriteText(w io.Writer) error {
 		q := &r.Partners[i]
 		fmt.Fprintf(bw, "\n%s (%s)\n", q.Label, q.Funder)
 		fmt.Fprintf(bw, "  %s\n", qualitySentence(q))
-		fmt.Fprintf(bw, "  Dossiers connus : %s, dont annulés : %s\n", unitCount.text(intFig(q.Dossiers)), unitCount.text(intFig(q.Cancelled)))
-		fmt.Fprintf(bw, "  Lignes rejetées : %s ; événements orphelins : %s ; financements orphelins : %s\n",
-			fmtInt(q.RejectedLines), fmtInt(q.OrphanEvents), fmtInt(q.OrphanFundings))
-		events := "des événements (nombre " + secretText + ")"
-		if q.Events != nil {
-			events = "des " + fmtInt(*q.Events) + " événements"
+		if q.Unattributed {
+			dsn, other := q.unattributedLines()
+			fmt.Fprintf(bw, "  Lignes rejetées : %s, dont DSN : %s, dont émetteur illisible : %s\n", fmtInt(q.RejectedLines), fmtInt(dsn), fmtInt(other))
+			fmt.Fprintf(bw, "  Dossiers, délais et corrections : %s\n", notApplicable)
+		} else {
+			fmt.Fprintf(bw, "  Dossiers connus : %s, dont annulés : %s\n", unitCount.text(intFig(q.Dossiers)), unitCount.text(intFig(q.Cancelled)))
+			fmt.Fprintf(bw, "  Lignes rejetées : %s ; événements orphelins : %s ; financements orphelins : %s\n",
+				fmtInt(q.RejectedLines), fmtInt(q.OrphanEvents), fmtInt(q.OrphanFundings))
+			events := "des événements (nombre " + secretText + ")"
+			if q.Events != nil {
+				events = "des " + fmtInt(*q.Events) + " événements"
+			}
+			fmt.Fprintf(bw, "  Délai de transmission %s : médiane %s, 90e centile %s ; transmis sous 30 jours : %s\n", events,
+				unitDays.text(figOn(q.DelayMedian, q.Events)), unitDays.text(figOn(q.DelayP90, q.Events)), unitPct.text(figOn(q.Within30Days, q.Events)))
+			fmt.Fprintf(bw, "  Corrections : %s, dont tardives (plus de 30 jours après la première transmission) : %s\n",
+				unitCount.text(intFig(q.Corrections)), unitCount.text(intFig(q.LateCorrections)))
 		}
-		fmt.Fprintf(bw, "  Délai de transmission %s : médiane %s, 90e centile %s ; transmis sous 30 jours : %s\n", events,
-			unitDays.text(figOn(q.DelayMedian, q.Events)), unitDays.text(figOn(q.DelayP90, q.Events)), unitPct.text(figOn(q.Within30Days, q.Events)))
-		fmt.Fprintf(bw, "  Corrections : %s, dont tardives (plus de 30 jours après la première transmission) : %s\n",
-			unitCount.text(intFig(q.Corrections)), unitCount.text(intFig(q.LateCorrections)))
 		if q.Secret != "" {
 			fmt.Fprintf(bw, "  Secret statistique : %s\n", q.Secret)
 		}

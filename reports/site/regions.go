@@ -127,8 +127,6 @@ func (b *builder) regionVersusNation(code, y string) (*chart, error) {
 	}
 	summary := rankSummary(fmt.Sprintf("Écart entre le taux d'emploi à six mois %s et le taux national, sortants de %s, par dispositif (positif : la région fait mieux)", dictionary.RegionIn(code), y),
 		labels, gaps, unitPoints, "")
-	c := hbar("region-"+code+"-dispositifs", fmt.Sprintf("Taux d'emploi à six mois par dispositif : %s et France, sortants de %s", name, y), summary, unitPct, codes,
-		[]series{{name, r}, {"France", n}}, t)
-	c.Labels = labelMap(codes, labels)
-	return c, nil
+	return hbar("region-"+code+"-dispositifs", fmt.Sprintf("Taux d'emploi à six mois par dispositif : %s et France, sortants de %s", name, y), summary, unitPct, labels,
+		[]series{{name, r}, {"France", n}}, t), nil
 }

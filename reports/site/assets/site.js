@@ -37,9 +37,7 @@
   function tooltip(p) {
     return function (params) {
       if (Array.isArray(params)) {
-        var name = (params.length ? (params[0].axisValueLabel || params[0].name || '') : '');
-        var key = name.replace(/ \(secret[^)]*\)$/, '');
-        var head = esc((p.labels && p.labels[key]) ? p.labels[key] + name.slice(key.length) : name);
+        var head = esc(params.length ? (params[0].axisValueLabel || params[0].name || '') : '');
         var lines = params.map(function (q) {
           return q.marker + esc(q.seriesName) + '\u00a0: <b>' + esc(valueText(raw(q.data), p)) + '</b>';
         });
@@ -65,21 +63,87 @@
     };
   }
 
+  var family = 'system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", Arial, sans-serif';
+  var ruler = document.createElement('canvas').getContext('2d');
+  ruler.font = '12px ' + family; // ECharts' size for axis labels and legends
+  function textWidth(s) { return ruler.measureText(s).width; }
+
+  // wrap breaks a label into lines no wider than width pixels, at spaces and
+  // after hyphens only (« Auvergne-Rhône- / Alpes »): a word wider than the
+  // line stays whole, and no line starts with « : » or ends with « ( ».
+  function wrap(text, width) {
+    text = String(text).replace(/ ([:;!?»])/g, '\u00a0$1').replace(/([«(]) /g, '$1\u00a0')
+      .replace(/ · /g, '\u00a0· ');
+    var pieces = (text.match(/[^ -]+-*| +|-+/g) || []).reduce(function (out, piece) {
+      var last = out.length - 1;
+      // « Pro-A » stays whole: no break before a piece of one or two letters.
+      if (last >= 0 && /-$/.test(out[last]) && /^[^ ]{1,2}$/.test(piece.replace(/[)\]]+$/, ''))) {
+        out[last] += piece;
+      } else {
+        out.push(piece);
+      }
+      return out;
+    }, []);
+    var lines = [], cur = '';
+    pieces.forEach(function (piece) {
+      if (/^ +$/.test(piece)) { cur += ' '; return; }
+      if (cur.trim() !== '' && textWidth(cur + piece) > width) {
+        lines.push(cur.trim());
+        cur = '';
+      }
+      cur += piece;
+    });
+    if (cur.trim() !== '') { lines.push(cur.trim()); }
+    return lines.join('\n');
+  }
+
   // Value axes: French numbers, and fewer ticks on a phone-width chart so
-  // that their labels never overlap.
+  // that their labels never overlap. Category axes of a bar chart (vertical):
+  // labels wrapped to the width of the axis. It returns the most lines a
+  // wrapped label takes.
   function axisFormatter(ax, p, narrow) {
-    if (!ax) { return; }
+    var most = 0;
+    if (!ax) { return most; }
     (Array.isArray(ax) ? ax : [ax]).forEach(function (a) {
       if (a.type === 'value' || a.type === 'log') {
         a.axisLabel = a.axisLabel || {};
         a.axisLabel.formatter = function (v) { return fmt(v, 0) + (a.type === 'log' ? '' : p.suffix); };
         a.axisLabel.hideOverlap = true;
-        if (narrow && a.type === 'value') { a.splitNumber = 3; }
-      } else if (narrow && a.axisLabel && a.axisLabel.width) {
-        a.axisLabel.width = 124;
+        if (narrow && a.type === 'value') {
+          a.splitNumber = 3;
+          // An axis that ends at a set percentage (chart.go, pctAxisMax: a
+          // multiple of 20) gets ticks that end on it: 0, 25 … 100 or 0, 20 … 80.
+          if (typeof a.max === 'number' && !a.scale) { a.interval = a.max === 100 ? 25 : (a.max <= 40 ? 10 : 20); }
+        }
+      } else if (a.type === 'category' && a.inverse && Array.isArray(a.data)) {
+        var width = narrow ? 124 : 165;
+        a.axisLabel = a.axisLabel || {};
+        a.axisLabel.formatter = function (v) { return wrap(v, width); };
+        a.data.forEach(function (v) { most = Math.max(most, wrap(v, width).split('\n').length); });
       }
     });
+    return most;
   }
+
+  // legendRows is how many lines a plain legend takes on a chart width
+  // pixels wide (ECharts: 5 px padding, 25 px symbol, 5 px to the text,
+  // 10 px between items).
+  function legendRows(o, width) {
+    if (!o.legend || o.legend.show === false) { return 0; }
+    var seen = {}, rows = 1, x = 0, avail = width - 10;
+    (o.series || []).forEach(function (s) {
+      if (!s.name || seen[s.name]) { return; }
+      seen[s.name] = true;
+      var w = 30 + textWidth(s.name);
+      if (x > 0 && x + w > avail) { rows++; x = 0; }
+      x += w + 10;
+    });
+    return rows;
+  }
+
+  // bandHeight: the height of one category of a bar chart with n series and
+  // labels of lines lines, as chart.go's barBand.
+  function bandHeight(n, lines) { return Math.max(26, 16 + 12 * n, 12 + 15 * lines); }
 
   var charts = [];
   function draw(el) {
@@ -88,10 +152,19 @@
     var p = JSON.parse(src.textContent);
     var o = p.option;
     var narrow = el.clientWidth < 520;
-    var hn = parseInt(el.getAttribute('data-height-narrow'), 10);
-    if (narrow && hn > 0) { el.style.height = hn + 'px'; }
     axisFormatter(o.xAxis, p, narrow);
-    axisFormatter(o.yAxis, p, narrow);
+    var lines = axisFormatter(o.yAxis, p, narrow);
+    // A legend on more than one line pushes the plot down by 24 px a line.
+    var extra = 24 * Math.max(0, legendRows(o, el.clientWidth) - 1);
+    (Array.isArray(o.grid) ? o.grid : (o.grid ? [o.grid] : [])).forEach(function (g) {
+      g.top = (parseInt(g.top, 10) || 0) + extra;
+    });
+    if (lines > 0) {
+      var cats = (Array.isArray(o.yAxis) ? o.yAxis[0] : o.yAxis).data.length;
+      el.style.height = (60 + extra + cats * bandHeight((o.series || []).length, lines)) + 'px';
+    } else if (extra > 0) {
+      el.style.height = (el.clientHeight + extra) + 'px';
+    }
     (o.series || []).forEach(function (s) {
       if (s.type !== 'sankey') { return; }
       s.label = s.label || {};
@@ -109,7 +182,7 @@
     o.tooltip = o.tooltip || {};
     o.tooltip.formatter = tooltip(p);
     o.tooltip.confine = true;
-    o.textStyle = { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", Arial, sans-serif' };
+    o.textStyle = { fontFamily: family };
     var c = echarts.init(el, null, { renderer: 'canvas' });
     c.setOption(o);
     charts.push(c);
