@@ -15,7 +15,8 @@ func (b *builder) home() (*page, error) {
 	y, prev := strconv.Itoa(b.year), strconv.Itoa(b.year-1)
 	p := &page{File: "index.html", Current: "index.html", Title: "Résultats de la formation professionnelle"}
 
-	nat, err := b.r.query([]string{"nb_sortants", "nb_observes_6m", "taux_emploi_6m", "taux_emploi_durable_6m"}, []string{"annee"})
+	nat, err := b.r.query([]string{"nb_sortants", "nb_observes_6m", "taux_emploi_6m", "taux_emploi_6m_ic_bas", "taux_emploi_6m_ic_haut",
+		"taux_emploi_durable_6m", "taux_emploi_durable_6m_ic_bas", "taux_emploi_durable_6m_ic_haut"}, []string{"annee"})
 	if err != nil {
 		return nil, err
 	}
@@ -24,20 +25,17 @@ func (b *builder) home() (*page, error) {
 		return nil, err
 	}
 	exits, exitsPrev := nat.figAt("nb_sortants", "annee", y), nat.figAt("nb_sortants", "annee", prev)
-	rate, ratePrev := nat.figAt("taux_emploi_6m", "annee", y), nat.figAt("taux_emploi_6m", "annee", prev)
-	dur, durPrev := nat.figAt("taux_emploi_durable_6m", "annee", y), nat.figAt("taux_emploi_durable_6m", "annee", prev)
+	rate := readRateChange(nat, "taux_emploi_6m", []string{"annee", y}, []string{"annee", prev})
+	dur := readRateChange(nat, "taux_emploi_durable_6m", []string{"annee", y}, []string{"annee", prev})
 	real := fund.figAt("montant_realise", "annee", y)
 	committed, committedPrev := fund.figAt("montant_engage", "annee", y), fund.figAt("montant_engage", "annee", prev)
 
 	keys := []keyFigure{
 		{Label: fmt.Sprintf("Sorties de formation en %d", b.year), Value: unitCount.text(exits),
 			Change: changeText(changePct(exits, exitsPrev), unitPct), Trend: trend(changePct(exits, exitsPrev)),
-			Sentence: exitsSentence("", b.year, exits, rate, rate.minus(ratePrev))},
-		{Label: "En emploi six mois après", Value: unitPct.text(rate),
-			Change: changeText(rate.minus(ratePrev), unitPoints), Trend: trend(rate.minus(ratePrev))},
-		{Label: "En emploi durable six mois après", Value: unitPct.text(dur),
-			Change: changeText(dur.minus(durPrev), unitPoints), Trend: trend(dur.minus(durPrev)),
-			Sentence: durableSentence(dur, dur.minus(durPrev))},
+			Sentence: exitsSentence("", b.year, exits, rate)},
+		rateKey("En emploi six mois après", rate),
+		withSentence(rateKey("En emploi durable six mois après", dur), durableSentence(dur)),
 		// Commitments, not payments: the payments of a year's commitments go
 		// on for years, so last year's have had more time and a change in
 		// payments read as a cut (review of the demo: −23,5 % paid for
@@ -80,6 +78,11 @@ func (b *builder) home() (*page, error) {
 		block{Heading: "Parcours : avant l'entrée, sortie, six mois après", ID: "parcours", Chart: paths},
 	)
 	return p, nil
+}
+
+func withSentence(k keyFigure, s string) keyFigure {
+	k.Sentence = s
+	return k
 }
 
 func nonEmpty(ss ...string) []string {

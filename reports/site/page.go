@@ -45,6 +45,8 @@ type keyFigure struct {
 	Change   string // « +1,2 point sur un an », may be empty
 	Trend    string // up, down or "" (for the arrow's colour)
 	Sentence string // the same figure in a sentence
+	// Caveat qualifies the change: it may be chance alone (rateChange.uncertain).
+	Caveat string
 }
 
 // tableBlock is a table of its own, searchable and sortable when Search is set.

@@ -46,9 +46,19 @@ func inParens(s string) string {
 	return " (" + s + ")"
 }
 
+// changeNote is the change of a rate in a sentence: « +1,2 point sur un
+// an », followed by « dans la marge d'incertitude » when it may be chance.
+func changeNote(c rateChange) string {
+	s := changeText(c.change(), unitPoints)
+	if s != "" && c.uncertain() {
+		s += ", " + uncertainNote
+	}
+	return s
+}
+
 // exitsSentence: « En 2024, 812 400 personnes sont sorties de formation ;
 // six mois après, 58,3 % étaient en emploi (+1,2 point sur un an). »
-func exitsSentence(where string, year int, exits, rate, rateChange fig) string {
+func exitsSentence(where string, year int, exits fig, rate rateChange) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "En %d%s, ", year, where)
 	switch {
@@ -61,10 +71,10 @@ func exitsSentence(where string, year int, exits, rate, rateChange fig) string {
 	default:
 		b.WriteString("aucune sortie de formation n'est connue")
 	}
-	switch {
-	case rate.ok():
-		fmt.Fprintf(&b, " ; six mois après, %s étaient en emploi%s.", fmtPct(rate.v), inParens(changeText(rateChange, unitPoints)))
-	case rate.secret():
+	switch r := rate.cur; {
+	case r.ok():
+		fmt.Fprintf(&b, " ; six mois après, %s étaient en emploi%s.", fmtPct(r.v), inParens(changeNote(rate)))
+	case r.secret():
 		b.WriteString(" ; leur taux d'emploi six mois après est " + secretPhrase + ".")
 	default:
 		b.WriteString(" ; leur situation six mois après n'est pas encore connue.")
@@ -73,12 +83,12 @@ func exitsSentence(where string, year int, exits, rate, rateChange fig) string {
 }
 
 // durableSentence: « Six mois après, 41,2 % étaient en emploi durable (…). »
-func durableSentence(rate, change fig) string {
-	switch {
-	case rate.ok():
+func durableSentence(rate rateChange) string {
+	switch r := rate.cur; {
+	case r.ok():
 		return fmt.Sprintf("Six mois après leur sortie, %s étaient en emploi durable, en CDI ou en contrat d'au moins six mois%s.",
-			fmtPct(rate.v), inParens(changeText(change, unitPoints)))
-	case rate.secret():
+			fmtPct(r.v), inParens(changeNote(rate)))
+	case r.secret():
 		return "Le taux d'emploi durable six mois après la sortie est " + secretPhrase + "."
 	}
 	return ""

@@ -26,10 +26,48 @@ func TestExitsSentence(t *testing.T) {
 			"En 2024, 1 personne est sortie de formation ; leur situation six mois après n'est pas encore connue."},
 	}
 	for i, c := range cases {
-		assert.Equal(t, c.want, plain(exitsSentence("", 2024, c.exits, c.rate, c.change)), "cas %d", i)
+		assert.Equal(t, c.want, plain(exitsSentence("", 2024, c.exits, withChange(c.rate, c.change))), "cas %d", i)
 	}
 	assert.Equal(t, "En 2024 en Corse, 107 personnes sont sorties de formation ; six mois après, 61,7_% étaient en emploi.",
-		plain(exitsSentence(" en Corse", 2024, shown(107), shown(61.7), missingFig)))
+		plain(exitsSentence(" en Corse", 2024, shown(107), rateChange{cur: shown(61.7), prev: missingFig})))
+}
+
+// withChange is a rate and the previous year's, change points lower (no
+// intervals: never uncertain).
+func withChange(rate, change fig) rateChange {
+	if !change.ok() {
+		return rateChange{cur: rate, prev: change}
+	}
+	return rateChange{cur: rate, prev: shown(rate.v - change.v)}
+}
+
+// A change whose two 95 % intervals overlap is flagged, on the key figure
+// and in the sentence; one whose intervals are apart is not. Mayotte in the
+// demo: 34 exits, 47,1 % [31,5 ; 63,3] after 38,2 % [23,9 ; 55,0] (+8,8
+// points, the intervals overlap from 31,5 to 55,0).
+func TestUncertainChange(t *testing.T) {
+	mayotte := rateChange{cur: shown(47.1), prev: shown(38.3), curLow: shown(31.5), curHigh: shown(63.3), prevLow: shown(23.9), prevHigh: shown(55.0)}
+	assert.True(t, mayotte.uncertain())
+	k := rateKey("En emploi six mois après", mayotte)
+	assert.Equal(t, "+8,8 points sur un an", k.Change)
+	assert.Equal(t, "up", k.Trend)
+	assert.Equal(t, "Écart dans la marge d'incertitude : les intervalles de confiance à 95_% des deux années se recouvrent.", plain(k.Caveat))
+	assert.Equal(t, "En 2024 à Mayotte, 34 personnes sont sorties de formation ; six mois après, 47,1_% étaient en emploi (+8,8 points sur un an, dans la marge d'incertitude).",
+		plain(exitsSentence(" à Mayotte", 2024, shown(34), mayotte)))
+	assert.Equal(t, "Six mois après leur sortie, 47,1_% étaient en emploi durable, en CDI ou en contrat d'au moins six mois (+8,8 points sur un an, dans la marge d'incertitude).",
+		plain(durableSentence(mayotte)))
+
+	// 8 000 exits a year: 64,1 % [63,1 ; 65,1] after 60,0 % [58,9 ; 61,1]:
+	// the intervals are apart, the change stands without a caveat.
+	apart := rateChange{cur: shown(64.1), prev: shown(60.0), curLow: shown(63.1), curHigh: shown(65.1), prevLow: shown(58.9), prevHigh: shown(61.1)}
+	assert.False(t, apart.uncertain())
+	assert.Empty(t, rateKey("x", apart).Caveat)
+	// Touching intervals count as overlapping.
+	assert.True(t, rateChange{cur: shown(64), prev: shown(60), curLow: shown(62), curHigh: shown(66), prevLow: shown(58), prevHigh: shown(62)}.uncertain())
+	// No change, or an interval not published: no caveat.
+	assert.False(t, rateChange{cur: shown(60), prev: shown(60), curLow: shown(50), curHigh: shown(70), prevLow: shown(50), prevHigh: shown(70)}.uncertain())
+	assert.False(t, rateChange{cur: shown(64), prev: shown(60), curLow: secretFig, curHigh: shown(66), prevLow: shown(58), prevHigh: shown(62)}.uncertain())
+	assert.False(t, rateChange{cur: shown(64), prev: secretFig}.uncertain())
 }
 
 func TestFundingAndBeforeAfterSentences(t *testing.T) {

@@ -13,7 +13,8 @@ func regionFile(code string) string { return "region-" + code + ".html" }
 // regions builds the list of regions and one page per region.
 func (b *builder) regions() ([]*page, error) {
 	y, prev := strconv.Itoa(b.year), strconv.Itoa(b.year-1)
-	f, err := b.r.query([]string{"nb_sortants", "taux_emploi_6m", "taux_emploi_durable_6m"}, []string{"annee", "region"})
+	f, err := b.r.query([]string{"nb_sortants", "taux_emploi_6m", "taux_emploi_6m_ic_bas", "taux_emploi_6m_ic_haut",
+		"taux_emploi_durable_6m", "taux_emploi_durable_6m_ic_bas", "taux_emploi_durable_6m_ic_haut"}, []string{"annee", "region"})
 	if err != nil {
 		return nil, err
 	}
@@ -55,19 +56,18 @@ func (b *builder) region(code string, byRegion *frame, y, prev string) (*page, e
 	name := regionLabel(code)
 	p := &page{File: regionFile(code), Current: "regions.html", Title: "Région " + name}
 	exits, exitsPrev := byRegion.figAt("nb_sortants", "annee", y, "region", code), byRegion.figAt("nb_sortants", "annee", prev, "region", code)
-	rate, ratePrev := byRegion.figAt("taux_emploi_6m", "annee", y, "region", code), byRegion.figAt("taux_emploi_6m", "annee", prev, "region", code)
-	dur, durPrev := byRegion.figAt("taux_emploi_durable_6m", "annee", y, "region", code), byRegion.figAt("taux_emploi_durable_6m", "annee", prev, "region", code)
-	p.Lead = []string{exitsSentence(" "+dictionary.RegionIn(code), b.year, exits, rate, rate.minus(ratePrev))}
-	if s := durableSentence(dur, dur.minus(durPrev)); s != "" {
+	cur, before := []string{"annee", y, "region", code}, []string{"annee", prev, "region", code}
+	rate := readRateChange(byRegion, "taux_emploi_6m", cur, before)
+	dur := readRateChange(byRegion, "taux_emploi_durable_6m", cur, before)
+	p.Lead = []string{exitsSentence(" "+dictionary.RegionIn(code), b.year, exits, rate)}
+	if s := durableSentence(dur); s != "" {
 		p.Lead = append(p.Lead, s)
 	}
 	p.Blocks = append(p.Blocks, block{Heading: "Chiffres clés", ID: "chiffres-cles", Keys: []keyFigure{
 		{Label: fmt.Sprintf("Sorties de formation en %s", y), Value: unitCount.text(exits),
 			Change: changeText(changePct(exits, exitsPrev), unitPct), Trend: trend(changePct(exits, exitsPrev))},
-		{Label: "En emploi six mois après", Value: unitPct.text(rate),
-			Change: changeText(rate.minus(ratePrev), unitPoints), Trend: trend(rate.minus(ratePrev))},
-		{Label: "En emploi durable six mois après", Value: unitPct.text(dur),
-			Change: changeText(dur.minus(durPrev), unitPoints), Trend: trend(dur.minus(durPrev))},
+		rateKey("En emploi six mois après", rate),
+		rateKey("En emploi durable six mois après", dur),
 	}})
 	compare, err := b.regionVersusNation(code, y)
 	if err != nil {
