@@ -134,6 +134,7 @@ func TestPublicationLeaksNothing(t *testing.T) {
 	pub, err := testCat.publication(context.Background(), testDB)
 	require.NoError(t, err)
 	assert.Empty(t, pub.grid.Recomputable())
+	assert.Empty(t, pub.grid.Narrowed())
 	for _, s := range testCat.sources {
 		for _, r := range pub.rows[s] {
 			for qi, q := range s.quants {

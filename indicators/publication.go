@@ -151,6 +151,9 @@ func (c *Catalogue) publish(ctx context.Context, db *sql.DB) (*publication, erro
 					id = b.g.Cell(r.q[qi])
 					b.cells[k] = id
 				}
+				if q.name == s.unit {
+					b.g.Floor(id, 1) // the row exists: it counts somebody
+				}
 				r.cell[qi] = id
 			}
 		}

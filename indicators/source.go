@@ -44,6 +44,12 @@ type source struct {
 	// equations adds the linear relations specific to the source (beyond
 	// margins between levels) to the grid.
 	equations func(b *gridBuilder, s *source, rows []prow)
+	// unit is the count every row of the mart has at least one of (a row
+	// exists only because somebody is in it; the mart's data test
+	// check(unit >= 1) says so); "" when rows may count nobody (an envelope
+	// without dossiers, a month without flows). Readers know a unit is at
+	// least 1 even when it is hidden (disclosure.Grid.Floor).
+	unit string
 	// partner, when set, reads one funder's figures (Partner mode).
 	partner *partnerSpec
 }

@@ -82,6 +82,7 @@ func sources() []*source {
 	insertion := []*source{
 		{
 			table:  "insertion_dispositif_region",
+			unit:   "nb_sortants",
 			dims:   []dimCol{colAnneeSortie, colDispositif, colRegion},
 			levels: [][]string{lv(a, d, r), lv(a, d), lv(a, r), lv(a)},
 			quants: insertionQuants(), offers: insertionOffers(),
@@ -89,24 +90,28 @@ func sources() []*source {
 		},
 		{
 			table:  "insertion_sexe_age",
+			unit:   "nb_sortants",
 			dims:   []dimCol{colAnneeSortie, colSexe, colTrancheAge},
 			levels: [][]string{lv(a, dimSexe, dimTrancheAge), lv(a, dimSexe), lv(a, dimTrancheAge), lv(a)},
 			quants: insertionQuants(), offers: insertionOffers(),
 		},
 		{
 			table:  "insertion_certification",
+			unit:   "nb_sortants",
 			dims:   []dimCol{colAnneeSortie, colDispositif, colCertification},
 			levels: [][]string{lv(a, d, dimCertification), lv(a, dimCertification)},
 			quants: insertionQuants(), offers: insertionOffers(),
 		},
 		{
 			table:  "insertion_trimestre",
+			unit:   "nb_sortants",
 			dims:   []dimCol{colAnneeSortie, colTrimestre, colDispositif},
 			levels: [][]string{lv(a, dimTrimestre, d), lv(a, dimTrimestre)},
 			quants: insertionQuants(), offers: insertionOffers(),
 		},
 		{
 			table:    "insertion_financeur",
+			unit:     "nb_sortants",
 			dims:     []dimCol{colAnneeSortie, colTypeFinanceur, colFinanceur},
 			levels:   [][]string{lv(a, tf, f)},
 			computed: [][]string{lv(a, tf)},
@@ -115,6 +120,7 @@ func sources() []*source {
 		},
 		{
 			table:  "insertion_organisme",
+			unit:   "nb_sortants",
 			dims:   []dimCol{colAnneeSortie, colOrganisme},
 			levels: [][]string{lv(a, dimOrganisme)},
 			quants: append(insertionQuants(),
@@ -134,7 +140,11 @@ func sources() []*source {
 			}),
 		},
 		{
-			table:  "parcours_situations",
+			table: "parcours_situations",
+			// No unit: its rows exist only when they count somebody, but
+			// the table crosses five dimensions into many small cells, and
+			// giving each the floor of 1 hid flows of hundreds of exits
+			// on the home page's Sankey diagram (docs/methodologie.md).
 			dims:   []dimCol{colAnneeSortie, colDispositif, colSituation, colMotif, colSituation6m},
 			levels: [][]string{lv(a, d, sa, ms, s6), lv(a, sa, ms, s6)},
 			computed: [][]string{
@@ -146,6 +156,7 @@ func sources() []*source {
 		},
 		{
 			table:  "avant_apres",
+			unit:   "nb_sortants",
 			dims:   []dimCol{colAnneeSortie, colDispositif, colRegion},
 			levels: [][]string{lv(a, d, r), lv(a, d), lv(a, r), lv(a)},
 			quants: []quantity{
@@ -207,6 +218,7 @@ func sources() []*source {
 		},
 		{
 			table:  "cout_domaine_nsf",
+			unit:   "nb_dossiers",
 			dims:   []dimCol{colAnnee, colDomaineNSF, colTypeFinanceur},
 			levels: [][]string{lv(a, dimDomaineNSF, tf)},
 			quants: []quantity{

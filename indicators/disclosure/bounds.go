@@ -6,46 +6,149 @@ import (
 )
 
 // boundedLeaks returns the hidden cells that the published cells and the
-// equations pin to a single value once a reader adds what the publication
-// itself tells about hidden cells: no cell is negative, and a cell hidden as
+// equations narrow too much once a reader adds what the publication itself
+// tells about hidden cells: no cell is negative, a cell is at least its floor
+// (see Floor: a row that exists counts somebody), and a cell hidden as
 // « effectif < 11 » is at most 10. Linear determinacy (leaks) misses these:
 // a national 66 exits, one published part of 46 and two parts hidden as
 // « effectif < 11 » make those two 10 each, and a further subtraction may
 // then give a third cell exactly.
 //
+// Too narrow means: a count hidden as « effectif < 11 » left inside an
+// interval narrower than MinHiddenWidth (five regions hidden with a total of
+// 7, each at least 1, are each between 1 and 3), any other hidden cell pinned
+// to a single value. A cell whose value is 0 is not chased: it tells that
+// nobody is in it and, like the structural zeros, chasing it would take
+// totals with it; it still bounds the cells around it.
+//
 // The bounds are tightened by interval propagation: each equation bounds each
 // of its hidden cells by the bounds of the others, until nothing tightens (or
 // a budget of visits runs out, which leaves bounds looser, never wrong).
-// It finds every cell pinned through chains of equations, not every bound
-// an optimiser could reach; a cell left inside an interval narrower than
-// [0, 10] but not a single value is not treated as a leak, nor is a cell
-// pinned to 0.
+// It finds the bounds that chains of equations give, not every bound an
+// optimiser could reach by combining equations.
 func (g *Grid) boundedLeaks() []int {
-	lo, hi := g.propagate()
+	lo, hi, why := g.propagate(g.unknown)
+	g.why = why
 	var out []int
 	for c := range g.value {
-		// A cell pinned to 0 tells that nobody is in it: like the structural
-		// zeros, it is not chased (it would take totals with it), but it still
-		// bounds the cells around it.
-		if g.unknown(c) && g.value[c] != 0 && hi[c]-lo[c] <= tolerance(hi[c]) {
+		if !g.unknown(c) || g.value[c] == 0 {
+			continue
+		}
+		w := hi[c] - lo[c]
+		if w <= tolerance(hi[c]) || (g.reason[c] == ReasonCount && w < g.widthNeeded(c)-tolerance(hi[c])) {
 			out = append(out, c)
 		}
 	}
 	return out
 }
 
-// propagate returns the bounds of every cell (see boundedLeaks).
-func (g *Grid) propagate() (lo, hi []float64) {
+// widthNeeded is the narrowest interval Protect leaves to the small count c:
+// MinHiddenWidth, or less where the table's structure allows no more even
+// with every cell hidden (see structuralWidths): eight regions, each at least
+// 1, adding up to a national count hidden as « effectif < 11 », so at most
+// 10, are each between 1 and 3 whatever is published, and hiding more would
+// not widen that.
+func (g *Grid) widthNeeded(c int) float64 {
+	if g.structWidth == nil {
+		return MinHiddenWidth
+	}
+	return min(MinHiddenWidth, g.structWidth[c])
+}
+
+// boundComplement picks a published cell to hide so that the bounds of the
+// hidden cell c loosen: the cheapest published cell (see before) of the
+// equations that gave c its bounds, else of those that gave the bounds of
+// their hidden cells, and so on back along the propagation; complement(c)
+// when that finds none. Hiding a cell of another equation of c, as
+// complement does, need not loosen anything. near are the equations it went
+// through.
+func (g *Grid) boundComplement(c int) (pick int, near []int, ok bool) {
+	seenCell, seenEq := map[int]bool{c: true}, map[int]bool{}
+	var layer []int
+	add := func(x int) {
+		for _, e := range g.why[x] {
+			if e >= 0 && !seenEq[e] {
+				seenEq[e] = true
+				near = append(near, e)
+				layer = append(layer, e)
+			}
+		}
+	}
+	add(c)
+	for len(layer) > 0 {
+		best, bestPart, found := -1, false, false
+		for _, e := range layer {
+			pick, part, ok := g.smallestPublished(g.eqs[e])
+			if ok && (!found || g.before(pick, part, best, bestPart)) {
+				best, bestPart, found = pick, part, true
+			}
+		}
+		if found {
+			return best, near, true
+		}
+		cur := layer
+		layer = nil
+		for _, e := range cur {
+			for _, x := range g.eqs[e].cells {
+				if !seenCell[x] && g.unknown(x) {
+					seenCell[x] = true
+					add(x)
+				}
+			}
+		}
+	}
+	return g.complement(c)
+}
+
+// structuralWidths returns, for each cell, the width of its interval when
+// every cell is hidden: the widest that suppression can give it.
+func (g *Grid) structuralWidths() []float64 {
+	lo, hi, _ := g.propagate(func(int) bool { return true })
+	w := make([]float64, len(lo))
+	for c := range w {
+		w[c] = hi[c] - lo[c]
+	}
+	return w
+}
+
+// MinHiddenWidth is the narrowest interval a reader may deduce for a count
+// hidden as « effectif < 11 » (highest minus lowest possible value): 3 leaves
+// at least four possible values, for example 1 to 4 or 7 to 10.
+const MinHiddenWidth = 3
+
+// Floor declares that every reader knows cell id is at least v, whether it
+// is published or not: a row of a table of exits exists only when it counts
+// at least one exit, so its count of exits is at least 1. Floors bound the
+// hidden cells in Protect (see boundedLeaks).
+func (g *Grid) Floor(id int, v float64) {
+	for len(g.floor) <= id {
+		g.floor = append(g.floor, 0)
+	}
+	g.floor[id] = max(g.floor[id], v)
+}
+
+// propagate returns the bounds of every cell (see boundedLeaks), the cells
+// for which unknown is true being those a reader does not know, and for each
+// cell the equations that gave its lower and upper bounds (-1 for the bounds
+// it starts with).
+func (g *Grid) propagate(unknown func(int) bool) (lo, hi []float64, why [][2]int) {
 	n := len(g.value)
 	lo, hi = make([]float64, n), make([]float64, n)
+	why = make([][2]int, n)
+	for c := range why {
+		why[c] = [2]int{-1, -1}
+	}
+	for len(g.floor) < n {
+		g.floor = append(g.floor, 0)
+	}
 	for c := range n {
 		switch {
-		case g.reason[c] == "" || g.structural[c]:
+		case !unknown(c):
 			lo[c], hi[c] = g.value[c], g.value[c]
 		case g.reason[c] == ReasonCount:
-			lo[c], hi[c] = 0, MinCount-1
+			lo[c], hi[c] = g.floor[c], MinCount-1
 		default:
-			lo[c], hi[c] = 0, math.Inf(1)
+			lo[c], hi[c] = g.floor[c], math.Inf(1)
 		}
 	}
 	// A worklist of equations: those with a hidden cell first, then those of
@@ -55,7 +158,7 @@ func (g *Grid) propagate() (lo, hi []float64) {
 	queued := make([]bool, len(g.eqs))
 	var work []int
 	for i, e := range g.eqs {
-		if g.anyUnknown(e) {
+		if slices.ContainsFunc(e.cells, unknown) {
 			queued[i] = true
 			work = append(work, i)
 		}
@@ -93,7 +196,7 @@ func (g *Grid) propagate() (lo, hi []float64) {
 		}
 		var tightened []int
 		for k, c := range e.cells {
-			if !g.unknown(c) {
+			if !unknown(c) {
 				continue
 			}
 			a, b := term(k)
@@ -112,10 +215,10 @@ func (g *Grid) propagate() (lo, hi []float64) {
 			}
 			t := false
 			if xLo > lo[c]+tolerance(xLo) {
-				lo[c], t = xLo, true
+				lo[c], why[c][0], t = xLo, i, true
 			}
 			if xHi < hi[c]-tolerance(xHi) {
-				hi[c], t = xHi, true
+				hi[c], why[c][1], t = xHi, i, true
 			}
 			if t {
 				tightened = append(tightened, c)
@@ -131,11 +234,7 @@ func (g *Grid) propagate() (lo, hi []float64) {
 			}
 		}
 	}
-	return lo, hi
-}
-
-func (g *Grid) anyUnknown(e equation) bool {
-	return slices.ContainsFunc(e.cells, g.unknown)
+	return lo, hi, why
 }
 
 // tolerance is the rounding slack of sums of amounts in euros and cents.
@@ -158,4 +257,14 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// Narrowed returns the hidden cells that the published cells, the equations
+// and the bounds every reader knows narrow more than Protect allows (none
+// after Protect; see boundedLeaks and widthNeeded), sorted: for tests and
+// audits.
+func (g *Grid) Narrowed() []int {
+	g.structWidth = g.structuralWidths()
+	defer func() { g.structWidth, g.why = nil, nil }()
+	return g.boundedLeaks()
 }

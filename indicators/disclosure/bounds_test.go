@@ -53,8 +53,72 @@ func TestProtectBoundsOnlyFromCounts(t *testing.T) {
 	assert.False(t, g.Hidden(pub), "x + y = 20 with x, y ≥ 0 unbounded above… but each ≤ 20: not pinned")
 }
 
+// The review's narrow cells. Two hidden counts adding up to 18 (48 − 30),
+// each at most 10, are each between 8 and 10: not one value, but a width of
+// 2, under MinHiddenWidth. Protect hides the published part 30. Adding up to
+// 17 (47 − 30) leaves 7 to 10, a width of 3: nothing more is hidden.
+func TestProtectNarrowCounts(t *testing.T) {
+	for _, tc := range []struct {
+		total, a, b float64
+		hides       bool
+	}{
+		{48, 9, 9, true},   // a + b = 18: a ∈ [8, 10], width 2
+		{47, 9, 8, false},  // a + b = 17: a ∈ [7, 10], width 3
+		{40, 5, 5, false},  // a + b = 10: a ∈ [0, 10]
+		{50, 10, 10, true}, // a + b = 20: pinned, as in TestProtectBoundedCounts
+	} {
+		g := &Grid{}
+		total, pub, a, b := g.Cell(tc.total), g.Cell(30), g.Cell(tc.a), g.Cell(tc.b)
+		g.Margin(total, pub, a, b)
+		g.Suppress(a, CountReason(tc.a))
+		g.Suppress(b, CountReason(tc.b))
+		g.Protect()
+		assert.Equal(t, tc.hides, g.Hidden(pub), "total %v", tc.total)
+		assert.False(t, g.Hidden(total))
+		assert.Empty(t, g.Narrowed(), "total %v", tc.total)
+	}
+}
+
+// A row exists only when it counts somebody. Five regions hidden as
+// « effectif < 11 » (1 + 1 + 2 + 2 + 1 = 7 exits) beside a published region
+// of 33, for a published total of 40: without floors each is between 0 and 7;
+// knowing each is at least 1, a reader puts each between 1 and 3
+// (7 − 4 × 1 = 3), a width of 2. With the floors, Protect hides the 33.
+func TestProtectFloors(t *testing.T) {
+	for _, floors := range []bool{false, true} {
+		g := &Grid{}
+		total, big := g.Cell(40), g.Cell(33)
+		parts := []int{big}
+		for _, v := range []float64{1, 1, 2, 2, 1} {
+			c := g.Cell(v)
+			g.Suppress(c, CountReason(v))
+			parts = append(parts, c)
+		}
+		g.Margin(total, parts...)
+		if floors {
+			for _, c := range parts {
+				g.Floor(c, 1)
+			}
+		}
+		lo, hi := g.bounds(parts[1])
+		if floors {
+			assert.Equal(t, [2]float64{1, 3}, [2]float64{lo, hi})
+		} else {
+			assert.Equal(t, [2]float64{0, 7}, [2]float64{lo, hi})
+		}
+		g.Protect()
+		assert.Equal(t, floors, g.Hidden(big), "floors %v", floors)
+		if floors {
+			lo, hi = g.bounds(parts[1])
+			assert.Equal(t, [2]float64{1, 10}, [2]float64{lo, hi}, "33 hidden: 40 − 33 − 3 no longer bounds it")
+		}
+		assert.False(t, g.Hidden(total))
+		assert.Empty(t, g.Narrowed())
+	}
+}
+
 // bounds returns what a reader can deduce of cell c.
 func (g *Grid) bounds(c int) (float64, float64) {
-	lo, hi := g.propagate()
+	lo, hi, _ := g.propagate(g.unknown)
 	return lo[c], hi[c]
 }

@@ -9,7 +9,9 @@
 //     MinDenominator (20), and the count behind it is hidden with it;
 //   - secondary suppression: where a table has totals or sub-totals, further cells
 //     are hidden until no hidden value can be recomputed from the published cells
-//     and margins, the cheapest first (small values, a part before its total);
+//     and margins, nor narrowed to fewer than four possible values for a small
+//     count (see Protect), the cheapest first (small values, a part before its
+//     total);
 //     a structural zero, which the equations alone force, is known to anyone
 //     and is not chased.
 //
@@ -81,9 +83,16 @@ type Grid struct {
 	member [][]int // cell -> the equations it appears in
 	deps   [][]link
 	seen   map[string]bool // equations already declared
+	floor  []float64       // what every reader knows each cell is at least (see Floor)
 	// structural holds the structural zeros while Protect runs (see
 	// structuralZeros): known to anyone, they count as published.
 	structural map[int]bool
+	// structWidth holds the structural widths of the cells while Protect
+	// runs (see structuralWidths).
+	structWidth []float64
+	// why holds, for each cell, the equations that gave its bounds in the
+	// last boundedLeaks (see propagate).
+	why [][2]int
 }
 
 // equation: sum over cells of coef*value = 0, coef being +1 or -1.
@@ -241,9 +250,11 @@ func (g *Grid) follow(id int, touched *[]int) {
 // cells are followed, then no hidden cell may be recomputed from the published
 // cells through the equations, neither by one subtraction (an equation with
 // exactly one hidden cell) nor by any linear combination of equations (checked
-// exactly, see determined), nor be pinned to one value once the bounds every
-// reader knows are added: no cell is negative, a cell hidden as « effectif <
-// 11 » is at most 10 (see boundedLeaks). Each step hides the cheapest published cell of an
+// exactly, see determined), nor be narrowed too much once the bounds every
+// reader knows are added: no cell is negative, a cell is at least its floor,
+// a cell hidden as « effectif < 11 » is at most 10; such a count must keep an
+// interval at least MinHiddenWidth wide, any other hidden cell more than one
+// value (see boundedLeaks). Each step hides the cheapest published cell of an
 // equation that would leak (see before: the smallest non-zero value, a part
 // rather than its total). Structural zeros (see StructuralZeros) count as
 // published: they are neither protected nor used as complements. It returns
@@ -257,9 +268,12 @@ func (g *Grid) Protect() int {
 	}
 	n := len(touched)
 	g.structural = g.structuralZeros()
-	defer func() { g.structural = nil }()
+	g.structWidth = g.structuralWidths()
+	defer func() { g.structural, g.structWidth, g.why = nil, nil, nil }()
 	n += g.protectSingles(nil, nil)
 	lf := newLeakFinder(g)
+	// fresh holds the cells hidden since the last linear solve, which
+	// solves again only the components they joined.
 	fresh := map[int]bool{}
 	for id := range g.value {
 		if g.reason[id] != "" {
@@ -267,32 +281,28 @@ func (g *Grid) Protect() int {
 		}
 	}
 	for {
-		leaks := slices.DeleteFunc(lf.leaks(fresh), func(c int) bool { return g.structural[c] })
+		// The bounds first: propagating them costs a fraction of a linear
+		// solve, and most leaks after the first rounds are theirs. The
+		// linear solve runs only when the bounds find nothing.
+		leaks := g.boundedLeaks()
+		complement := g.boundComplement
 		if len(leaks) == 0 {
-			// Linearly safe: check what the bounds readers know add.
-			leaks = g.boundedLeaks()
+			complement = g.complement
+			leaks = slices.DeleteFunc(lf.leaks(fresh), func(c int) bool { return g.structural[c] })
+			clear(fresh)
 		}
 		if len(leaks) == 0 {
 			return n
 		}
-		// Fix several leaks per round, one per neighbourhood: a leak next to a
-		// cell hidden in this round waits for the next round, as that cell
-		// may already protect it.
+		// Fix several leaks per round, one per neighbourhood: a leak whose
+		// equations (for a bound, those its bounds came through) hold a cell
+		// hidden in this round waits for the next round, as that cell may
+		// already protect it.
 		var fixed []int
 		touched := map[int]bool{}
 		for _, c := range leaks {
-			near := false
-			for _, e := range g.member[c] {
-				if touched[e] {
-					near = true
-					break
-				}
-			}
-			if near {
-				continue
-			}
-			pick, ok := g.complement(c)
-			if !ok {
+			pick, near, ok := complement(c)
+			if !ok || slices.ContainsFunc(near, func(e int) bool { return touched[e] }) {
 				continue
 			}
 			var hid []int
@@ -310,7 +320,6 @@ func (g *Grid) Protect() int {
 		n += len(fixed)
 		var more []int
 		n += g.protectSingles(fixed, &more)
-		clear(fresh)
 		for _, c := range append(fixed, more...) {
 			fresh[c] = true
 		}
@@ -441,8 +450,13 @@ func (g *Grid) before(a int, aPart bool, b int, bPart bool) bool {
 // complement picks a published cell to hide next to the hidden cell c: the
 // best over c's equations; when every cell of those is already hidden (c is
 // then determined through a longer chain of equations), the best of the
-// nearest equations reached through hidden cells.
-func (g *Grid) complement(c int) (int, bool) {
+// nearest equations reached through hidden cells. near are c's equations.
+func (g *Grid) complement(c int) (pick int, near []int, ok bool) {
+	pick, ok = g.nearestPublished(c)
+	return pick, g.member[c], ok
+}
+
+func (g *Grid) nearestPublished(c int) (int, bool) {
 	seenEq := map[int]bool{}
 	seenCell := map[int]bool{c: true}
 	layer := append([]int(nil), g.member[c]...)

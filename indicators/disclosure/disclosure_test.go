@@ -370,6 +370,15 @@ func TestRandomTablesProperty(t *testing.T) {
 			dims = append(dims, 2+rng.IntN(3))
 		}
 		g, values := randomCube(rng, dims)
+		if seed%2 == 1 {
+			// Every non-empty cell known to count somebody (a table whose
+			// rows exist only when they do).
+			for id, v := range values {
+				if v >= 1 {
+					g.Floor(id, 1)
+				}
+			}
+		}
 		g.Protect()
 		for id, v := range values {
 			if v < MinCount && !g.Hidden(id) {
@@ -382,7 +391,94 @@ func TestRandomTablesProperty(t *testing.T) {
 		if rec := recoverExact(g); len(rec) > 0 {
 			t.Fatalf("seed %d %v: linear algebra recovers %v (%s)", seed, dims, rec, g)
 		}
+		if c, lo, hi, ok := narrowByBounds(g, seed%2 == 1); ok {
+			t.Fatalf("seed %d %v: bounds narrow cell %d (value %v, %s) to [%v, %v] (%s)",
+				seed, dims, c, g.Value(c), g.Reason(c), lo, hi, g)
+		}
 	}
+}
+
+// narrowByBounds is the interval attack, written apart from Protect's: every
+// hidden cell starts between its floor (1 when floors, for a non-zero cell; 0
+// otherwise) and 10 when hidden as « effectif < 11 », no upper bound else;
+// each equation then bounds each hidden cell by the others, until nothing
+// moves. It returns a non-zero hidden cell left narrower than the rule allows:
+// a small count under MinHiddenWidth (or under what hiding every cell would
+// leave it), any other cell pinned.
+func narrowByBounds(g *Grid, floors bool) (cell int, lo, hi float64, found bool) {
+	los, his := intervals(g, floors, g.Hidden)
+	// What hiding every cell would leave: no suppression can do better.
+	slo, shi := intervals(g, floors, func(int) bool { return true })
+	for c := range g.Len() {
+		if !g.Hidden(c) || g.Value(c) == 0 {
+			continue
+		}
+		w := his[c] - los[c]
+		if (g.Reason(c) == ReasonCount && w < min(MinHiddenWidth, shi[c]-slo[c])) || w <= 0 {
+			return c, los[c], his[c], true
+		}
+	}
+	return 0, 0, 0, false
+}
+
+// intervals runs the interval attack with the cells for which hidden is true
+// unknown.
+func intervals(g *Grid, floors bool, hidden func(int) bool) (los, his []float64) {
+	const inf = 1e15
+	n := g.Len()
+	los, his = make([]float64, n), make([]float64, n)
+	for c := range n {
+		switch {
+		case !hidden(c):
+			los[c], his[c] = g.Value(c), g.Value(c)
+		case g.Reason(c) == ReasonCount:
+			his[c] = MinCount - 1
+		default:
+			his[c] = inf
+		}
+		if hidden(c) && floors && g.Value(c) >= 1 {
+			los[c] = 1
+		}
+	}
+	left, right := g.Equations()
+	for changed, round := true, 0; changed && round < 1000; round++ {
+		changed = false
+		for e := range left {
+			// Σ left − Σ right = 0: each cell is bounded by the others.
+			terms := map[int]float64{}
+			for _, c := range left[e] {
+				terms[c] = 1
+			}
+			for _, c := range right[e] {
+				terms[c] = -1
+			}
+			for x, kx := range terms {
+				// kx·x = −Σ k·y over the others.
+				var sLo, sHi float64
+				for y, k := range terms {
+					if y == x {
+						continue
+					}
+					if k > 0 {
+						sLo, sHi = sLo+los[y], sHi+his[y]
+					} else {
+						sLo, sHi = sLo-his[y], sHi-los[y]
+					}
+				}
+				xLo, xHi := -sHi, -sLo
+				if kx < 0 {
+					xLo, xHi = sLo, sHi
+				}
+				if xLo > los[x]+1e-9 && xLo < inf/2 {
+					los[x], changed = xLo, true
+				}
+				if xHi < his[x]-1e-9 && xHi > -inf/2 {
+					his[x], changed = xHi, true
+				}
+			}
+		}
+	}
+	return los, his
 }
 
 // randomCube builds a table of the given shape with every margin (each cell at
@@ -486,6 +582,14 @@ func FuzzProtect(f *testing.F) {
 			dims = append(dims, 1+int(c%4))
 		}
 		g, values := randomCube(rand.New(rand.NewPCG(seed, 7)), dims)
+		floors := seed%2 == 1
+		if floors {
+			for id, v := range values {
+				if v >= 1 {
+					g.Floor(id, 1)
+				}
+			}
+		}
 		g.Protect()
 		for id, v := range values {
 			if v < MinCount && !g.Hidden(id) {
@@ -494,6 +598,9 @@ func FuzzProtect(f *testing.F) {
 		}
 		if rec := recoverExact(g); len(rec) > 0 {
 			t.Fatalf("%v: linear algebra recovers %v (%s)", dims, rec, g)
+		}
+		if c, lo, hi, ok := narrowByBounds(g, floors); ok {
+			t.Fatalf("%v: bounds narrow cell %d (value %v) to [%v, %v] (%s)", dims, c, g.Value(c), lo, hi, g)
 		}
 	})
 }

@@ -4,6 +4,8 @@
 -- (année, dispositif), (année, région), (année) ; NULL = tous.
 -- test: unique(annee_sortie, code_dispositif, code_region)
 -- test: check(nb_observes <= nb_sortants AND nb_emploi_avant <= nb_observes AND nb_emploi_6m <= nb_observes)
+-- A row exists only when it counts somebody (the publication relies on it):
+-- test: check(nb_sortants >= 1)
 WITH comptes AS (
     SELECT
         annee_sortie,

@@ -4,6 +4,8 @@
 -- de financeur : montant engagé par les financeurs de ce type, dossiers distincts
 -- qu'ils financent, heures prévues de ces dossiers. Dossiers annulés exclus.
 -- test: unique(annee, domaine_nsf, type_financeur), not_null(annee, domaine_nsf, type_financeur)
+-- A row exists only when it counts somebody (the publication relies on it):
+-- test: check(nb_dossiers >= 1)
 WITH lignes AS (
     SELECT
         year(f.date_engagement)::INTEGER AS annee,

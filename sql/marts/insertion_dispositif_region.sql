@@ -6,6 +6,8 @@
 -- test: check(nb_observes_3m <= nb_sortants AND nb_observes_6m <= nb_observes_3m AND nb_observes_12m <= nb_observes_6m)
 -- test: check(nb_emploi_6m <= nb_observes_6m AND nb_emploi_durable_6m <= nb_emploi_6m)
 -- test: check(taux_emploi_6m IS NULL OR taux_emploi_6m BETWEEN taux_emploi_6m_ic_bas AND taux_emploi_6m_ic_haut)
+-- A row exists only when it counts somebody (the publication relies on it):
+-- test: check(nb_sortants >= 1)
 WITH comptes AS (
     SELECT
         annee_sortie,

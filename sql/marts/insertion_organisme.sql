@@ -13,6 +13,8 @@
 -- test: check(taux_emploi_6m IS NULL OR taux_emploi_6m BETWEEN taux_emploi_6m_ic_bas AND taux_emploi_6m_ic_haut)
 -- test: check(valeur_ajoutee_6m IS NULL OR valeur_ajoutee_6m BETWEEN valeur_ajoutee_6m_ic_bas AND valeur_ajoutee_6m_ic_haut)
 -- test: check(nb_certifies <= nb_sortants_certifiants AND nb_sortants_fin <= nb_sortants)
+-- A row exists only when it counts somebody (the publication relies on it):
+-- test: check(nb_sortants >= 1)
 WITH sortants AS (
     SELECT s.*, t.taux_brut AS taux_strate
     FROM int_sortants AS s
