@@ -23,8 +23,9 @@ func reportCmd(a *app) *cobra.Command {
   - les données ouvertes (CSV, Parquet, schema.json, README) dans <racine>/opendata.
 
 Chaque chiffre publié passe par le secret statistique du paquet indicators : un
-chiffre masqué est écrit « secret », jamais remplacé par zéro. Le site et les données
-ouvertes sont remplacés d'un coup, une fois complets.`,
+chiffre masqué n'est jamais remplacé par zéro ; le site écrit « secret », les données
+ouvertes laissent la case vide et donnent la raison dans la colonne secret. Le site et
+les données ouvertes sont remplacés d'un coup, une fois complets.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if _, err := os.Stat(a.root.Warehouse()); err != nil {

@@ -68,6 +68,8 @@ func TestServeCommand(t *testing.T) {
 	assert.Equal(t, http.StatusOK, code)
 	assert.Equal(t, "accueil", body)
 	code, _ = get("/api/v1/indicateurs")
+	assert.Equal(t, http.StatusServiceUnavailable, code, "the catalogue waits for the data date")
+	code, _ = get("/api/v1/openapi.json")
 	assert.Equal(t, http.StatusOK, code)
 	code, _ = get("/api/v1/indicateurs/taux_emploi_6m?par=annee")
 	assert.Equal(t, http.StatusServiceUnavailable, code, "no warehouse yet")
