@@ -16,8 +16,9 @@ import (
 //
 // Too narrow means: a count hidden as « effectif < 11 » left inside an
 // interval narrower than MinHiddenWidth (five regions hidden with a total of
-// 7, each at least 1, are each between 1 and 3), any other hidden cell pinned
-// to a single value. A cell whose value is 0 is not chased: it tells that
+// 7, each at least 1, are each between 1 and 3), a figure of a row hidden for
+// its few dossiers inside one narrower than RowAmountWidth of its value, any
+// other hidden cell pinned to a single value. A cell whose value is 0 is not chased: it tells that
 // nobody is in it and, like the structural zeros, chasing it would take
 // totals with it; it still bounds the cells around it.
 //
@@ -35,25 +36,41 @@ func (g *Grid) boundedLeaks() []int {
 			continue
 		}
 		w := hi[c] - lo[c]
-		if w <= tolerance(hi[c]) || (g.reason[c] == ReasonCount && w < g.widthNeeded(c)-tolerance(hi[c])) {
+		if w <= tolerance(hi[c]) || w < g.widthNeeded(c)-tolerance(hi[c]) {
 			out = append(out, c)
 		}
 	}
 	return out
 }
 
-// widthNeeded is the narrowest interval Protect leaves to the small count c:
-// MinHiddenWidth, or less where the table's structure allows no more even
+// widthNeeded is the narrowest interval Protect leaves to the hidden cell c:
+// MinHiddenWidth for a small count, RowAmountWidth of its value for a figure
+// of a row of few dossiers, 0 for the others (they must only not be pinned);
+// or less where the table's structure allows no more even
 // with every cell hidden (see structuralWidths): eight regions, each at least
 // 1, adding up to a national count hidden as « effectif < 11 », so at most
 // 10, are each between 1 and 3 whatever is published, and hiding more would
 // not widen that.
 func (g *Grid) widthNeeded(c int) float64 {
-	if g.structWidth == nil {
-		return MinHiddenWidth
+	var w float64
+	switch g.reason[c] {
+	case ReasonCount:
+		w = MinHiddenWidth
+	case ReasonRow:
+		w = RowAmountWidth * math.Abs(g.value[c])
+	default:
+		return 0
 	}
-	return min(MinHiddenWidth, g.structWidth[c])
+	if g.structWidth == nil {
+		return w
+	}
+	return min(w, g.structWidth[c])
 }
+
+// RowAmountWidth is the narrowest interval a reader may deduce for a figure
+// of a row hidden for its few dossiers (« moins de 11 dossiers »: the amounts
+// of a funder and scheme), as a share of its value.
+const RowAmountWidth = 0.2
 
 // boundComplement picks a published cell to hide so that the bounds of the
 // hidden cell c loosen: the cheapest published cell (see before) of the

@@ -117,6 +117,26 @@ func TestProtectFloors(t *testing.T) {
 	}
 }
 
+// The amounts of a row of fewer than 11 dossiers: 1 000 € = a (395, the row
+// hidden) + b (5, a count hidden as « effectif < 11 », so at most 10) + 600
+// published. A reader puts a between 390 and 400, ±1 %: under the 20 % of
+// RowAmountWidth. Protect hides the 600; a then lies anywhere up to 1 000.
+func TestProtectRowAmounts(t *testing.T) {
+	g := &Grid{}
+	total, a, b, c := g.Cell(1000), g.Cell(395), g.Cell(5), g.Cell(600)
+	g.Margin(total, a, b, c)
+	g.Suppress(a, RowReason(3))
+	g.Suppress(b, CountReason(5))
+	lo, hi := g.bounds(a)
+	assert.Equal(t, [2]float64{390, 400}, [2]float64{lo, hi})
+	g.Protect()
+	assert.True(t, g.Hidden(c))
+	assert.False(t, g.Hidden(total))
+	lo, hi = g.bounds(a)
+	assert.Equal(t, [2]float64{0, 1000}, [2]float64{lo, hi})
+	assert.Empty(t, g.Narrowed())
+}
+
 // bounds returns what a reader can deduce of cell c.
 func (g *Grid) bounds(c int) (float64, float64) {
 	lo, hi, _ := g.propagate(g.unknown)
