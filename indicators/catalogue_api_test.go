@@ -171,8 +171,9 @@ func TestDefaultBreakdown(t *testing.T) {
 
 	err := testCat.Check(testCat.DefaultBreakdown(Query{Indicators: []string{"nb_dossiers_finances"}}, Public), Public)
 	require.ErrorIs(t, err, ErrBadParam)
-	assert.Contains(t, err.Error(), "ventilation non disponible pour nb_dossiers_finances ; ventilations possibles (dimensions de « par » et des filtres) : "+
-		"annee+financeur+dispositif ; annee+financeur ; ")
+	assert.Equal(t, "ventilation non disponible pour nb_dossiers_finances ; ventilations possibles (dimensions de « par » et des filtres) : "+
+		"annee+financeur+dispositif ; annee+financeur ; annee+domaine_nsf+type_financeur", err.Error(),
+		"only the breakdowns that answer: distinct dossiers do not add up over funders")
 }
 
 func TestColumnsDescribeSecret(t *testing.T) {

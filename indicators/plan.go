@@ -289,6 +289,10 @@ func (c *Catalogue) noBreakdown(p *plan, mode Mode) error {
 			continue
 		}
 		for _, l := range s.levelsAll() {
+			mart := levelIn(l, s.levels)
+			if slices.ContainsFunc(p.defs, func(d *indicatorDef) bool { return !s.serves(d, l, mart) }) {
+				continue // distinct dossiers summed over funders, for instance
+			}
 			var shown []string
 			for _, d := range l {
 				if s.implied[dimFinanceur] == d && contains(l, dimFinanceur) {
