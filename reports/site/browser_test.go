@@ -374,6 +374,7 @@ func TestBrowser(t *testing.T) {
 	}
 	wg.Go(func() { t.Run("telechargement", func(t *testing.T) { checkDownload(t, bctx, fileBase, dir) }) })
 	wg.Go(func() { t.Run("tableau", func(t *testing.T) { checkTableSortAndSearch(t, bctx, fileBase) }) })
+	wg.Go(func() { t.Run("entonnoir", func(t *testing.T) { checkFunnelTooltip(t, bctx, fileBase) }) })
 	wg.Go(func() { t.Run("telephone-mise-en-page", func(t *testing.T) { checkPhoneLayout(t, bctx, fileBase) }) })
 	wg.Wait()
 	if out := os.Getenv("AGORA_SCREENSHOTS"); out != "" {
@@ -641,4 +642,28 @@ func checkPhoneLayout(t *testing.T, bctx context.Context, base string) {
 		}
 		assert.Positive(t, wrapped, "%s : aucun graphique en pourcentages vérifié", p)
 	}
+}
+
+// checkFunnelTooltip: a dot of the organisations' funnel says, on hover,
+// its observed exits, its rates and its value added with its interval (the
+// lines chart.go writes), not a raw employment rate.
+func checkFunnelTooltip(t *testing.T, bctx context.Context, base string) {
+	ctx, cancel := chromedp.NewContext(bctx)
+	defer cancel()
+	ctx, cancelTime := context.WithTimeout(ctx, 60*time.Second)
+	defer cancelTime()
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(base+"organismes.html")))
+	_, err := chromedp.Run(ctx, chromedp.Poll[string](`document.documentElement.getAttribute('data-charts-drawn')`,
+		chromedp.WithPollingTimeout(20*time.Second)))
+	require.NoError(t, err)
+	tip, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(function () {
+  var c = echarts.getInstanceByDom(document.querySelector('#organismes-entonnoir .canvas'));
+  var o = c.getOption(), d = o.series[0].data[0];
+  return o.tooltip[0].formatter({ seriesType: 'scatter', seriesName: o.series[0].name, name: d.name, data: d, value: d.value });
+})()`))
+	require.NoError(t, err)
+	// The first series of the test site is « au-dessus », its first dot
+	// 300 003 351 00013 (testdata/golden/organismes.txt).
+	assert.Equal(t, "300\u202f003\u202f351\u202f00013<br>sortants observés à 6 mois : 131<br>"+
+		"taux d&#39;emploi : 79,4\u202f%, attendu : 65,4\u202f%<br>valeur ajoutée : +14,0 points (+6,3 à +20,1)<br>au-dessus de l&#39;attendu", tip)
 }

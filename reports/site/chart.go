@@ -444,60 +444,122 @@ func toMap(v any) (map[string]any, error) {
 	return m, json.Unmarshal(b, &m)
 }
 
-// point is one dot of a scatter plot.
-type point struct {
-	Name string
-	X, Y float64
+// vaPoint is one organisation of the value-added funnel: its observed exits
+// at six months, its value added in points, the side of 0 its published
+// interval lies on, and the lines of its tooltip (already written in French).
+type vaPoint struct {
+	Name  string
+	N, VA float64
+	Pos   position
+	Tip   []string
 }
 
-// funnel is a funnel plot: each organisation's rate against its volume, with
-// the control limits of a binomial proportion around the national rate p (in
-// percent): p ± z √(p(100 − p)/n) for z = 1.96 (95 %) and 3.09 (99.8 %).
-func funnel(id, title, summary string, p float64, pts []point, t table) *chart {
+// zFunnel is the z of the 95 % limits, that of the published intervals.
+const zFunnel = 1.959964
+
+// funnelLimit is the half-width, in points, of the funnel at n observed exits
+// around an expected rate p (percent): z √(p (100 − p) / n). The Wilson
+// interval of an observed rate is the set of rates q with
+// |observed − q| ≤ z √(q (100 − q) / n), so an organisation whose expected
+// rate is p lies outside the funnel exactly when its value-added interval
+// (Wilson bounds minus p) excludes 0.
+func funnelLimit(p, n float64) float64 {
+	return zFunnel * math.Sqrt(p*(100-p)/n)
+}
+
+// funnelSeries are the three kinds of dots of the funnel: name, colour and
+// symbol. Shapes tell them apart without colour (triangles point the way).
+var funnelSeries = []struct {
+	pos    position
+	name   string
+	color  string
+	symbol string
+	rotate int
+}{
+	{posAbove, "Au-dessus de l'attendu", "#1d4e89", "triangle", 0},
+	{posWithin, "Dans la marge d'incertitude", "#7a8591", "circle", 0},
+	{posBelow, "En dessous de l'attendu", "#b35c00", "triangle", 180},
+}
+
+// funnel is the fair funnel plot of the organisations: each one's value
+// added (observed rate − rate expected from its public, in points) against
+// its observed exits, around 0, with the 95 % limits of funnelLimit for an
+// expected rate p (the national rate, which is the mean of the expected
+// rates weighted by observed exits when every exit has an organisation).
+// Without a published p no limit is drawn.
+// The dots are grouped by pos, that is by each organisation's own published
+// interval, so that a dot near a curve is classed by its own expected rate.
+func funnel(id, title, summary string, p fig, pts []vaPoint, t table) *chart {
 	maxN := 100.0
+	top := 10.0
 	for _, pt := range pts {
-		maxN = math.Max(maxN, pt.X)
+		maxN = math.Max(maxN, pt.N)
+		top = math.Max(top, math.Abs(pt.VA))
 	}
-	limit := func(n, z float64) float64 {
-		v := p + z*math.Sqrt(p*(100-p)/n)
-		return math.Round(math.Min(100, math.Max(0, v))*10) / 10
+	right := math.Round(maxN * 1.05)
+	if p.ok() {
+		top = math.Max(top, funnelLimit(p.v, 20))
 	}
-	var ns []float64
-	for n := 20.0; n < maxN*1.05; n *= 1.08 {
-		ns = append(ns, math.Round(n))
-	}
-	ns = append(ns, math.Round(maxN*1.05))
-	limitLine := func(z float64) []opts.LineData {
-		out := make([]opts.LineData, len(ns))
-		for i, n := range ns {
-			out[i] = opts.LineData{Value: []float64{n, limit(n, z)}}
-		}
-		return out
-	}
+	top = math.Ceil(top/10) * 10
+
 	sc := charts.NewScatter()
 	sc.SetGlobalOptions(append(common(summary),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 		charts.WithGridOpts(opts.Grid{ContainLabel: opts.Bool(true), Left: "2%", Right: "4%", Top: "56", Bottom: "30"}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "log", Name: "sortants observés (échelle logarithmique)", NameLocation: "middle", NameGap: 24,
-			Min: 20, Max: math.Round(maxN * 1.05)}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "taux d'emploi à 6 mois", Min: 0, Max: 100}),
+			Min: 20, Max: right}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "valeur ajoutée (points)", Min: -top, Max: top}),
 	)...)
-	data := make([]opts.ScatterData, len(pts))
-	for i, pt := range pts {
-		data[i] = opts.ScatterData{Name: pt.Name, Value: []float64{pt.X, pt.Y}, SymbolSize: 7}
+	// Each kind of dot is a series of its own (none when it has no dot);
+	// the data, with each dot's tooltip lines, is set after optionOf.
+	var kinds [][]any
+	var styles []int
+	for k, s := range funnelSeries {
+		var data []any
+		for _, pt := range pts {
+			if pt.Pos == s.pos {
+				data = append(data, map[string]any{"name": pt.Name, "value": []float64{pt.N, pt.VA}, "tip": pt.Tip})
+			}
+		}
+		if len(data) == 0 {
+			continue
+		}
+		sc.AddSeries(s.name, nil, charts.WithItemStyleOpts(opts.ItemStyle{Color: s.color}))
+		kinds = append(kinds, data)
+		styles = append(styles, k)
 	}
-	sc.AddSeries("Organismes", data)
 	line := charts.NewLine()
-	natio := []opts.LineData{{Value: []float64{20, p}}, {Value: []float64{math.Round(maxN * 1.05), p}}}
-	line.AddSeries("Taux national", natio, lineStyle("#4f5d6b", "solid"))
-	line.AddSeries("Limites à 95 %", limitLine(1.959964), lineStyle("#b35c00", "dashed"))
-	line.AddSeries("Limites à 95 %", limitLine(-1.959964), lineStyle("#b35c00", "dashed"))
-	line.AddSeries("Limites à 99,8 %", limitLine(3.090232), lineStyle("#c0392b", "dotted"))
-	line.AddSeries("Limites à 99,8 %", limitLine(-3.090232), lineStyle("#c0392b", "dotted"))
+	line.AddSeries("Taux attendu (0)", []opts.LineData{{Value: []float64{20, 0}}, {Value: []float64{right, 0}}}, lineStyle("#1e1e1e", "solid"))
+	if p.ok() {
+		var ns []float64
+		for n := 20.0; n < right; n *= 1.08 {
+			ns = append(ns, math.Round(n))
+		}
+		ns = append(ns, right)
+		limitLine := func(sign float64) []opts.LineData {
+			out := make([]opts.LineData, len(ns))
+			for i, n := range ns {
+				out[i] = opts.LineData{Value: []float64{n, math.Round(sign*funnelLimit(p.v, n)*10) / 10}}
+			}
+			return out
+		}
+		line.AddSeries("Marge d'incertitude à 95 %", limitLine(1), lineStyle("#4f5d6b", "dashed"))
+		line.AddSeries("Marge d'incertitude à 95 %", limitLine(-1), lineStyle("#4f5d6b", "dashed"))
+	}
 	sc.Overlap(line)
 	opt := optionOf(sc)
+	for i, data := range kinds {
+		s := funnelSeries[styles[i]]
+		k := strconv.Itoa(i)
+		set(opt, data, "series", k, "data")
+		set(opt, s.symbol, "series", k, "symbol")
+		set(opt, 9, "series", k, "symbolSize")
+		if s.rotate != 0 {
+			set(opt, s.rotate, "series", k, "symbolRotate")
+		}
+	}
 	set(opt, map[string]any{"align": "left"}, "yAxis", "0", "nameTextStyle")
-	return &chart{ID: id, Title: title, Summary: summary, Unit: unitPct, Height: 440, Option: opt, Table: t, Points: len(pts)}
+	return &chart{ID: id, Title: title, Summary: summary, Unit: unitPoints, Height: 460, Option: opt, Table: t, Points: len(pts)}
 }
 
 func lineStyle(color, typ string) charts.SeriesOpts {

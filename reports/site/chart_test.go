@@ -54,7 +54,8 @@ func TestFunnelCSVBareSIRET(t *testing.T) {
 	require.NoError(t, err)
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
 	require.Greater(t, len(lines), 1)
-	assert.Equal(t, "siret_of,nb_observes_6m,taux_emploi_6m", lines[0])
+	assert.Equal(t, "siret_of,nb_observes_6m,taux_emploi_6m,taux_emploi_6m_attendu,valeur_ajoutee_6m,"+
+		"valeur_ajoutee_6m_ic_bas,valeur_ajoutee_6m_ic_haut,position", lines[0])
 	for _, l := range lines[1:] {
 		assert.Regexp(t, `^[0-9]{14},`, l)
 	}

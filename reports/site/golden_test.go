@@ -43,7 +43,7 @@ func pageText(page string) string {
 // testdata/golden/*.txt; go test -run TestGoldenPages -update rewrites them.
 func TestGoldenPages(t *testing.T) {
 	dir, _ := writeTestSite(t)
-	for _, name := range []string{"index.html", "budget.html", "region-94.html", "qualite-FT.html", "qualite-INCONNU.html"} {
+	for _, name := range []string{"index.html", "budget.html", "organismes.html", "region-94.html", "qualite-FT.html", "qualite-INCONNU.html"} {
 		t.Run(name, func(t *testing.T) {
 			data, err := os.ReadFile(filepath.Join(dir, name))
 			require.NoError(t, err)

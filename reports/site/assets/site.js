@@ -51,6 +51,10 @@
         return esc(q.name) + '\u00a0: <b>' + esc(fmt(q.value, 0)) + '</b> sortants';
       }
       if (q.seriesType === 'scatter') {
+        // A dot may bring its own lines, written by chart.go (funnel).
+        if (q.data && Array.isArray(q.data.tip)) {
+          return [esc(q.name)].concat(q.data.tip.map(esc)).join('<br>');
+        }
         var xy = raw(q.data);
         return esc(q.name) + '<br>sortants observés\u00a0: <b>' + esc(fmt(xy[0], 0)) +
           '</b><br>taux d\u2019emploi à 6 mois\u00a0: <b>' + esc(fmt(xy[1], 1) + p.suffix) + '</b>';
