@@ -63,7 +63,12 @@ func (b *builder) methodology() (*page, error) {
 		"Le taux attendu d'un organisme est le taux d'emploi à six mois qu'il aurait si chacun de ses sortants observés avait le taux national de sa strate : " +
 			"même année de sortie, même dispositif, même situation avant l'entrée, même tranche d'âge (moins de 26 ans, 26 à 44 ans, 45 ans ou plus) et même sexe.",
 		"La valeur ajoutée est l'écart, en points, entre le taux observé et le taux attendu ; son intervalle est celui du taux observé (intervalle de Wilson à 95 %) moins le taux attendu.",
-		"Le graphique en entonnoir place chaque organisme selon son nombre de sortants observés ; les limites de contrôle à 95 % et 99,8 % autour du taux national valent p ± z √(p (100 − p) / n), avec z = 1,96 et 3,09.",
+		"Un organisme est dit au-dessus (en dessous) de ce que son public laisse attendre quand tout l'intervalle de sa valeur ajoutée est au-dessus (en dessous) de 0, " +
+			"dans la marge d'incertitude sinon ; un organisme dont la valeur ajoutée est couverte par le secret statistique est compté à part (« non publié »).",
+		"Le graphique en entonnoir place chaque organisme selon son nombre n de sortants observés et sa valeur ajoutée ; ses courbes, à ± 1,96 √(p (100 − p) / n) points " +
+			"pour p le taux national (égal à la moyenne des taux attendus pondérée par les sortants observés quand chaque sortie a un organisme), sont l'intervalle de Wilson retourné : " +
+			"un organisme dont le taux attendu est p en sort exactement quand l'intervalle de sa valeur ajoutée exclut 0. " +
+			"Sur des organismes qui feraient tous exactement ce qu'on attend, environ un sur vingt en sortirait par hasard.",
 	}})
 	return p, nil
 }
