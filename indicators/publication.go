@@ -171,6 +171,7 @@ func (c *Catalogue) publish(ctx context.Context, db *sql.DB) (*publication, erro
 				done[id] = true
 				switch q.rule {
 				case ruleCount:
+					b.g.Count(id)
 					b.g.Suppress(id, countReason(q, r.q[qi]))
 				case ruleRate:
 					di := s.quantIndex(q.den)

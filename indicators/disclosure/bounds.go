@@ -144,6 +144,17 @@ func (g *Grid) Floor(id int, v float64) {
 	g.floor[id] = max(g.floor[id], v)
 }
 
+// Count declares that cell id is a count of people or dossiers under the
+// primary rule (hidden below MinCount as « effectif < 11 »). A reader who sees
+// such a cell hidden for another reason knows it is at least MinCount:
+// smaller, it would say « effectif < 11 ». Protect bounds it so.
+func (g *Grid) Count(id int) {
+	for len(g.count) <= id {
+		g.count = append(g.count, false)
+	}
+	g.count[id] = true
+}
+
 // propagate returns the bounds of every cell (see boundedLeaks), the cells
 // for which unknown is true being those a reader does not know, and for each
 // cell the equations that gave its lower and upper bounds (-1 for the bounds
@@ -158,12 +169,19 @@ func (g *Grid) propagate(unknown func(int) bool) (lo, hi []float64, why [][2]int
 	for len(g.floor) < n {
 		g.floor = append(g.floor, 0)
 	}
+	for len(g.count) < n {
+		g.count = append(g.count, false)
+	}
 	for c := range n {
 		switch {
 		case !unknown(c):
 			lo[c], hi[c] = g.value[c], g.value[c]
 		case g.reason[c] == ReasonCount:
 			lo[c], hi[c] = g.floor[c], MinCount-1
+		case g.count[c] && g.value[c] >= MinCount:
+			// Hidden for another reason (or, for structuralWidths,
+			// published): not « effectif < 11 », so at least 11.
+			lo[c], hi[c] = max(g.floor[c], MinCount), math.Inf(1)
 		default:
 			lo[c], hi[c] = g.floor[c], math.Inf(1)
 		}
@@ -281,7 +299,8 @@ func boolInt(b bool) int {
 // after Protect; see boundedLeaks and widthNeeded), sorted: for tests and
 // audits.
 func (g *Grid) Narrowed() []int {
+	g.structural = g.structuralZeros()
 	g.structWidth = g.structuralWidths()
-	defer func() { g.structWidth, g.why = nil, nil }()
+	defer func() { g.structural, g.structWidth, g.why = nil, nil, nil }()
 	return g.boundedLeaks()
 }

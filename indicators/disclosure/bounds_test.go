@@ -137,6 +137,26 @@ func TestProtectRowAmounts(t *testing.T) {
 	assert.Empty(t, g.Narrowed())
 }
 
+// A count hidden by secondary suppression is at least 11: smaller, it would
+// read « effectif < 11 ». 12 = a (1, « effectif < 11 ») + b (11): b is hidden
+// to protect a, but a reader who knows b ≥ 11 puts a between 0 and 1. Protect
+// must hide the total too.
+func TestProtectSecondaryCountsAtLeast11(t *testing.T) {
+	g := &Grid{}
+	total, a, b := g.Cell(12), g.Cell(1), g.Cell(11)
+	g.Margin(total, a, b)
+	for _, c := range []int{total, a, b} {
+		g.Count(c)
+	}
+	g.Suppress(a, CountReason(1))
+	g.Protect()
+	assert.Equal(t, ReasonSecondary, g.Reason(b))
+	assert.True(t, g.Hidden(total), "12 hidden: a is then anywhere in [0, 10]")
+	lo, hi := g.bounds(a)
+	assert.Equal(t, [2]float64{0, 10}, [2]float64{lo, hi})
+	assert.Empty(t, g.Narrowed())
+}
+
 // bounds returns what a reader can deduce of cell c.
 func (g *Grid) bounds(c int) (float64, float64) {
 	lo, hi, _ := g.propagate(g.unknown)

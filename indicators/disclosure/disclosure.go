@@ -84,6 +84,7 @@ type Grid struct {
 	deps   [][]link
 	seen   map[string]bool // equations already declared
 	floor  []float64       // what every reader knows each cell is at least (see Floor)
+	count  []bool          // cells under the primary rule of counts (see Count)
 	// structural holds the structural zeros while Protect runs (see
 	// structuralZeros): known to anyone, they count as published.
 	structural map[int]bool
@@ -283,39 +284,15 @@ func (g *Grid) Protect() int {
 	for {
 		// The bounds first: propagating them costs a fraction of a linear
 		// solve, and most leaks after the first rounds are theirs. The
-		// linear solve runs only when the bounds find nothing.
-		leaks := g.boundedLeaks()
-		complement := g.boundComplement
-		if len(leaks) == 0 {
-			complement = g.complement
-			leaks = slices.DeleteFunc(lf.leaks(fresh), func(c int) bool { return g.structural[c] })
+		// linear solve runs when the bounds find nothing to fix.
+		fixed := g.fix(g.boundedLeaks(), g.boundComplement)
+		if len(fixed) == 0 {
+			leaks := slices.DeleteFunc(lf.leaks(fresh), func(c int) bool { return g.structural[c] })
 			clear(fresh)
-		}
-		if len(leaks) == 0 {
-			return n
-		}
-		// Fix several leaks per round, one per neighbourhood: a leak whose
-		// equations (for a bound, those its bounds came through) hold a cell
-		// hidden in this round waits for the next round, as that cell may
-		// already protect it.
-		var fixed []int
-		touched := map[int]bool{}
-		for _, c := range leaks {
-			pick, near, ok := complement(c)
-			if !ok || slices.ContainsFunc(near, func(e int) bool { return touched[e] }) {
-				continue
-			}
-			var hid []int
-			g.hide(pick, ReasonSecondary, &hid)
-			for _, h := range hid {
-				for _, e := range g.member[h] {
-					touched[e] = true
-				}
-			}
-			fixed = append(fixed, hid...)
+			fixed = g.fix(leaks, g.complement)
 		}
 		if len(fixed) == 0 {
-			return n // nothing left to hide next to the leaks (cannot happen with margins)
+			return n // no leak, or nothing left to hide next to them (cannot happen with margins)
 		}
 		n += len(fixed)
 		var more []int
@@ -324,6 +301,30 @@ func (g *Grid) Protect() int {
 			fresh[c] = true
 		}
 	}
+}
+
+// fix hides a complement for several leaks, one per neighbourhood: a leak
+// whose equations (for a bound, those its bounds came through) hold a cell
+// hidden in this round waits for the next round, as that cell may already
+// protect it. It returns the cells it hid.
+func (g *Grid) fix(leaks []int, complement func(int) (int, []int, bool)) []int {
+	var fixed []int
+	touched := map[int]bool{}
+	for _, c := range leaks {
+		pick, near, ok := complement(c)
+		if !ok || slices.ContainsFunc(near, func(e int) bool { return touched[e] }) {
+			continue
+		}
+		var hid []int
+		g.hide(pick, ReasonSecondary, &hid)
+		for _, h := range hid {
+			for _, e := range g.member[h] {
+				touched[e] = true
+			}
+		}
+		fixed = append(fixed, hid...)
+	}
+	return fixed
 }
 
 // structuralZeros returns the cells the equations alone force to zero, whatever

@@ -398,9 +398,10 @@ func TestRandomTablesProperty(t *testing.T) {
 	}
 }
 
-// narrowByBounds is the interval attack, written apart from Protect's: every
-// hidden cell starts between its floor (1 when floors, for a non-zero cell; 0
-// otherwise) and 10 when hidden as « effectif < 11 », no upper bound else;
+// narrowByBounds is the interval attack on a grid of counts, written apart
+// from Protect's: every hidden cell starts between its floor (1 when floors,
+// for a non-zero cell; 0 otherwise) and 10 when hidden as « effectif < 11 »,
+// at 11 with no upper bound else;
 // each equation then bounds each hidden cell by the others, until nothing
 // moves. It returns a non-zero hidden cell left narrower than the rule allows:
 // a small count under MinHiddenWidth (or under what hiding every cell would
@@ -434,10 +435,12 @@ func intervals(g *Grid, floors bool, hidden func(int) bool) (los, his []float64)
 		case g.Reason(c) == ReasonCount:
 			his[c] = MinCount - 1
 		default:
-			his[c] = inf
+			// Every cell is a count: hidden for another reason than
+			// « effectif < 11 », it is at least 11.
+			los[c], his[c] = MinCount, inf
 		}
 		if hidden(c) && floors && g.Value(c) >= 1 {
-			los[c] = 1
+			los[c] = max(los[c], 1)
 		}
 	}
 	left, right := g.Equations()
@@ -567,6 +570,7 @@ func randomCube(rng *rand.Rand, dims []int) (*Grid, []float64) {
 		}
 	}
 	for id, v := range values {
+		g.Count(id)
 		g.Suppress(id, CountReason(v))
 	}
 	return g, values
