@@ -529,7 +529,7 @@ func funnel(id, title, summary string, p fig, pts []vaPoint, t table) *chart {
 		styles = append(styles, k)
 	}
 	line := charts.NewLine()
-	line.AddSeries("Taux attendu (0)", []opts.LineData{{Value: []float64{20, 0}}, {Value: []float64{right, 0}}}, lineStyle("#1e1e1e", "solid"))
+	line.AddSeries("Égal à l'attendu (valeur ajoutée nulle)", []opts.LineData{{Value: []float64{20, 0}}, {Value: []float64{right, 0}}}, lineStyle("#1e1e1e", "solid"))
 	if p.ok() {
 		var ns []float64
 		for n := 20.0; n < right; n *= 1.08 {

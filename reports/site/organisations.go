@@ -158,7 +158,7 @@ func (b *builder) organisations() (*page, error) {
 			summary += fmt.Sprintf(" Non disponible (aucun sortant observé à six mois) : %s.", countOrgs(n))
 		}
 		if n := classed - len(pts); n > 0 {
-			summary += fmt.Sprintf(" Non dessiné, son nombre de sortants observés étant couvert par le secret statistique : %s.", countOrgs(n))
+			summary += fmt.Sprintf(" Non dessinés (nombre de sortants observés couvert par le secret statistique)"+nbsp+": %s.", countOrgs(n))
 		}
 		if national.ok() {
 			summary += fmt.Sprintf(" Les courbes sont tracées pour un taux attendu égal au taux national (%s) ; "+

@@ -144,7 +144,7 @@ func TestOrganisationsValueAdded(t *testing.T) {
 		names = append(names, s.Name)
 	}
 	// No dot below: that series is left out.
-	assert.Equal(t, []string{"Au-dessus de l'attendu", "Dans la marge d'incertitude", "Taux attendu (0)",
+	assert.Equal(t, []string{"Au-dessus de l'attendu", "Dans la marge d'incertitude", "Égal à l'attendu (valeur ajoutée nulle)",
 		"Marge d'incertitude à 95 %", "Marge d'incertitude à 95 %"}, names)
 	assert.Equal(t, "triangle", payload.Option.Series[0].Symbol)
 	require.Len(t, payload.Option.Series[0].Data, 1)

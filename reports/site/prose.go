@@ -164,7 +164,7 @@ func rankSummary(intro string, labels []string, vals []fig, u unit, ref string) 
 			// 100,0 % (b) » would name two of them as if they differed.
 			where := "partout"
 			if hidden > 0 {
-				where = "pour chaque valeur publiée"
+				where = "pour toutes les valeurs publiées"
 			}
 			fmt.Fprintf(&b, " : %s %s", u.text(shown(hi.v)), where)
 		default:

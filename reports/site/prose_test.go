@@ -94,7 +94,7 @@ func TestRankSummary(t *testing.T) {
 	// Every value reads the same (99,96 rounds to 100,0): no « de 100,0 % (a) à 100,0 % (b) ».
 	assert.Equal(t, "Complétude : 100,0_% partout.",
 		plain(rankSummary("Complétude", []string{"a", "b", "c"}, []fig{shown(100), shown(99.96), shown(100)}, unitPct, "")))
-	assert.Equal(t, "Complétude : 100,0_% pour chaque valeur publiée. Une valeur est couverte par le secret statistique.",
+	assert.Equal(t, "Complétude : 100,0_% pour toutes les valeurs publiées. Une valeur est couverte par le secret statistique.",
 		plain(rankSummary("Complétude", []string{"a", "b", "c"}, []fig{shown(100), secretFig, shown(100)}, unitPct, "")))
 	assert.Equal(t, "Complétude : de 99,9_% (b) à 100,0_% (a).",
 		plain(rankSummary("Complétude", []string{"a", "b"}, []fig{shown(100), shown(99.94)}, unitPct, "")))

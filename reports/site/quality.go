@@ -406,7 +406,7 @@ func (b *builder) quality() ([]*page, error) {
 		block{Heading: "Tableau des partenaires", ID: "tableau", Table: &tableBlock{ID: "qualite-partenaires",
 			Caption: "Qualité des livraisons par partenaire", Search: "Filtrer les partenaires", CSV: true, Table: t,
 			Note: "Délai de transmission : jours entre la date d'un événement et sa première transmission. Un événement orphelin se rapporte à un dossier inconnu : il est gardé dans le lac mais n'entre dans aucun indicateur. " +
-				"Les lignes sans partenaire identifié sont celles de la DSN, envoyées par les employeurs, et celles dont l'émetteur n'a pu être lu\u00a0: aucun dossier ne s'y rattache."}},
+				"Les lignes sans partenaire identifié sont celles de la DSN, envoyées par les employeurs, et celles dont l'émetteur n'a pu être lu" + nbsp + ": aucun dossier ne s'y rattache."}},
 		block{Heading: "Page de chaque partenaire", ID: "partenaires", Links: links},
 	)
 	return pages, nil
@@ -433,7 +433,7 @@ func (b *builder) partnerQuality(q *PartnerQuality) *page {
 		keys = []keyFigure{
 			{Label: "Lignes rejetées", Value: fmtInt(q.RejectedLines)},
 			{Label: "dont lignes de DSN (employeurs)", Value: fmtInt(dsn)},
-			{Label: "dont lignes de partenaires à l'émetteur illisible", Value: fmtInt(other)},
+			{Label: "dont lignes de fichiers à l'émetteur illisible", Value: fmtInt(other)},
 			{Label: "Dossiers connus", Value: notApplicable},
 		}
 	}
@@ -548,8 +548,12 @@ func unattributedSentence(q *PartnerQuality) string {
 	dsn, other := q.unattributedLines()
 	var parts []string
 	if dsn > 0 {
-		parts = append(parts, fmt.Sprintf("%s ligne%s de DSN, envoyée%s par les employeurs, qui ne nomment pas de financeur",
-			fmtInt(dsn), plural(dsn), plural(dsn)))
+		verb := "nomme"
+		if dsn > 1 {
+			verb = "nomment"
+		}
+		parts = append(parts, fmt.Sprintf("%s ligne%s de DSN, envoyée%s par les employeurs, qui ne %s pas de financeur",
+			fmtInt(dsn), plural(dsn), plural(dsn), verb))
 	}
 	if other > 0 {
 		parts = append(parts, fmt.Sprintf("%s ligne%s de fichiers de partenaires dont l'émetteur n'a pu être lu "+
