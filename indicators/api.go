@@ -26,6 +26,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/agora-formation/agora/indicators/disclosure"
 )
 
 // Mode selects the audience of a query.
@@ -223,7 +225,7 @@ type Column struct {
 // some of its values are hidden.
 type Table struct {
 	// Columns: the breakdown columns, then one per indicator. In Public mode the
-	// CSV and JSON forms add a last column "secret" (SecretColumn; Described).
+	// CSV and JSON forms add a last column "secret" (secretColumn; described).
 	Columns []Column
 	Rows    []Row
 	// DataDate is the date of the data (last DSN month covered, last transmission).
@@ -231,18 +233,18 @@ type Table struct {
 	Mode     Mode
 }
 
-// SecretColumn describes the column "secret" that Public tables end with in
+// secretColumn describes the column "secret" that Public tables end with in
 // their CSV and JSON forms: why values of the row are hidden (dictionary.md 5).
-var SecretColumn = Column{Name: "secret", Label: "Secret statistique", Type: TypeString, Decimals: -1,
+var secretColumn = Column{Name: "secret", Label: "Secret statistique", Type: TypeString, Decimals: -1,
 	Description: "Vide quand toutes les valeurs de la ligne sont publiées ; sinon les raisons, séparées par « ; », pour lesquelles des valeurs " +
-		"sont masquées (laissées vides, jamais mises à zéro) : effectif < 11, dénominateur < 20, moins de 11 dossiers, dénominateur masqué, secret secondaire."}
+		"sont masquées (laissées vides, jamais mises à zéro) : " + strings.Join(disclosure.Reasons(), ", ") + "."}
 
-// Described returns the columns of the CSV and JSON forms of the table, as
-// Header names them: Columns, then SecretColumn in Public mode.
-func (t *Table) Described() []Column {
+// described returns the columns of the CSV and JSON forms of the table, as
+// Header names them: Columns, then secretColumn in Public mode.
+func (t *Table) described() []Column {
 	cols := append([]Column(nil), t.Columns...)
 	if t.Mode == Public {
-		cols = append(cols, SecretColumn)
+		cols = append(cols, secretColumn)
 	}
 	return cols
 }

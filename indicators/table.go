@@ -96,7 +96,7 @@ func (t *Table) WriteCSV(w io.Writer, sep rune) error {
 //	{"date_donnees": "...", "mode": "public", "colonnes": [...], "lignes": [{"annee": 2024, ..., "secret": ""}]}
 //
 // with rates and amounts rounded to their decimals and hidden values null;
-// "colonnes" describes every property of the rows (Described), "secret" included.
+// "colonnes" describes every property of the rows (described), "secret" included.
 func (t *Table) MarshalJSON() ([]byte, error) {
 	type out struct {
 		DataDate string           `json:"date_donnees"`
@@ -104,7 +104,7 @@ func (t *Table) MarshalJSON() ([]byte, error) {
 		Columns  []Column         `json:"colonnes"`
 		Rows     []map[string]any `json:"lignes"`
 	}
-	o := out{DataDate: t.DataDate, Mode: t.Mode.String(), Columns: t.Described(), Rows: make([]map[string]any, len(t.Rows))}
+	o := out{DataDate: t.DataDate, Mode: t.Mode.String(), Columns: t.described(), Rows: make([]map[string]any, len(t.Rows))}
 	for i, r := range t.Rows {
 		m := make(map[string]any, len(t.Columns)+1)
 		for j, c := range t.Columns {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/agora-formation/agora/dictionary"
+	"github.com/agora-formation/agora/indicators/disclosure"
 )
 
 // obj is a JSON object of the OpenAPI document.
@@ -68,7 +69,7 @@ func (s *Server) OpenAPI() map[string]any {
 							}}},
 						"lignes": obj{"type": "array", "items": obj{"type": "object", "additionalProperties": true,
 							"description": "Une ligne : une propriété par colonne (null = manquant ou masqué, jamais zéro), dont en mode public « secret » : " +
-								"vide, ou les raisons du masquage séparées par « ; » (effectif < 11, dénominateur < 20, moins de 11 dossiers, dénominateur masqué, secret secondaire)."}},
+								"vide, ou les raisons du masquage séparées par « ; » (" + strings.Join(disclosure.Reasons(), ", ") + ")."}},
 					},
 				},
 				"Catalogue": obj{

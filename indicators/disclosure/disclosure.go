@@ -46,6 +46,11 @@ const (
 	ReasonSecondary   = "secret secondaire"
 )
 
+// Reasons lists every reason a public table may give, in the order above.
+func Reasons() []string {
+	return []string{ReasonCount, ReasonDenominator, ReasonRow, ReasonLinked, ReasonSecondary}
+}
+
 // CountReason returns the reason a count n of people or dossiers is hidden, or ""
 // when it may be published.
 func CountReason(n float64) string {

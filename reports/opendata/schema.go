@@ -209,14 +209,10 @@ func figureConstraints(in indicators.Indicator) *Constraints {
 	return nil
 }
 
-// Reasons lists the reasons the secret column may give.
-var Reasons = []string{disclosure.ReasonCount, disclosure.ReasonDenominator, disclosure.ReasonRow,
-	disclosure.ReasonLinked, disclosure.ReasonSecondary}
-
 // secretPattern matches an empty secret or reasons joined by " ; ".
 func secretPattern() string {
 	var alts []string
-	for _, r := range Reasons {
+	for _, r := range disclosure.Reasons() {
 		alts = append(alts, regexp.QuoteMeta(r))
 	}
 	one := "(" + strings.Join(alts, "|") + ")"
