@@ -3,7 +3,6 @@ package indicators
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"maps"
 	"net/url"
 	"slices"
@@ -177,7 +176,7 @@ func (c *Catalogue) planNamed(q Query, mode Mode) (p *plan, exit bool, err error
 	}
 	p, err = c.plan(q, mode)
 	if err != nil {
-		return nil, false, c.namedLevels(err, q)
+		return nil, false, err
 	}
 	if exit && !exitYear(planDims(p)) {
 		ids := strings.Join(q.Indicators, ", ")
@@ -207,64 +206,21 @@ func (c *Catalogue) yearNamed(q Query) error {
 	if err != nil || !exitYear(p.src.dims) {
 		return nil // Run says what is wrong, or annee is the year of commitment
 	}
-	how := "annee_sortie=" + q.Filters[dimAnnee]
-	if slices.Contains(q.By, dimAnnee) {
-		how = "par=" + strings.Join(renameDim(q, dimAnnee, dimAnneeSortie).By, ",")
+	renamed := renameDim(q, dimAnnee, dimAnneeSortie)
+	var how string
+	switch {
+	case slices.Contains(q.By, dimAnnee):
+		how = "par=" + strings.Join(renamed.By, ",")
+	case slices.Contains(q.Totals, dimAnnee):
+		how = "totaux=" + strings.Join(renamed.Totals, ",")
+	default:
+		how = "annee_sortie=" + q.Filters[dimAnnee]
 	}
 	list := strings.Join(ids, ", ")
 	return badParam(dimAnnee, "« annee » est l'année d'engagement pour %s, mais par organisme %s n'est publié que par année de sortie "+
 		"(dossiers sortis dans l'année, table %s) : demandez « annee_sortie » au lieu de « annee » (%s) ; "+
 		"par année d'engagement, %s est publié par financeur, dispositif ou domaine de formation, pas par organisme",
 		list, list, p.src.table, how, list)
-}
-
-// namedLevels rewrites, in the list of possible breakdowns of an error of
-// plan, the levels of the marts publishing by exit year a figure of q whose
-// annee is the year of commitment: their year is annee_sortie.
-func (c *Catalogue) namedLevels(err error, q Query) error {
-	var pe *ParamError
-	if !errors.As(err, &pe) || pe.Param != "par" {
-		return err
-	}
-	byExit := slices.ContainsFunc(q.Indicators, func(id string) bool { d := c.def(id); return d != nil && d.byExitYear })
-	head, list, ok := strings.Cut(pe.Message, ") : ")
-	if !byExit || !ok {
-		return err
-	}
-	// The levels as plan lists them (a funder's type implied), of the marts
-	// offering an indicator of q, by the meaning of their year.
-	named := map[string]string{}
-	commitment := map[string]bool{}
-	for _, s := range c.sources {
-		if !slices.ContainsFunc(q.Indicators, func(id string) bool { _, ok := s.offers[id]; return ok }) {
-			continue
-		}
-		for _, l := range s.levelsAll() {
-			var shown, renamed []string
-			for _, d := range l {
-				if s.implied[dimFinanceur] == d && contains(l, dimFinanceur) {
-					continue
-				}
-				shown = append(shown, d)
-				if d == dimAnnee {
-					d = dimAnneeSortie
-				}
-				renamed = append(renamed, d)
-			}
-			if exitYear(s.dims) {
-				named[strings.Join(shown, "+")] = strings.Join(renamed, "+")
-			} else {
-				commitment[strings.Join(shown, "+")] = true
-			}
-		}
-	}
-	items := strings.Split(list, " ; ")
-	for i, it := range items {
-		if n, ok := named[it]; ok && !commitment[it] {
-			items[i] = n
-		}
-	}
-	return &ParamError{Param: pe.Param, Message: head + ") : " + strings.Join(items, " ; "), kind: pe.kind}
 }
 
 // mentions reports whether q breaks down or filters by dimension d.

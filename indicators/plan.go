@@ -265,8 +265,14 @@ func carried(q *quantity, level []string, dims []dimCol) bool {
 }
 
 // noBreakdown explains, in French, which breakdowns the indicators have.
+//
+// A level of a mart whose year is the exit year is named with annee_sortie
+// when an indicator of p has annee for the year of commitment (and no mart by
+// year of commitment has that level): that is how it must be asked.
 func (c *Catalogue) noBreakdown(p *plan, mode Mode) error {
 	var opts []string
+	byExit := slices.ContainsFunc(p.defs, func(d *indicatorDef) bool { return d.byExitYear })
+	exitLevel, commitmentLevel := map[string]bool{}, map[string]bool{}
 	for _, s := range c.sources {
 		if mode == Partner && s.partner == nil {
 			continue
@@ -300,7 +306,24 @@ func (c *Catalogue) noBreakdown(p *plan, mode Mode) error {
 				}
 				shown = append(shown, d)
 			}
-			opts = append(opts, strings.Join(shown, "+"))
+			name := strings.Join(shown, "+")
+			opts = append(opts, name)
+			if byExit && exitYear(s.dims) {
+				exitLevel[name] = true
+			} else {
+				commitmentLevel[name] = true
+			}
+		}
+	}
+	for i, o := range opts {
+		if exitLevel[o] && !commitmentLevel[o] {
+			ds := strings.Split(o, "+")
+			for j := range ds {
+				if ds[j] == dimAnnee {
+					ds[j] = dimAnneeSortie
+				}
+			}
+			opts[i] = strings.Join(ds, "+")
 		}
 	}
 	ids := make([]string, len(p.defs))
