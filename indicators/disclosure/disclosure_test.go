@@ -407,9 +407,9 @@ func TestRandomTablesProperty(t *testing.T) {
 // a small count under MinHiddenWidth (or under what hiding every cell would
 // leave it), any other cell pinned.
 func narrowByBounds(g *Grid, floors bool) (cell int, lo, hi float64, found bool) {
-	los, his := intervals(g, floors, g.Hidden)
+	los, his := intervals(g, floors, true, g.Hidden)
 	// What hiding every cell would leave: no suppression can do better.
-	slo, shi := intervals(g, floors, func(int) bool { return true })
+	slo, shi := intervals(g, floors, true, func(int) bool { return true })
 	for c := range g.Len() {
 		if !g.Hidden(c) || g.Value(c) == 0 {
 			continue
@@ -424,7 +424,7 @@ func narrowByBounds(g *Grid, floors bool) (cell int, lo, hi float64, found bool)
 
 // intervals runs the interval attack with the cells for which hidden is true
 // unknown.
-func intervals(g *Grid, floors bool, hidden func(int) bool) (los, his []float64) {
+func intervals(g *Grid, floors, counts bool, hidden func(int) bool) (los, his []float64) {
 	const inf = 1e15
 	n := g.Len()
 	los, his = make([]float64, n), make([]float64, n)
@@ -434,10 +434,12 @@ func intervals(g *Grid, floors bool, hidden func(int) bool) (los, his []float64)
 			los[c], his[c] = g.Value(c), g.Value(c)
 		case g.Reason(c) == ReasonCount:
 			his[c] = MinCount - 1
-		default:
+		case counts:
 			// Every cell is a count: hidden for another reason than
 			// « effectif < 11 », it is at least 11.
 			los[c], his[c] = MinCount, inf
+		default:
+			his[c] = inf
 		}
 		if hidden(c) && floors && g.Value(c) >= 1 {
 			los[c] = max(los[c], 1)
@@ -482,6 +484,73 @@ func intervals(g *Grid, floors bool, hidden func(int) bool) (los, his []float64)
 		}
 	}
 	return los, his
+}
+
+// TestRandomAmountsProperty: random two-way tables of amounts in euros with
+// every margin, about one finest cell in five in a row of fewer than 11
+// dossiers (hidden, « moins de 11 dossiers »). After Protect, the interval
+// attack leaves each of those an interval of at least RowAmountWidth of its
+// value (or what hiding every cell would leave it), and no hidden cell pinned.
+func TestRandomAmountsProperty(t *testing.T) {
+	rounds := 200
+	if testing.Short() {
+		rounds = 40
+	}
+	for seed := 0; seed < rounds; seed++ {
+		rng := rand.New(rand.NewPCG(uint64(seed), 11))
+		rows, cols := 2+rng.IntN(4), 2+rng.IntN(5)
+		g := &Grid{}
+		cell := make([][]int, rows+1) // [rows][cols] is the grand total
+		val := make([][]float64, rows+1)
+		for i := range cell {
+			cell[i], val[i] = make([]int, cols+1), make([]float64, cols+1)
+		}
+		for i := range rows {
+			for j := range cols {
+				v := float64(100 + rng.IntN(100_000))
+				val[i][j] = v
+				val[i][cols] += v
+				val[rows][j] += v
+				val[rows][cols] += v
+			}
+		}
+		for i := range rows + 1 {
+			for j := range cols + 1 {
+				cell[i][j] = g.Cell(val[i][j])
+			}
+		}
+		for i := range rows {
+			g.Margin(cell[i][cols], cell[i][:cols]...)
+			for j := range cols {
+				if rng.IntN(5) == 0 {
+					g.Suppress(cell[i][j], RowReason(5))
+				}
+			}
+		}
+		for j := range cols + 1 {
+			var parts []int
+			for i := range rows {
+				parts = append(parts, cell[i][j])
+			}
+			g.Margin(cell[rows][j], parts...)
+		}
+		g.Protect()
+		los, his := intervals(g, false, false, g.Hidden)
+		slo, shi := intervals(g, false, false, func(int) bool { return true })
+		for c := range g.Len() {
+			if !g.Hidden(c) {
+				continue
+			}
+			w := his[c] - los[c]
+			need := 1e-9
+			if g.Reason(c) == ReasonRow {
+				need = min(RowAmountWidth*g.Value(c), shi[c]-slo[c]) - 1e-6
+			}
+			if w < need {
+				t.Fatalf("seed %d %dx%d: cell %d (%v, %s) narrowed to [%v, %v] (%s)", seed, rows, cols, c, g.Value(c), g.Reason(c), los[c], his[c], g)
+			}
+		}
+	}
 }
 
 // randomCube builds a table of the given shape with every margin (each cell at
