@@ -258,9 +258,10 @@ func (g *Grid) follow(id int, touched *[]int) {
 // exactly one hidden cell) nor by any linear combination of equations (checked
 // exactly, see determined), nor be narrowed too much once the bounds every
 // reader knows are added: no cell is negative, a cell is at least its floor,
-// a cell hidden as « effectif < 11 » is at most 10; such a count must keep an
-// interval at least MinHiddenWidth wide, any other hidden cell more than one
-// value (see boundedLeaks). Each step hides the cheapest published cell of an
+// a count hidden as « effectif < 11 » is at most 10 and one hidden for another
+// reason at least 11. Such a small count must keep an interval at least
+// MinHiddenWidth wide, a figure of a row of few dossiers RowAmountWidth of its
+// value, any other hidden cell more than one value (see boundedLeaks). Each step hides the cheapest published cell of an
 // equation that would leak (see before: the smallest non-zero value, a part
 // rather than its total). Structural zeros (see StructuralZeros) count as
 // published: they are neither protected nor used as complements. It returns
@@ -453,15 +454,17 @@ func (g *Grid) before(a int, aPart bool, b int, bPart bool) bool {
 	return a < b
 }
 
-// complement picks a published cell to hide next to the hidden cell c: the
-// best over c's equations; when every cell of those is already hidden (c is
-// then determined through a longer chain of equations), the best of the
-// nearest equations reached through hidden cells. near are c's equations.
+// complement picks a published cell to hide next to the hidden cell c, which
+// the equations determine (see nearestPublished); near are c's equations.
 func (g *Grid) complement(c int) (pick int, near []int, ok bool) {
 	pick, ok = g.nearestPublished(c)
 	return pick, g.member[c], ok
 }
 
+// nearestPublished picks a published cell to hide next to the hidden cell c:
+// the best over c's equations; when every cell of those is already hidden (c
+// is then determined through a longer chain of equations), the best of the
+// nearest equations reached through hidden cells.
 func (g *Grid) nearestPublished(c int) (int, bool) {
 	seenEq := map[int]bool{}
 	seenCell := map[int]bool{c: true}
