@@ -37,6 +37,8 @@ func (b *builder) methodology() (*page, error) {
 		fmt.Sprintf("Un taux n'est publié que si son dénominateur compte au moins %d personnes ; le nombre de personnes derrière le taux est masqué avec lui.", disclosure.MinDenominator),
 		"Dans les tableaux de financement, une ligne de moins de 11 dossiers masque tous ses montants.",
 		"Secret secondaire : quand un tableau publie des totaux ou des sous-totaux, d'autres cases sont masquées pour qu'aucune valeur cachée ne puisse être retrouvée par soustraction, ni par aucune combinaison des totaux publiés. " +
+			"Ce que chacun sait d'une case masquée (jamais négative, au plus 10 quand elle est « effectif < 11 », au moins 11 sinon, au moins 1 quand la ligne existe, sauf pour les parcours du diagramme de l'accueil) ne doit pas non plus la cerner : " +
+			"un effectif de moins de 11 garde au moins quatre valeurs possibles (par exemple de 7 à 10), un montant d'une ligne de moins de 11 dossiers un intervalle d'au moins 20 % de sa valeur. " +
 			"Les cases masquées en plus sont les moins coûteuses : les plus petites, et une partie plutôt que son total ; un total national n'est jamais sensible par lui-même.",
 		"Une case que la construction des tableaux suffit à connaître (le nombre de personnes encore en formation le dernier mois d'une série qui s'arrête, forcément zéro) n'entraîne pas d'autre masquage : aucun ne la protégerait.",
 		"Une valeur masquée est écrite « secret » : elle n'est jamais remplacée par zéro. « n.d. » signale une valeur qui n'existe pas (par exemple une enveloppe qui n'a pas été transmise, ou un taux dont aucune sortie n'est encore observée).",
