@@ -62,8 +62,12 @@ func readme(ps []published, meta Meta, state indicators.DataState) []byte {
 		disclosure.MinCount, disclosure.ReasonRow)
 	p("- secret secondaire (`%s`) : là où un total ou un sous-total est publié (ligne nationale et lignes régionales, total annuel et "+
 		"organismes, mois et année…), d'autres cellules, les plus petites, sont masquées jusqu'à ce qu'aucune valeur masquée ne puisse être "+
-		"recalculée par soustraction ni par aucune combinaison des totaux publiés, dans ce fichier comme entre les fichiers.\n\n",
-		disclosure.ReasonSecondary)
+		"recalculée par soustraction ni par aucune combinaison des totaux publiés, dans ce fichier comme entre les fichiers ; "+
+		"ni même cernée de trop près avec ce que chacun sait d'une cellule masquée (jamais négative, au plus %d quand elle est `%s`, "+
+		"au moins %d pour un effectif masqué pour une autre raison, au moins 1 pour le nombre de sortants d'une ligne qui existe, ou son nombre de dossiers dans `cout_domaine_nsf.csv`) : "+
+		"un effectif `%s` garde au moins %d valeurs possibles, un montant d'une ligne `%s` un intervalle d'au moins %.0f %% de sa valeur.\n\n",
+		disclosure.ReasonSecondary, disclosure.MinCount-1, disclosure.ReasonCount, disclosure.MinCount,
+		disclosure.ReasonCount, disclosure.MinHiddenWidth+1, disclosure.ReasonRow, 100*disclosure.RowAmountWidth)
 	p("Chaque fichier se termine par une colonne `secret` qui donne, pour chaque ligne, les raisons des valeurs masquées " +
 		"(vide si rien n'est masqué). Une cellule vide sur une ligne dont `secret` est vide est une valeur qui n'existe pas, " +
 		"non une valeur masquée : dans `financement_dispositif.csv`, une `enveloppe` vide signifie alors qu'aucune enveloppe n'a été transmise " +
