@@ -6,7 +6,8 @@ import (
 )
 
 // boundedLeaks returns the hidden cells that the published cells and the
-// equations narrow too much once a reader adds what the publication itself
+// equations narrow too much (and, for every cell, the equations that gave its
+// bounds: see propagate) once a reader adds what the publication itself
 // tells about hidden cells: no cell is negative, a cell is at least its floor
 // (see Floor: a row that exists counts somebody), and a cell hidden as
 // « effectif < 11 » is at most 10. Linear determinacy (leaks) misses these:
@@ -27,20 +28,18 @@ import (
 // a budget of visits runs out, which leaves bounds looser, never wrong).
 // It finds the bounds that chains of equations give, not every bound an
 // optimiser could reach by combining equations.
-func (g *Grid) boundedLeaks() []int {
+func (g *Grid) boundedLeaks() (leaks []int, why [][2]int) {
 	lo, hi, why := g.propagate(g.unknown)
-	g.why = why
-	var out []int
 	for c := range g.value {
 		if !g.unknown(c) || g.value[c] == 0 {
 			continue
 		}
 		w := hi[c] - lo[c]
 		if w <= tolerance(hi[c]) || w < g.widthNeeded(c)-tolerance(hi[c]) {
-			out = append(out, c)
+			leaks = append(leaks, c)
 		}
 	}
-	return out
+	return leaks, why
 }
 
 // widthNeeded is the narrowest interval Protect leaves to the hidden cell c:
@@ -74,47 +73,22 @@ const RowAmountWidth = 0.2
 
 // boundComplement picks a published cell to hide so that the bounds of the
 // hidden cell c loosen: the cheapest published cell (see before) of the
-// equations that gave c its bounds, else of those that gave the bounds of
-// their hidden cells, and so on back along the propagation; complement(c)
-// when that finds none. Hiding a cell of another equation of c, as
-// complement does, need not loosen anything. near are the equations it went
-// through.
-func (g *Grid) boundComplement(c int) (pick int, near []int, ok bool) {
-	seenCell, seenEq := map[int]bool{c: true}, map[int]bool{}
-	var layer []int
-	add := func(x int) {
-		for _, e := range g.why[x] {
-			if e >= 0 && !seenEq[e] {
-				seenEq[e] = true
-				near = append(near, e)
-				layer = append(layer, e)
-			}
+// equations that gave c its bounds (why, from propagate), else of those that
+// gave the bounds of their hidden cells, and so on back along the
+// propagation; complement(c) when that finds none. Hiding a cell of another
+// equation of c, as complement does, need not loosen anything. near are the
+// equations it went through.
+func (g *Grid) boundComplement(c int, why [][2]int) (pick int, near []int, ok bool) {
+	pick, near, ok = g.nearest(why[c][:], func(x int) []int {
+		if !g.unknown(x) {
+			return nil
 		}
+		return why[x][:]
+	})
+	if !ok {
+		return g.complement(c)
 	}
-	add(c)
-	for len(layer) > 0 {
-		best, bestPart, found := -1, false, false
-		for _, e := range layer {
-			pick, part, ok := g.smallestPublished(g.eqs[e])
-			if ok && (!found || g.before(pick, part, best, bestPart)) {
-				best, bestPart, found = pick, part, true
-			}
-		}
-		if found {
-			return best, near, true
-		}
-		cur := layer
-		layer = nil
-		for _, e := range cur {
-			for _, x := range g.eqs[e].cells {
-				if !seenCell[x] && g.unknown(x) {
-					seenCell[x] = true
-					add(x)
-				}
-			}
-		}
-	}
-	return g.complement(c)
+	return pick, near, true
 }
 
 // structuralWidths returns, for each cell, the width of its interval when
@@ -138,9 +112,6 @@ const MinHiddenWidth = 3
 // at least one exit, so its count of exits is at least 1. Floors bound the
 // hidden cells in Protect (see boundedLeaks).
 func (g *Grid) Floor(id int, v float64) {
-	for len(g.floor) <= id {
-		g.floor = append(g.floor, 0)
-	}
 	g.floor[id] = max(g.floor[id], v)
 }
 
@@ -149,9 +120,6 @@ func (g *Grid) Floor(id int, v float64) {
 // such a cell hidden for another reason knows it is at least MinCount:
 // smaller, it would say « effectif < 11 ». Protect bounds it so.
 func (g *Grid) Count(id int) {
-	for len(g.count) <= id {
-		g.count = append(g.count, false)
-	}
 	g.count[id] = true
 }
 
@@ -165,12 +133,6 @@ func (g *Grid) propagate(unknown func(int) bool) (lo, hi []float64, why [][2]int
 	why = make([][2]int, n)
 	for c := range why {
 		why[c] = [2]int{-1, -1}
-	}
-	for len(g.floor) < n {
-		g.floor = append(g.floor, 0)
-	}
-	for len(g.count) < n {
-		g.count = append(g.count, false)
 	}
 	for c := range n {
 		switch {
@@ -301,6 +263,7 @@ func boolInt(b bool) int {
 func (g *Grid) Narrowed() []int {
 	g.structural = g.structuralZeros()
 	g.structWidth = g.structuralWidths()
-	defer func() { g.structural, g.structWidth, g.why = nil, nil, nil }()
-	return g.boundedLeaks()
+	defer func() { g.structural, g.structWidth = nil, nil }()
+	leaks, _ := g.boundedLeaks()
+	return leaks
 }

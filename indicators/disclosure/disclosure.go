@@ -96,9 +96,6 @@ type Grid struct {
 	// structWidth holds the structural widths of the cells while Protect
 	// runs (see structuralWidths).
 	structWidth []float64
-	// why holds, for each cell, the equations that gave its bounds in the
-	// last boundedLeaks (see propagate).
-	why [][2]int
 }
 
 // equation: sum over cells of coef*value = 0, coef being +1 or -1.
@@ -118,6 +115,8 @@ func (g *Grid) Cell(v float64) int {
 	g.reason = append(g.reason, "")
 	g.member = append(g.member, nil)
 	g.deps = append(g.deps, nil)
+	g.floor = append(g.floor, 0)
+	g.count = append(g.count, false)
 	return len(g.value) - 1
 }
 
@@ -276,7 +275,7 @@ func (g *Grid) Protect() int {
 	n := len(touched)
 	g.structural = g.structuralZeros()
 	g.structWidth = g.structuralWidths()
-	defer func() { g.structural, g.structWidth, g.why = nil, nil, nil }()
+	defer func() { g.structural, g.structWidth = nil, nil }()
 	n += g.protectSingles(nil, nil)
 	lf := newLeakFinder(g)
 	// fresh holds the cells hidden since the last linear solve, which
@@ -291,7 +290,8 @@ func (g *Grid) Protect() int {
 		// The bounds first: propagating them costs a fraction of a linear
 		// solve, and most leaks after the first rounds are theirs. The
 		// linear solve runs when the bounds find nothing to fix.
-		fixed := g.fix(g.boundedLeaks(), g.boundComplement)
+		leaks, why := g.boundedLeaks()
+		fixed := g.fix(leaks, func(c int) (int, []int, bool) { return g.boundComplement(c, why) })
 		if len(fixed) == 0 {
 			leaks := slices.DeleteFunc(lf.leaks(fresh), func(c int) bool { return g.structural[c] })
 			clear(fresh)
@@ -455,23 +455,32 @@ func (g *Grid) before(a int, aPart bool, b int, bPart bool) bool {
 }
 
 // complement picks a published cell to hide next to the hidden cell c, which
-// the equations determine (see nearestPublished); near are c's equations.
+// the equations determine: the best over c's equations; when every cell of
+// those is already hidden (c is then determined through a longer chain of
+// equations), the best of the nearest equations reached through hidden cells.
+// near are c's equations.
 func (g *Grid) complement(c int) (pick int, near []int, ok bool) {
-	pick, ok = g.nearestPublished(c)
+	pick, _, ok = g.nearest(g.member[c], func(x int) []int { return g.member[x] })
 	return pick, g.member[c], ok
 }
 
-// nearestPublished picks a published cell to hide next to the hidden cell c:
-// the best over c's equations; when every cell of those is already hidden (c
-// is then determined through a longer chain of equations), the best of the
-// nearest equations reached through hidden cells.
-func (g *Grid) nearestPublished(c int) (int, bool) {
-	seenEq := map[int]bool{}
-	seenCell := map[int]bool{c: true}
-	layer := append([]int(nil), g.member[c]...)
-	for _, e := range layer {
-		seenEq[e] = true
+// nearest searches the equations breadth first from start: it returns the
+// cheapest published cell (see before) of the first layer of equations that
+// holds one, and the equations it went through. The next layer holds the
+// equations that follow gives for the cells of the current one (-1: none).
+func (g *Grid) nearest(start []int, follow func(cell int) []int) (pick int, through []int, ok bool) {
+	seenEq, seenCell := map[int]bool{}, map[int]bool{}
+	var layer []int
+	add := func(eqs []int) {
+		for _, e := range eqs {
+			if e >= 0 && !seenEq[e] {
+				seenEq[e] = true
+				through = append(through, e)
+				layer = append(layer, e)
+			}
+		}
 	}
+	add(start)
 	for len(layer) > 0 {
 		best, bestPart, found := -1, false, false
 		for _, e := range layer {
@@ -481,26 +490,20 @@ func (g *Grid) nearestPublished(c int) (int, bool) {
 			}
 		}
 		if found {
-			return best, true
+			return best, through, true
 		}
-		var next []int
-		for _, e := range layer {
+		cur := layer
+		layer = nil
+		for _, e := range cur {
 			for _, x := range g.eqs[e].cells {
-				if seenCell[x] {
-					continue
-				}
-				seenCell[x] = true
-				for _, f := range g.member[x] {
-					if !seenEq[f] {
-						seenEq[f] = true
-						next = append(next, f)
-					}
+				if !seenCell[x] {
+					seenCell[x] = true
+					add(follow(x))
 				}
 			}
 		}
-		layer = next
 	}
-	return -1, false
+	return -1, through, false
 }
 
 // Recomputable returns the hidden cells that the published cells determine
