@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/agora-formation/agora/french"
 )
 
 // DataState is the date of the data, read from the mart etat_donnees.
@@ -48,26 +50,18 @@ func ReadDataState(ctx context.Context, db *sql.DB) (DataState, error) {
 }
 
 // Date is the French one-line date of the data, as printed beside every figure:
-// the last DSN month covered and the last transmission.
+// the last DSN month covered and the last transmission, « DSN couverte jusqu'à
+// juin 2025, transmissions reçues jusqu'au 1er juillet 2025 ».
 func (s DataState) Date() string {
-	out := "DSN couverte jusqu'à " + monthFR(s.LastMonth)
+	month, ok := french.MonthISO(s.LastMonth)
+	if !ok {
+		month = "(aucune DSN chargée)"
+	}
+	out := "DSN couverte jusqu'à " + month
 	if !s.LastTransmission.IsZero() {
-		t := s.LastTransmission
-		out += fmt.Sprintf(", transmissions reçues jusqu'au %d %s %d", t.Day(), monthsFR[t.Month()-1], t.Year())
+		out += ", transmissions reçues jusqu'au " + french.Date(s.LastTransmission)
 	}
 	return out
-}
-
-var monthsFR = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet",
-	"août", "septembre", "octobre", "novembre", "décembre"}
-
-// monthFR writes AAAA-MM as « mars 2025 ».
-func monthFR(m string) string {
-	t, err := time.Parse("2006-01", m)
-	if err != nil {
-		return "(aucune DSN chargée)"
-	}
-	return monthsFR[t.Month()-1] + " " + t.Format("2006")
 }
 
 // key identifies a state of the warehouse, to invalidate cached publications.
