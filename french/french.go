@@ -57,7 +57,7 @@ func Dec(x float64, decimals int) string {
 		return Minus + "∞"
 	}
 	d := max(decimals, 0)
-	r := roundHalfAway(x, d)
+	r := Round(x, d)
 	ip, fp, _ := strings.Cut(strconv.FormatFloat(math.Abs(r), 'f', d, 64), ".")
 	out := group(ip)
 	if fp != "" {
@@ -69,11 +69,13 @@ func Dec(x float64, decimals int) string {
 	return out
 }
 
-// roundHalfAway rounds x to d decimals, halves away from zero. Where x·10^d
+// Round rounds x to decimals digits, halves away from zero, as Dec does
+// before writing it: a machine-readable copy of a figure (a CSV cell, a
+// chart's data) rounded with Round agrees with its text. Where x·10^decimals
 // is too large for a float, x has no digit at that place and is returned as
 // it is.
-func roundHalfAway(x float64, d int) float64 {
-	p := math.Pow10(d)
+func Round(x float64, decimals int) float64 {
+	p := math.Pow10(max(decimals, 0))
 	y := x * p
 	if math.IsInf(y, 0) || math.IsNaN(y) {
 		return x

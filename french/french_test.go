@@ -87,6 +87,30 @@ func TestDec(t *testing.T) {
 	assert.Equal(t, Minus+"∞", Dec(math.Inf(-1), 1))
 }
 
+func TestRound(t *testing.T) {
+	cases := []struct {
+		x    float64
+		d    int
+		want float64
+	}{
+		{61.25, 1, 61.3},
+		{-61.25, 1, -61.3},
+		{2.5, 0, 3},
+		{-0.5, 0, -1},
+		{12.345, 2, 12.35},
+		{0.04, 1, 0},
+		{1234.56, -1, 1235},
+		{1e300, 2, 1e300},
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.want, Round(c.x, c.d), "Round(%v, %d)", c.x, c.d)
+	}
+	// What Dec writes is Round's value.
+	for _, x := range []float64{61.25, -2.25, 12.345, 999.96, 0.05, -0.05} {
+		assert.Equal(t, strconv.FormatFloat(Round(x, 1), 'f', 1, 64), unformat(Dec(x, 1)), "Dec(%v, 1)", x)
+	}
+}
+
 func TestDate(t *testing.T) {
 	paris, err := time.LoadLocation("Europe/Paris")
 	if err != nil {
