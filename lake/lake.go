@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -19,32 +18,6 @@ const (
 	tmpDir       = "_tmp"
 	lockName     = ".lock"
 )
-
-var errLocked = errors.New("lake : verrou déjà pris")
-
-// ErrAlreadyLanded is matched (errors.Is) by the error of Begin or Commit when
-// a source with the same feed and SHA-256 has already been committed. The
-// caller reports the file as already loaded ("déjà chargé") and changes nothing.
-var ErrAlreadyLanded = errors.New("lake : fichier déjà chargé")
-
-// AlreadyLandedError tells which source was already landed and where.
-type AlreadyLandedError struct {
-	Feed     string
-	Source   Source
-	Manifest string // id of the manifest that landed it; "" when the same source appears twice in one Begin
-}
-
-func (e *AlreadyLandedError) Error() string {
-	if e.Manifest == "" {
-		return fmt.Sprintf("lake : le fichier %s (flux %s) figure deux fois dans le même chargement (même contenu SHA-256 %s)",
-			e.Source.Name, e.Feed, e.Source.SHA256)
-	}
-	return fmt.Sprintf("lake : fichier %s déjà chargé (flux %s, même contenu SHA-256 %s) par le chargement %s ; rien n'a été modifié",
-		e.Source.Name, e.Feed, e.Source.SHA256, e.Manifest)
-}
-
-// Is makes errors.Is(err, ErrAlreadyLanded) true.
-func (e *AlreadyLandedError) Is(target error) bool { return target == ErrAlreadyLanded }
 
 // Lake is a lake rooted at a directory. It is safe for concurrent use, and
 // several processes may use the same root at once.
@@ -177,11 +150,19 @@ func (l *Lake) find(id string) (Manifest, int) {
 	return l.manifests[i], i
 }
 
+// recent returns the n latest manifests, newest first. l.mu must be held.
+func (l *Lake) recent(n int) []Manifest {
+	out := slices.Clone(l.manifests[max(0, len(l.manifests)-n):])
+	slices.Reverse(out)
+	return out
+}
+
 // Snapshot returns the files visible as of the manifest asOf, that is after
 // it committed: the files of every manifest up to and including it, minus
 // those removed by these manifests. An empty asOf means the latest manifest.
 // Files that a later purge destroyed are replaced by their rewrites without
-// the purged rows (see Rewrite).
+// the purged rows (see Rewrite). An asOf that names no committed manifest is
+// an *UnknownManifestError (errors.Is(err, ErrUnknownManifest)).
 func (l *Lake) Snapshot(asOf string) (*Snapshot, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -192,7 +173,7 @@ func (l *Lake) Snapshot(asOf string) (*Snapshot, error) {
 	if asOf != "" {
 		_, last = l.find(asOf)
 		if last < 0 {
-			return nil, fmt.Errorf("lake : chargement %q inconnu dans %s : donnez l'identifiant complet d'un manifeste (ex. 00000042-1a2b3c4d, voir _manifests/)", asOf, l.root)
+			return nil, &UnknownManifestError{ID: asOf, Root: l.root, Recent: l.recent(recentManifests)}
 		}
 	}
 	s := &Snapshot{Root: l.root}
