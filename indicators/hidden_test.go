@@ -34,20 +34,39 @@ func TestHiddenPerValue(t *testing.T) {
 		return nil, "", ""
 	}
 	budget := run(t, Query{Indicators: []string{"montant_engage", "taux_consommation_enveloppe"}, By: []string{"annee", "type_financeur"}}, Public)
-	// The CDC has no envelope: its consumption rate does not exist (n.d.).
+	// The CDC has no envelope: its consumption rate does not exist (n.d.),
+	// even in a row whose committed amount is hidden (secondary suppression,
+	// see testdata/golden/budget_type.csv).
 	v, h, s := cell(budget, "2024,CDC", "taux_consommation_enveloppe")
 	assert.Nil(t, v)
 	assert.Equal(t, "", h, "no envelope: n.d., not secret")
-	assert.Equal(t, "", s)
-	// France Travail's 2024 rate is hidden by secondary suppression (see
-	// testdata/golden/budget_type.csv), its committed amount is published.
-	v, h, s = cell(budget, "2024,FRANCE_TRAVAIL", "taux_consommation_enveloppe")
+	assert.Equal(t, "secret secondaire", s)
+	v, h, _ = cell(budget, "2024,CDC", "montant_engage")
 	assert.Nil(t, v)
 	assert.Equal(t, "secret secondaire", h)
-	assert.Equal(t, "secret secondaire", s)
-	v, h, _ = cell(budget, "2024,FRANCE_TRAVAIL", "montant_engage")
-	assert.Equal(t, 240000.0, v)
-	assert.Equal(t, "", h)
+	// France Travail's 2024 rate is hidden by secondary suppression.
+	v, h, _ = cell(budget, "2024,FRANCE_TRAVAIL", "taux_consommation_enveloppe")
+	assert.Nil(t, v)
+	assert.Equal(t, "secret secondaire", h)
+	// 2023: every value published, no reason.
+	v, h, s = cell(budget, "2023,FRANCE_TRAVAIL", "montant_engage")
+	assert.Equal(t, 90000.0, v)
+	assert.Equal(t, "", h+s)
+
+	// FT/PRF 2024 has 8 dossiers: the row rule hides every figure it has,
+	// but it has no envelope, and that absence is published (n.d.), while
+	// REG-11/AIF 2024 (0 dossiers, an envelope of 50000) hides its envelope.
+	lines := run(t, Query{Indicators: []string{"montant_engage", "enveloppe"}, By: []string{"annee", "financeur", "dispositif"}}, Public)
+	v, h, s = cell(lines, "2024,FT,PRF", "enveloppe")
+	assert.Nil(t, v)
+	assert.Equal(t, "", h, "no envelope: n.d., even on a row of fewer than 11 dossiers")
+	assert.Equal(t, "moins de 11 dossiers", s)
+	v, h, _ = cell(lines, "2024,FT,PRF", "montant_engage")
+	assert.Nil(t, v)
+	assert.Equal(t, "moins de 11 dossiers", h)
+	v, h, _ = cell(lines, "2024,REG-11,AIF", "enveloppe")
+	assert.Nil(t, v)
+	assert.Equal(t, "moins de 11 dossiers", h)
 
 	// Every public row of every level: published values have no reason, the
 	// row's secret column joins the reasons of its values.

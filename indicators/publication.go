@@ -154,6 +154,9 @@ func (c *Catalogue) publish(ctx context.Context, db *sql.DB) (*publication, erro
 				if q.name == s.unit {
 					b.g.Floor(id, 1) // the row exists: it counts somebody
 				}
+				if q.absentWith != "" && r.q[s.quantIndex(q.absentWith)] == 0 {
+					b.g.Known(id) // no envelope: published as « n.d. », whatever the row's rule
+				}
 				r.cell[qi] = id
 			}
 		}

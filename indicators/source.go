@@ -22,6 +22,11 @@ type quantity struct {
 	// gate is the local name of the count of the row: below 11 it hides this
 	// quantity too (financement: fewer than 11 dossiers hide every figure).
 	gate string
+	// absentWith is the local name of a quantity whose zero in a row means
+	// that this one does not exist there (no envelope transmitted): readers
+	// know it, from the « n.d. » of the envelope, so its cell is known
+	// (disclosure.Grid.Known) and no rule hides it.
+	absentWith string
 	// fixedOver are the dimensions over which the quantity does not add up
 	// (distinct dossiers over funders): levels summing over them do not carry it.
 	fixedOver []string

@@ -238,7 +238,8 @@ func sources() []*source {
 // fundingQuants are the quantities of financement_dispositif. Distinct dossiers
 // do not add up over funders (a co-financed dossier has lines of several), so
 // the counts and hours are fixed over the funder; every figure of a row is
-// gated by its number of dossiers.
+// gated by its number of dossiers, except an envelope that does not exist:
+// its absence is published (« n.d. », enveloppe_transmise N in open data).
 func fundingQuants() []quantity {
 	fixed := []string{dimFinanceur, dimTypeFinanceur}
 	return []quantity{
@@ -246,8 +247,9 @@ func fundingQuants() []quantity {
 		{name: "nb_dossiers_cofinances", key: "nb_dossiers_cofinances@financement", column: "nb_dossiers_cofinances", rule: ruleCount, gate: "nb_dossiers", fixedOver: fixed},
 		{name: "montant_engage", key: "montant_engage@engagement", column: "CAST(montant_engage AS DOUBLE)", gate: "nb_dossiers"},
 		{name: "montant_realise", key: "montant_realise@engagement", column: "CAST(coalesce(montant_realise, 0) AS DOUBLE)", gate: "nb_dossiers"},
-		{name: "enveloppe", key: "enveloppe", column: "CAST(coalesce(enveloppe, 0) AS DOUBLE)", gate: "nb_dossiers"},
-		{name: "montant_engage_sous_enveloppe", key: "montant_engage_sous_enveloppe", column: "CAST(CASE WHEN enveloppe IS NULL THEN 0 ELSE montant_engage END AS DOUBLE)", gate: "nb_dossiers"},
+		{name: "enveloppe", key: "enveloppe", column: "CAST(coalesce(enveloppe, 0) AS DOUBLE)", gate: "nb_dossiers", absentWith: "enveloppe"},
+		{name: "montant_engage_sous_enveloppe", key: "montant_engage_sous_enveloppe", column: "CAST(CASE WHEN enveloppe IS NULL THEN 0 ELSE montant_engage END AS DOUBLE)",
+			gate: "nb_dossiers", absentWith: "enveloppe"},
 		{name: "heures_prevues", key: "heures_prevues@financement", column: "heures_prevues", gate: "nb_dossiers", fixedOver: fixed},
 	}
 }

@@ -92,9 +92,10 @@ func (g *Grid) boundComplement(c int, why [][2]int) (pick int, near []int, ok bo
 }
 
 // structuralWidths returns, for each cell, the width of its interval when
-// every cell is hidden: the widest that suppression can give it.
+// every cell but the known ones is hidden: the widest that suppression can
+// give it.
 func (g *Grid) structuralWidths() []float64 {
-	lo, hi, _ := g.propagate(func(int) bool { return true })
+	lo, hi, _ := g.propagate(func(c int) bool { return !g.known[c] })
 	w := make([]float64, len(lo))
 	for c := range w {
 		w[c] = hi[c] - lo[c]

@@ -90,6 +90,7 @@ type Grid struct {
 	seen   map[string]bool // equations already declared
 	floor  []float64       // what every reader knows each cell is at least (see Floor)
 	count  []bool          // cells under the primary rule of counts (see Count)
+	known  []bool          // cells every reader knows whatever is published (see Known)
 	// structural holds the structural zeros while Protect runs (see
 	// structuralZeros): known to anyone, they count as published.
 	structural map[int]bool
@@ -117,6 +118,7 @@ func (g *Grid) Cell(v float64) int {
 	g.deps = append(g.deps, nil)
 	g.floor = append(g.floor, 0)
 	g.count = append(g.count, false)
+	g.known = append(g.known, false)
 	return len(g.value) - 1
 }
 
@@ -226,18 +228,31 @@ func (g *Grid) Link(from int, reason string, to ...int) {
 	}
 }
 
+// Known declares that every reader knows cell id, whatever is published: the
+// amount committed under an envelope is 0 on a row that has none, and the
+// absence of an envelope is public. A known cell is never hidden (hiding it
+// would protect nothing) and never chosen as a complement; Protect counts it
+// as published. Declare it before any rule may hide the cell.
+func (g *Grid) Known(id int) {
+	if g.reason[id] != "" {
+		panic("disclosure: Known on a hidden cell")
+	}
+	g.known[id] = true
+}
+
 // Suppress hides a cell for a reason (primary suppression). A cell already
-// hidden keeps its first reason. An empty reason does nothing, so
-// Suppress(id, CountReason(n)) reads as the rule.
+// hidden keeps its first reason, a known cell stays published (see Known).
+// An empty reason does nothing, so Suppress(id, CountReason(n)) reads as the
+// rule.
 func (g *Grid) Suppress(id int, reason string) {
-	if reason != "" && g.reason[id] == "" {
+	if reason != "" && g.reason[id] == "" && !g.known[id] {
 		g.reason[id] = reason
 	}
 }
 
 // hide hides id with its links; touched collects the cells it hid.
 func (g *Grid) hide(id int, reason string, touched *[]int) {
-	if g.reason[id] != "" {
+	if g.reason[id] != "" || g.known[id] {
 		return
 	}
 	g.reason[id] = reason
@@ -422,8 +437,8 @@ func (g *Grid) smallestPublished(e equation) (cell int, part bool, found bool) {
 	}
 	best, bestK := -1, int8(0)
 	for i, c := range e.cells {
-		if g.reason[c] != "" || g.structural[c] {
-			continue // hidden already, or a structural zero whose hiding protects nothing
+		if g.reason[c] != "" || g.structural[c] || g.known[c] {
+			continue // hidden already, or known to anyone: hiding it protects nothing
 		}
 		if !found || g.before(c, e.coef[i] == major, best, bestK == major) {
 			best, bestK, found = c, e.coef[i], true

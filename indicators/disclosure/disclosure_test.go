@@ -101,6 +101,44 @@ func TestSecondaryPrefersNonZero(t *testing.T) {
 	assertHidden(t, g, map[int]string{a: ReasonRow, b: ReasonSecondary})
 }
 
+// TestKnownCells: a cell every reader knows (Known: the amount committed
+// under an envelope, 0 on a row without one) is never hidden, neither by a
+// rule nor by a link, and is not taken as a complement.
+func TestKnownCells(t *testing.T) {
+	// 0 = a + k, every cell 0: a is a count hidden below 11, k is known.
+	// Between the published total and the part k, both 0, a part comes first
+	// (see before): without Known, k would be hidden, which protects nothing
+	// since everybody knows it. The total is hidden instead.
+	g := &Grid{}
+	tot, a, k := g.Cell(0), g.Cell(0), g.Cell(0)
+	g.Margin(tot, a, k)
+	g.Known(k)
+	g.Suppress(a, ReasonCount)
+	g.Suppress(k, ReasonRow) // a rule cannot hide a known cell
+	g.Protect()
+	assertHidden(t, g, map[int]string{a: ReasonCount, tot: ReasonSecondary})
+
+	// A link from a hidden cell does not hide a known one either.
+	g = &Grid{}
+	den, num := g.Cell(5), g.Cell(0)
+	g.Known(num)
+	g.Link(den, ReasonLinked, num)
+	g.Suppress(den, ReasonCount)
+	g.Protect()
+	assertHidden(t, g, map[int]string{den: ReasonCount})
+
+	// Declaring a hidden cell known is a programming error.
+	g = &Grid{}
+	h := g.Cell(3)
+	g.Suppress(h, ReasonCount)
+	defer func() {
+		if recover() == nil {
+			t.Error("Known on a hidden cell did not panic")
+		}
+	}()
+	g.Known(h)
+}
+
 func TestLinks(t *testing.T) {
 	// obs 15 (published, ≥ 11) but the rate on it is not (15 < 20): the
 	// numerator is hidden; obs 8 is hidden and its numerator with it.

@@ -115,7 +115,7 @@ func (lf *leakFinder) find(x int) int {
 // zero cell.
 func (lf *leakFinder) zeros() []int {
 	g := lf.g
-	all := func(int) bool { return true }
+	all := func(c int) bool { return !g.known[c] } // every cell but the known ones
 	groups, roots := lf.components(all)
 	var out []int
 	for _, r := range roots {
