@@ -14,7 +14,26 @@ type file struct {
 	// more are further queries whose rows are appended (levels one Totals list
 	// cannot express).
 	more []indicators.Query
+	// presence adds, before secret, an O/N column per entry saying whether
+	// the indicator's value exists, published or hidden: the row's secret
+	// alone cannot tell an absent value from a hidden one.
+	presence []presence
 }
+
+// presence is an O/N column telling whether an indicator's value exists.
+type presence struct {
+	indicator string // the indicator, by its file column name
+	column    indicators.Column
+}
+
+// envelopeSent is enveloppe_transmise: whether the funder sent an envelope.
+// Its absence is public (package indicators never hides it), so the column
+// reveals nothing the disclosure control protects.
+var envelopeSent = presence{indicator: "enveloppe", column: indicators.Column{
+	Name: "enveloppe_transmise", Label: "Enveloppe transmise", Type: indicators.TypeBoolean, Decimals: -1,
+	Description: "O quand le financeur a transmis une enveloppe pour ce dispositif et cette année (que son montant soit publié ou masqué), " +
+		"N quand il n'en a transmis aucune : une enveloppe vide avec N est absente, avec O masquée.",
+}}
 
 var blockInsertion = []string{"nb_sortants", "nb_observes_6m", "nb_emploi_6m", "taux_emploi_6m", "taux_emploi_durable_6m",
 	"nb_observes_12m", "taux_emploi_12m", "taux_emploi_durable_12m", "taux_emploi_3m"}
@@ -37,7 +56,8 @@ func files() []file {
 				"Une ligne de moins de 11 dossiers a toutes ses valeurs vides (secret statistique). Comme dans les autres fichiers, la colonne secret " +
 				"dit pourquoi des valeurs de la ligne sont masquées : une enveloppe vide sur une ligne dont secret est vide signifie qu'il n'y a pas " +
 				"d'enveloppe ; une enveloppe masquée laisse toujours sa raison dans secret. Sur une ligne dont secret n'est pas vide, " +
-				"une enveloppe vide peut être absente ou masquée.",
+				"une enveloppe vide peut être absente ou masquée : enveloppe_transmise le dit.",
+			presence: []presence{envelopeSent},
 			query: indicators.Query{Indicators: []string{"nb_dossiers_finances", "nb_dossiers_cofinances", "montant_engage", "montant_realise",
 				"taux_realisation", "enveloppe", "taux_consommation_enveloppe"}, By: []string{a, "financeur", d}},
 			rename: map[string]string{"nb_dossiers_finances": "nb_dossiers"},

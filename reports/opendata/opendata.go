@@ -137,6 +137,18 @@ func (f file) table(ctx context.Context, db *sql.DB, cat *indicators.Catalogue) 
 			t.Columns[i].Name = n
 		}
 	}
+	for _, p := range f.presence {
+		j := t.ColumnIndex(p.indicator)
+		if j < 0 {
+			return nil, fmt.Errorf("colonne %s absente", p.indicator)
+		}
+		t.Columns = append(t.Columns, p.column)
+		for i := range t.Rows {
+			r := &t.Rows[i]
+			r.Values = append(r.Values, r.Values[j] != nil || r.Hidden[j] != "")
+			r.Hidden = append(r.Hidden, "")
+		}
+	}
 	return t, nil
 }
 

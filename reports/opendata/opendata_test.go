@@ -107,7 +107,7 @@ func TestContractFiles(t *testing.T) {
 		"insertion_dispositif_region.csv": "annee_sortie,code_dispositif,code_region,nb_sortants,nb_observes_6m,nb_emploi_6m," +
 			"taux_emploi_6m,taux_emploi_durable_6m,nb_observes_12m,taux_emploi_12m,taux_emploi_durable_12m,taux_emploi_3m,secret",
 		"financement_dispositif.csv": "annee,code_financeur,code_dispositif,nb_dossiers,nb_dossiers_cofinances,montant_engage," +
-			"montant_realise,taux_realisation,enveloppe,taux_consommation_enveloppe,secret",
+			"montant_realise,taux_realisation,enveloppe,taux_consommation_enveloppe,enveloppe_transmise,secret",
 		"insertion_organisme.csv": "annee_sortie,siret_of,nb_sortants,nb_observes_6m,taux_emploi_6m,taux_emploi_6m_ic_bas," +
 			"taux_emploi_6m_ic_haut,taux_emploi_6m_attendu,valeur_ajoutee_6m,secret",
 	} {
@@ -182,18 +182,24 @@ func TestHandComputed(t *testing.T) {
 	r = row(t, fin, "2023", "FT", "AIF")
 	assert.Equal(t, map[string]string{"annee": "2023", "code_financeur": "FT", "code_dispositif": "AIF", "nb_dossiers": "35",
 		"nb_dossiers_cofinances": "", "montant_engage": "90000.00", "montant_realise": "85000.00", "taux_realisation": "94.4",
-		"enveloppe": "100000.00", "taux_consommation_enveloppe": "90.0", "secret": "effectif < 11"}, r)
+		"enveloppe": "100000.00", "taux_consommation_enveloppe": "90.0", "enveloppe_transmise": "O", "secret": "effectif < 11"}, r)
 	// 2023 CDC/CPF: no envelope, so enveloppe and consumption are empty.
 	r = row(t, fin, "2023", "CDC", "CPF")
-	assert.Equal(t, []string{"97", "150000.00", "100.0", "", ""},
-		[]string{r["nb_dossiers"], r["montant_engage"], r["taux_realisation"], r["enveloppe"], r["taux_consommation_enveloppe"]})
+	assert.Equal(t, []string{"97", "150000.00", "100.0", "", "", "N"},
+		[]string{r["nb_dossiers"], r["montant_engage"], r["taux_realisation"], r["enveloppe"], r["taux_consommation_enveloppe"], r["enveloppe_transmise"]})
 	// 2024 FT/PRF: 8 dossiers, every figure hidden; its 8 co-financed are
-	// also a count below 11.
+	// also a count below 11. It has no envelope, and says so (N): the
+	// absence of an envelope is never hidden.
 	r = row(t, fin, "2024", "FT", "PRF")
 	for _, c := range []string{"nb_dossiers", "nb_dossiers_cofinances", "montant_engage", "montant_realise", "taux_realisation", "enveloppe", "taux_consommation_enveloppe"} {
 		assert.Equal(t, "", r[c], c)
 	}
+	assert.Equal(t, "N", r["enveloppe_transmise"])
 	assert.Equal(t, "effectif < 11 ; moins de 11 dossiers", r["secret"])
+	// 2024 REG-11/AIF: an envelope of 50000 without any dossier: hidden
+	// with the row (0 dossiers), but transmitted (O).
+	r = row(t, fin, "2024", "REG-11", "AIF")
+	assert.Equal(t, []string{"", "O", "effectif < 11 ; moins de 11 dossiers"}, []string{r["enveloppe"], r["enveloppe_transmise"], r["secret"]})
 
 	org := readCSV(t, "insertion_organisme.csv")
 	// Organisation 23456789900013 (B) in 2024: cells 2 and 5, 5 + 15 = 20 exits

@@ -70,8 +70,9 @@ func readme(ps []published, meta Meta, state indicators.DataState) []byte {
 		disclosure.ReasonCount, disclosure.MinHiddenWidth+1, disclosure.ReasonRow, 100*disclosure.RowAmountWidth)
 	p("Chaque fichier se termine par une colonne `secret` qui donne, pour chaque ligne, les raisons des valeurs masquées " +
 		"(vide si rien n'est masqué). Une cellule vide sur une ligne dont `secret` est vide est une valeur qui n'existe pas, " +
-		"non une valeur masquée : dans `financement_dispositif.csv`, une `enveloppe` vide signifie alors qu'aucune enveloppe n'a été transmise " +
-		"pour ce financeur, ce dispositif et cette année.\n\n")
+		"non une valeur masquée. Sur une ligne où d'autres valeurs sont masquées, `secret` ne dit pas lesquelles : dans " +
+		"`financement_dispositif.csv`, la colonne `enveloppe_transmise` dit si une enveloppe a été transmise pour ce financeur, ce dispositif et " +
+		"cette année (`O` : une `enveloppe` vide est masquée ; `N` : il n'y en a pas). L'absence d'enveloppe n'est jamais masquée.\n\n")
 	p("Aucun fichier ne contient de donnée personnelle : ni NIR, ni pseudonyme, ni date de naissance, ni identifiant de dossier.\n\n")
 
 	p("## Définitions\n\n")
@@ -104,6 +105,8 @@ func typeFR(t indicators.ColumnType) string {
 		return "nombre"
 	case indicators.TypeYearMonth:
 		return "mois (AAAA-MM)"
+	case indicators.TypeBoolean:
+		return "O ou N"
 	default:
 		return "texte"
 	}

@@ -78,11 +78,14 @@ type Schema struct {
 
 // Field is a column of a Table Schema.
 type Field struct {
-	Name        string       `json:"name"`
-	Title       string       `json:"title"`
-	Type        string       `json:"type"`
-	Description string       `json:"description"`
-	Unit        string       `json:"unite,omitempty"`
+	Name        string `json:"name"`
+	Title       string `json:"title"`
+	Type        string `json:"type"`
+	Description string `json:"description"`
+	Unit        string `json:"unite,omitempty"`
+	// TrueValues and FalseValues spell a boolean field (O/N).
+	TrueValues  []string     `json:"trueValues,omitempty"`
+	FalseValues []string     `json:"falseValues,omitempty"`
 	Constraints *Constraints `json:"constraints,omitempty"`
 }
 
@@ -130,10 +133,14 @@ func resource(p published, cat *indicators.Catalogue) Resource {
 	var keys []string
 	for _, c := range p.table.Columns {
 		f := Field{Name: c.Name, Title: c.Label, Type: string(c.Type), Description: c.Description, Unit: string(c.Unit)}
+		if c.Type == indicators.TypeBoolean {
+			f.TrueValues, f.FalseValues = []string{"O"}, []string{"N"}
+			f.Constraints = &Constraints{Required: true}
+		}
 		if c.Dimension != "" {
 			f.Constraints = dimConstraints(c, cat, p.file)
 			keys = append(keys, c.Name)
-		} else if in, ok := cat.Indicator(indicatorID(p.file, c.Name)); ok {
+		} else if in, ok := cat.Indicator(indicatorID(p.file, c.Name)); ok && f.Constraints == nil {
 			f.Constraints = figureConstraints(in)
 		}
 		r.Schema.Fields = append(r.Schema.Fields, f)

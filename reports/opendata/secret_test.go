@@ -115,5 +115,5 @@ func TestNoEnvelopeRowWithoutSecret(t *testing.T) {
 	r := row(t, recs, "2023", "CDC", "CPF")
 	assert.Equal(t, map[string]string{"annee": "2023", "code_financeur": "CDC", "code_dispositif": "CPF", "nb_dossiers": "97",
 		"nb_dossiers_cofinances": "30", "montant_engage": "150000.00", "montant_realise": "150000.00", "taux_realisation": "100.0",
-		"enveloppe": "", "taux_consommation_enveloppe": "", "secret": ""}, r)
+		"enveloppe": "", "taux_consommation_enveloppe": "", "enveloppe_transmise": "N", "secret": ""}, r)
 }

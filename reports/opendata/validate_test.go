@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -82,6 +83,10 @@ func validate(res Resource, recs [][]string) []string {
 			case "yearmonth":
 				if !regexp.MustCompile(`^[0-9]{4}-(0[1-9]|1[0-2])$`).MatchString(v) {
 					bad(line, "%s = %q n'est pas un mois AAAA-MM", f.Name, v)
+				}
+			case "boolean":
+				if !slices.Contains(f.TrueValues, v) && !slices.Contains(f.FalseValues, v) {
+					bad(line, "%s = %q n'est ni %v ni %v", f.Name, v, f.TrueValues, f.FalseValues)
 				}
 			case "string":
 			default:
