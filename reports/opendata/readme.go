@@ -4,20 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
-	"time"
 
+	"github.com/agora-formation/agora/french"
 	"github.com/agora-formation/agora/indicators"
 	"github.com/agora-formation/agora/indicators/disclosure"
 )
 
-var monthsFR = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet",
-	"août", "septembre", "octobre", "novembre", "décembre"}
-
-func dateFR(t time.Time) string {
-	return fmt.Sprintf("%d %s %d", t.Day(), monthsFR[t.Month()-1], t.Year())
-}
-
-// readme writes the French README of the publication.
 func readme(ps []published, meta Meta, state indicators.DataState) []byte {
 	var b bytes.Buffer
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
@@ -27,7 +19,7 @@ func readme(ps []published, meta Meta, state indicators.DataState) []byte {
 		p("- **Contact** : %s\n", meta.Contact)
 	}
 	p("- **Date des données** : %s.\n", state.Date())
-	p("- **Date de publication** : %s.\n", dateFR(meta.Generated))
+	p("- **Date de publication** : %s.\n", french.Date(meta.Generated))
 	p("- **Licence** : [%s](%s) (Etalab). Vous pouvez réutiliser ces données librement, y compris à des fins commerciales, "+
 		"en mentionnant leur source (« %s ») et la date de leur dernière mise à jour.\n\n", LicenceTitle, LicenceURL, meta.Producer)
 	p("Ces fichiers décrivent les sorties de formation professionnelle financées par les Régions, France Travail, la Caisse des Dépôts (CPF), " +
