@@ -125,11 +125,14 @@ func Report(ctx context.Context, opts Options) (site.Summary, error) {
 	// One catalogue for both outputs: the disclosure grid is computed once and
 	// the site and the open data hide exactly the same cells.
 	cat := indicators.New()
+	// The site first: it refuses a warehouse it cannot publish (no exit yet)
+	// before replacing anything, and the open data in place stay as they were.
+	// Each output replaces its folder only once complete.
+	if err := site.Write(ctx, s.DB(), opts.Root.Site(), site.Options{Catalogue: cat, Log: opts.Log, Summary: &sum}); err != nil {
+		return sum, err
+	}
 	if err := opendata.Write(ctx, s.DB(), opts.Root.OpenData(), opendata.Meta{Catalogue: cat}); err != nil {
 		return sum, fmt.Errorf("données ouvertes : %w", err)
-	}
-	if err := site.Write(ctx, s.DB(), opts.Root.Site(), site.Options{Catalogue: cat, Log: opts.Log, Summary: &sum}); err != nil {
-		return sum, fmt.Errorf("site : %w", err)
 	}
 	return sum, nil
 }
