@@ -93,26 +93,25 @@ func (c *Catalogue) ParseQuery(indicator string, params url.Values) (Query, erro
 	return q, nil
 }
 
-// DefaultBreakdown completes a query of the HTTP API that has no breakdown
-// (no "par"): when no published level answers it as it stands, it is broken
-// down by year (annee, else annee_sortie), else by month (mois), the least
-// detailed breakdown published — the national value of each year or month,
-// within its filters. A query that none of them answers either, such as an
+// DefaultBreakdown completes a query of the HTTP API that no published level
+// answers as it stands by the least detailed time breakdown that does: the
+// year (annee, else annee_sortie), else the month (mois), put first. Without
+// "par", that is the national value of each year or month, within the
+// filters; with "par=region", the regions of each year (the marts publish
+// every breakdown by year). A dimension already named (filtered, or in "par")
+// is not added. A query that none of them answers either, such as an
 // indicator published only by funder, is returned as it is: Check and Run then
 // say which breakdowns there are.
 func (c *Catalogue) DefaultBreakdown(q Query, mode Mode) Query {
-	if len(q.By) > 0 || len(q.Totals) > 0 {
-		return q
-	}
 	if _, _, err := c.planNamed(q, mode); err == nil {
 		return q
 	}
 	for _, d := range []string{dimAnnee, dimAnneeSortie, dimMois} {
-		if _, filtered := q.Filters[d]; filtered {
+		if mentions(q, d) {
 			continue
 		}
 		try := q
-		try.By = []string{d}
+		try.By = append([]string{d}, q.By...)
 		if _, _, err := c.planNamed(try, mode); err == nil && c.yearNamed(try) == nil {
 			return try
 		}

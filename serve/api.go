@@ -54,7 +54,8 @@ var (
 	paramPar = Param{Name: "par",
 		Description: "Dimensions de la ventilation, séparées par des virgules, parmi les dimensions de l'indicateur (par exemple « dispositif,region »). " +
 			"Sans « par », la valeur nationale de chaque année (ou de chaque mois pour les flux mensuels), dans les filtres donnés, " +
-			"quand l'indicateur en a une ; sinon l'erreur 400 dit les ventilations possibles."}
+			"quand l'indicateur en a une ; une ventilation sans l'année (« par=region ») est donnée pour chaque année (ou chaque mois), " +
+			"sauf quand l'année est filtrée ; sinon l'erreur 400 dit les ventilations possibles."}
 	paramTotaux = Param{Name: "totaux",
 		Description: "Dimensions de « par » pour lesquelles ajouter les lignes de total (la cellule de la dimension est alors vide : « tous »)."}
 )
