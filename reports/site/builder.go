@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/agora-formation/agora/dictionary"
+	"github.com/agora-formation/agora/french"
 	"github.com/agora-formation/agora/indicators"
 	"github.com/agora-formation/agora/third_party/echarts"
 )
@@ -30,7 +31,7 @@ func newBuilder(ctx context.Context, db *sql.DB, opts Options) (*builder, error)
 		return nil, err
 	}
 	b := &builder{r: &reader{ctx: ctx, db: db, cat: opts.Catalogue}, opts: opts, state: st}
-	b.layout = layout{DataDate: st.Date(), Published: dateFR(opts.Now), ECharts: echarts.Version}
+	b.layout = layout{DataDate: st.Date(), Published: french.Date(opts.Now), ECharts: echarts.Version}
 	nat, err := b.r.query([]string{"nb_sortants"}, []string{"annee"})
 	if err != nil {
 		return nil, err
@@ -149,27 +150,6 @@ func (b *builder) nsfLabel(code string) string {
 		return l
 	}
 	return "Domaine " + code
-}
-
-var monthsFR = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet",
-	"août", "septembre", "octobre", "novembre", "décembre"}
-
-// dateFR writes a date the French way: « 3 juillet 2025 » (« 1er » for the first).
-func dateFR(t time.Time) string {
-	d := strconv.Itoa(t.Day())
-	if t.Day() == 1 {
-		d = "1er"
-	}
-	return d + " " + monthsFR[t.Month()-1] + " " + strconv.Itoa(t.Year())
-}
-
-// monthFR writes AAAA-MM as « juin 2025 ».
-func monthFR(m string) string {
-	t, err := time.Parse("2006-01", m)
-	if err != nil {
-		return m
-	}
-	return monthsFR[t.Month()-1] + " " + strconv.Itoa(t.Year())
 }
 
 // pctOf returns 100 k / n when both are published and n > 0.

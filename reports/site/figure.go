@@ -1,8 +1,9 @@
 package site
 
 import (
-	"math"
 	"strconv"
+
+	"github.com/agora-formation/agora/french"
 )
 
 // fig is one published figure: a value, a value hidden by disclosure control
@@ -76,17 +77,17 @@ func (u unit) text(f fig) string {
 	case unitPoints:
 		return fmtPoints(f.v)
 	case unitEuros:
-		return fmtInt(int64(math.Round(f.v))) + nnbsp + "€"
+		return french.Dec(f.v, 0) + nnbsp + "€"
 	case unitEuroCents:
 		return fmtEurosCents(f.v)
 	case unitHours:
-		return fmtInt(int64(math.Round(f.v))) + nnbsp + "h"
+		return french.Dec(f.v, 0) + nnbsp + "h"
 	case unitDays:
-		return fmtDec(f.v, 1) + nnbsp + "j"
+		return french.Dec(f.v, 1) + nnbsp + "j"
 	case unitMillions:
-		return fmtDec(f.v, 1) + nnbsp + "M€"
+		return french.Dec(f.v, 1) + nnbsp + "M€"
 	}
-	return fmtInt(int64(math.Round(f.v)))
+	return french.Dec(f.v, 0)
 }
 
 // csv writes a figure for a CSV file: a plain number with a dot, « secret »
@@ -98,7 +99,7 @@ func (u unit) csv(f fig) string {
 	case figMissing:
 		return ""
 	}
-	return strconv.FormatFloat(roundHalfAway(f.v, u.decimals()), 'f', u.decimals(), 64)
+	return strconv.FormatFloat(french.Round(f.v, u.decimals()), 'f', u.decimals(), 64)
 }
 
 func (u unit) decimals() int {

@@ -2,53 +2,20 @@ package site
 
 import (
 	"math"
-	"strconv"
 	"strings"
+
+	"github.com/agora-formation/agora/french"
 )
 
-// French typography: thousands are grouped with a narrow no-break space, the
-// decimal mark is a comma, and units (%, €) follow a narrow no-break space.
+// Short names for the spaces and signs of French typography (package french).
 const (
-	nnbsp = "\u202f" // espace fine insécable
-	nbsp  = "\u00a0" // espace insécable, before « : » so that no line starts with it
-	minus = "\u2212" // signe moins
+	nnbsp = french.NarrowNoBreakSpace // espace fine insécable
+	nbsp  = french.NoBreakSpace       // espace insécable, before « : » so that no line starts with it
+	minus = french.Minus              // signe moins
 )
-
-// fmtInt writes an integer the French way: 812 400.
-func fmtInt(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	if neg {
-		b.WriteString(minus)
-	}
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteString(nnbsp)
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-// fmtDec writes x with d decimals the French way: 1 234,5.
-func fmtDec(x float64, d int) string {
-	if d <= 0 {
-		return fmtInt(int64(math.Round(x)))
-	}
-	s := strconv.FormatFloat(math.Abs(roundHalfAway(x, d)), 'f', d, 64)
-	ip, fp, _ := strings.Cut(s, ".")
-	n, _ := strconv.ParseInt(ip, 10, 64)
-	out := fmtInt(n) + "," + fp
-	if x < 0 && strings.Trim(s, "0.") != "" {
-		out = minus + out
-	}
-	return out
-}
 
 // fmtPct writes a rate in percent with one decimal: 58,3 %.
-func fmtPct(x float64) string { return fmtDec(x, 1) + nnbsp + "%" }
+func fmtPct(x float64) string { return french.Dec(x, 1) + nnbsp + "%" }
 
 // fmtEuros writes an amount in euros for a sentence: whole euros up to a
 // million, then « 12,4 millions d'euros », « 1,25 milliard d'euros ».
@@ -61,21 +28,21 @@ func fmtEuros(x float64) string {
 		if math.Abs(v) >= 2 {
 			unit = " milliards d'euros"
 		}
-		return fmtDec(v, 2) + unit
+		return french.Dec(v, 2) + unit
 	case a >= 1e6:
 		v := x / 1e6
 		unit := " million d'euros"
 		if math.Abs(v) >= 2 {
 			unit = " millions d'euros"
 		}
-		return fmtDec(v, 1) + unit
+		return french.Dec(v, 1) + unit
 	default:
-		return fmtInt(int64(math.Round(x))) + nnbsp + "€"
+		return french.Dec(x, 0) + nnbsp + "€"
 	}
 }
 
 // fmtEurosCents writes a unit cost: 12,35 €.
-func fmtEurosCents(x float64) string { return fmtDec(x, 2) + nnbsp + "€" }
+func fmtEurosCents(x float64) string { return french.Dec(x, 2) + nnbsp + "€" }
 
 // fmtPoints writes a change in percentage points with its sign:
 // « +1,2 point », « −0,4 point », « +2,5 points » (plural from 2 on).
@@ -93,7 +60,7 @@ func fmtChangePct(x float64) string { return signed(math.Round(x*10)/10, 1) + nn
 
 // signed writes x with d decimals and an explicit sign (+ or −; none for zero).
 func signed(x float64, d int) string {
-	s := fmtDec(x, d)
+	s := french.Dec(x, d)
 	if x > 0 {
 		return "+" + s
 	}
@@ -111,7 +78,7 @@ func numberWord(n int) string {
 	if n >= 0 && n < len(words) {
 		return words[n]
 	}
-	return fmtInt(int64(n))
+	return french.Int(int64(n))
 }
 
 // capitalize upper-cases the first letter of s.
@@ -120,11 +87,4 @@ func capitalize(s string) string {
 		return strings.ToUpper(string(r)) + s[i+len(string(r)):]
 	}
 	return s
-}
-
-// roundHalfAway rounds x to d decimals, halves away from zero (61,25 → 61,3),
-// as the indicators are rounded.
-func roundHalfAway(x float64, d int) float64 {
-	p := math.Pow(10, float64(d))
-	return math.Round(x*p) / p
 }

@@ -15,16 +15,6 @@ func plain(s string) string {
 
 func TestFormat(t *testing.T) {
 	cases := []struct{ got, want string }{
-		{fmtInt(0), "0"},
-		{fmtInt(999), "999"},
-		{fmtInt(1000), "1_000"},
-		{fmtInt(812400), "812_400"},
-		{fmtInt(18900000), "18_900_000"},
-		{fmtInt(-12345), "-12_345"},
-		{fmtDec(1234.56, 1), "1_234,6"},
-		{fmtDec(0.04, 1), "0,0"},
-		{fmtDec(-0.04, 1), "0,0"}, // no "−0,0"
-		{fmtDec(-2.25, 2), "-2,25"},
 		{fmtPct(58.3), "58,3_%"},
 		{fmtPct(100), "100,0_%"},
 		{fmtPoints(1.2), "+1,2 point"},

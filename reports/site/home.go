@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/agora-formation/agora/dictionary"
+	"github.com/agora-formation/agora/french"
 )
 
 // home builds the Accueil page: key figures with their change on the previous
@@ -437,7 +438,7 @@ func (b *builder) paths(y string) (*chart, error) {
 	for _, s := range afterNodes {
 		n := after.figAt("nb_sortants", "situation_6m", s.code)
 		if n.ok() {
-			parts = append(parts, fmt.Sprintf("%s %s", fmtInt(int64(n.v)), afterWords[s.code]))
+			parts = append(parts, fmt.Sprintf("%s %s", french.Int(int64(n.v)), afterWords[s.code]))
 		}
 	}
 	summary := fmt.Sprintf("Parcours des sortants de %s, de leur situation le mois avant l'entrée à leur situation six mois après la sortie, en passant par le motif de sortie.", y)

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"strings"
 
+	"github.com/agora-formation/agora/french"
 	"github.com/agora-formation/agora/indicators"
 	"github.com/agora-formation/agora/indicators/disclosure"
 )
@@ -17,12 +18,14 @@ func (b *builder) methodology() (*page, error) {
 	p.Lead = []string{"D'où viennent les chiffres de ce site, comment ils sont calculés et ce qui n'est pas publié."}
 
 	date := []string{fmt.Sprintf("Date des données : %s.", st.Date())}
-	if st.FirstMonth != "" {
+	first, okFirst := french.MonthISO(st.FirstMonth)
+	last, okLast := french.MonthISO(st.LastMonth)
+	if okFirst && okLast {
 		date = append(date, fmt.Sprintf("La DSN chargée couvre les mois de %s à %s : une sortie dont le mois + k n'est pas couvert n'est pas observée à k mois, "+
-			"et elle est retirée du dénominateur du taux à k mois (elle n'est jamais comptée comme sans emploi).", monthFR(st.FirstMonth), monthFR(st.LastMonth)))
+			"et elle est retirée du dénominateur du taux à k mois (elle n'est jamais comptée comme sans emploi).", first, last))
 	}
 	date = append(date, fmt.Sprintf("Année de référence des pages : %d, dernière année de sortie dont toutes les sorties sont observées six mois après. "+
-		"L'entrepôt compte %s dossiers non annulés et %s sorties de formation.", b.year, fmtInt(st.Dossiers), fmtInt(st.Exits)))
+		"L'entrepôt compte %s dossiers non annulés et %s sorties de formation.", b.year, french.Int(st.Dossiers), french.Int(st.Exits)))
 	if st.NSFNAFVersion != "" {
 		date = append(date, "Table de correspondance entre domaines de formation (NSF) et secteurs d'activité (NAF) : version "+st.NSFNAFVersion+".")
 	}

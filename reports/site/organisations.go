@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+
+	"github.com/agora-formation/agora/french"
 )
 
 // organisationIDs are the figures of the buyers' table.
@@ -27,7 +29,7 @@ func interval(lo, hi fig, u unit) cell {
 	if !lo.ok() || !hi.ok() {
 		return figCell(missingFig, u)
 	}
-	return cell{Text: fmtDec(lo.v, 1) + " à " + u.text(hi), CSV: u.csv(lo) + " - " + u.csv(hi), Sort: lo.v}
+	return cell{Text: french.Dec(lo.v, 1) + " à " + u.text(hi), CSV: u.csv(lo) + " - " + u.csv(hi), Sort: lo.v}
 }
 
 // organisations builds the page for buyers: every training organisation's
@@ -113,7 +115,7 @@ func (b *builder) organisations() (*page, error) {
 		if pos.classed() && obs.ok() && obs.v > 0 {
 			expected := f.fig(i, "taux_emploi_6m_attendu")
 			drawn = append(drawn, dot{vaPoint{Name: fmtSIRET(c), N: obs.v, VA: va.v, Pos: pos, Tip: []string{
-				"sortants observés à 6 mois : " + fmtInt(int64(obs.v)),
+				"sortants observés à 6 mois : " + french.Int(int64(obs.v)),
 				"taux d'emploi : " + unitPct.text(rate) + ", attendu : " + unitPct.text(expected),
 				"valeur ajoutée : " + fmtPoints(va.v) + " (" + intervalPoints(lo, hi).Text + ")",
 				pos.label()}},
@@ -192,7 +194,7 @@ func countOrgs(n int) string {
 	case 1:
 		return "un organisme"
 	}
-	return fmtInt(int64(n)) + " organismes"
+	return french.Int(int64(n)) + " organismes"
 }
 
 // intervalPoints writes the interval of a value added: « −3,2 à +4,1 points ».

@@ -5,6 +5,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+
+	"github.com/agora-formation/agora/french"
 )
 
 // Figures written into French sentences. Each sentence says what a hidden
@@ -21,9 +23,9 @@ func fmtMEuros(f fig) string {
 		return missingText
 	}
 	if math.Abs(f.v) < 1e6 {
-		return fmtInt(int64(math.Round(f.v))) + nnbsp + "€"
+		return french.Dec(f.v, 0) + nnbsp + "€"
 	}
-	return fmtDec(f.v/1e6, 1) + nnbsp + "M€"
+	return french.Dec(f.v/1e6, 1) + nnbsp + "M€"
 }
 
 // changeText is « +1,2 point sur un an » or « −3,4 % sur un an », empty when
@@ -63,9 +65,9 @@ func exitsSentence(where string, year int, exits fig, rate rateChange) string {
 	fmt.Fprintf(&b, "En %d%s, ", year, where)
 	switch {
 	case exits.ok() && exits.v >= 2:
-		fmt.Fprintf(&b, "%s personnes sont sorties de formation", fmtInt(int64(exits.v)))
+		fmt.Fprintf(&b, "%s personnes sont sorties de formation", french.Int(int64(exits.v)))
 	case exits.ok():
-		fmt.Fprintf(&b, "%s personne est sortie de formation", fmtInt(int64(exits.v)))
+		fmt.Fprintf(&b, "%s personne est sortie de formation", french.Int(int64(exits.v)))
 	case exits.secret():
 		b.WriteString("le nombre de sorties de formation est " + secretPhrase)
 	default:

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/agora-formation/agora/dictionary"
+	"github.com/agora-formation/agora/french"
 	"github.com/agora-formation/agora/indicators"
 	"github.com/agora-formation/agora/indicators/disclosure"
 )
@@ -399,7 +400,7 @@ func (b *builder) quality() ([]*page, error) {
 				figCell(intFig(q.LateCorrections), unitCount)})
 		}
 		links = append(links, link{Href: qualityFile(q.Funder), Text: q.Label,
-			Note: fmt.Sprintf("%s ligne%s rejetée%s", fmtInt(q.RejectedLines), plural(q.RejectedLines), plural(q.RejectedLines))})
+			Note: fmt.Sprintf("%s ligne%s rejetée%s", french.Int(q.RejectedLines), plural(q.RejectedLines), plural(q.RejectedLines))})
 		pages = append(pages, b.partnerQuality(q))
 	}
 	index.Blocks = append(index.Blocks,
@@ -424,16 +425,16 @@ func (b *builder) partnerQuality(q *PartnerQuality) *page {
 	p := &page{File: qualityFile(q.Funder), Current: "qualite.html", Title: "Qualité des données : " + q.Label}
 	keys := []keyFigure{
 		{Label: "Dossiers connus", Value: unitCount.text(intFig(q.Dossiers))},
-		{Label: "Lignes rejetées", Value: fmtInt(q.RejectedLines)},
+		{Label: "Lignes rejetées", Value: french.Int(q.RejectedLines)},
 		{Label: "Délai médian de transmission", Value: unitDays.text(figOn(q.DelayMedian, q.Events))},
 		{Label: "Événements transmis sous 30 jours", Value: unitPct.text(figOn(q.Within30Days, q.Events))},
 	}
 	if q.Unattributed {
 		dsn, other := q.unattributedLines()
 		keys = []keyFigure{
-			{Label: "Lignes rejetées", Value: fmtInt(q.RejectedLines)},
-			{Label: "dont lignes de DSN (employeurs)", Value: fmtInt(dsn)},
-			{Label: "dont lignes de fichiers à l'émetteur illisible", Value: fmtInt(other)},
+			{Label: "Lignes rejetées", Value: french.Int(q.RejectedLines)},
+			{Label: "dont lignes de DSN (employeurs)", Value: french.Int(dsn)},
+			{Label: "dont lignes de fichiers à l'émetteur illisible", Value: french.Int(other)},
 			{Label: "Dossiers connus", Value: notApplicable},
 		}
 	}
@@ -526,11 +527,11 @@ func qualitySentence(q *PartnerQuality) string {
 	}
 	var b strings.Builder
 	if q.Dossiers != nil {
-		fmt.Fprintf(&b, "%s a transmis %s dossier%s", q.Label, fmtInt(*q.Dossiers), plural(*q.Dossiers))
+		fmt.Fprintf(&b, "%s a transmis %s dossier%s", q.Label, french.Int(*q.Dossiers), plural(*q.Dossiers))
 	} else {
 		fmt.Fprintf(&b, "%s a transmis un nombre de dossiers %s", q.Label, secretPhrase)
 	}
-	fmt.Fprintf(&b, " ; %s ligne%s %s été rejetée%s ou mise%s à l'écart", fmtInt(q.RejectedLines), plural(q.RejectedLines),
+	fmt.Fprintf(&b, " ; %s ligne%s %s été rejetée%s ou mise%s à l'écart", french.Int(q.RejectedLines), plural(q.RejectedLines),
 		map[bool]string{true: "ont", false: "a"}[q.RejectedLines >= 2], plural(q.RejectedLines), plural(q.RejectedLines))
 	if q.Within30Days != nil {
 		fmt.Fprintf(&b, ", et %s des événements sont arrivés moins de 30 jours après leur date", fmtPct(*q.Within30Days))
@@ -553,11 +554,11 @@ func unattributedSentence(q *PartnerQuality) string {
 			verb = "nomment"
 		}
 		parts = append(parts, fmt.Sprintf("%s ligne%s de DSN, envoyée%s par les employeurs, qui ne %s pas de financeur",
-			fmtInt(dsn), plural(dsn), plural(dsn), verb))
+			french.Int(dsn), plural(dsn), plural(dsn), verb))
 	}
 	if other > 0 {
 		parts = append(parts, fmt.Sprintf("%s ligne%s de fichiers de partenaires dont l'émetteur n'a pu être lu "+
-			"(fichier ou ligne illisible, code financeur absent ou inconnu)", fmtInt(other), plural(other)))
+			"(fichier ou ligne illisible, code financeur absent ou inconnu)", french.Int(other), plural(other)))
 	}
 	s := "Aucun partenaire financeur ne peut être nommé pour ces lignes, rejetées à l'arrivée"
 	if len(parts) > 0 {

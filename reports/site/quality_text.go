@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"text/tabwriter"
+
+	"github.com/agora-formation/agora/french"
 )
 
 // WriteText writes the report for a terminal, in French, with the figures
@@ -21,15 +23,15 @@ func (r *QualityReport) WriteText(w io.Writer) error {
 		fmt.Fprintf(bw, "  %s\n", qualitySentence(q))
 		if q.Unattributed {
 			dsn, other := q.unattributedLines()
-			fmt.Fprintf(bw, "  Lignes rejetées : %s, dont DSN : %s, dont émetteur illisible : %s\n", fmtInt(q.RejectedLines), fmtInt(dsn), fmtInt(other))
+			fmt.Fprintf(bw, "  Lignes rejetées : %s, dont DSN : %s, dont émetteur illisible : %s\n", french.Int(q.RejectedLines), french.Int(dsn), french.Int(other))
 			fmt.Fprintf(bw, "  Dossiers, délais et corrections : %s\n", notApplicable)
 		} else {
 			fmt.Fprintf(bw, "  Dossiers connus : %s, dont annulés : %s\n", unitCount.text(intFig(q.Dossiers)), unitCount.text(intFig(q.Cancelled)))
 			fmt.Fprintf(bw, "  Lignes rejetées : %s ; événements orphelins : %s ; financements orphelins : %s\n",
-				fmtInt(q.RejectedLines), fmtInt(q.OrphanEvents), fmtInt(q.OrphanFundings))
+				french.Int(q.RejectedLines), french.Int(q.OrphanEvents), french.Int(q.OrphanFundings))
 			events := "des événements (nombre " + secretText + ")"
 			if q.Events != nil {
-				events = "des " + fmtInt(*q.Events) + " événements"
+				events = "des " + french.Int(*q.Events) + " événements"
 			}
 			fmt.Fprintf(bw, "  Délai de transmission %s : médiane %s, 90e centile %s ; transmis sous 30 jours : %s\n", events,
 				unitDays.text(figOn(q.DelayMedian, q.Events)), unitDays.text(figOn(q.DelayP90, q.Events)), unitPct.text(figOn(q.Within30Days, q.Events)))
@@ -44,7 +46,7 @@ func (r *QualityReport) WriteText(w io.Writer) error {
 			tw := tabwriter.NewWriter(bw, 0, 4, 2, ' ', tabwriter.AlignRight)
 			fmt.Fprintln(tw, "    règle\tflux\tlignes\t")
 			for _, rj := range q.Rejections {
-				fmt.Fprintf(tw, "    %s\t%s\t%s\t  %s\n", rj.Rule, rj.Feed, fmtInt(rj.Lines), rj.Label)
+				fmt.Fprintf(tw, "    %s\t%s\t%s\t  %s\n", rj.Rule, rj.Feed, french.Int(rj.Lines), rj.Label)
 			}
 			if err := tw.Flush(); err != nil {
 				return err
