@@ -13,6 +13,8 @@ import (
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
+
+	"github.com/agora-formation/agora/indicators/disclosure"
 )
 
 // chart is one figure of a page: the ECharts option (built with go-echarts),
@@ -457,6 +459,11 @@ type vaPoint struct {
 // zFunnel is the z of the 95 % limits, that of the published intervals.
 const zFunnel = 1.959964
 
+// funnelMinN is the left end of the funnel, in observed exits: below
+// disclosure.MinDenominator an organisation's rates are hidden, so it has no
+// dot.
+const funnelMinN = float64(disclosure.MinDenominator)
+
 // funnelLimit is the half-width, in points, of the funnel at n observed exits
 // around an expected rate p (percent): z √(p (100 − p) / n). The Wilson
 // interval of an observed rate is the set of rates q with
@@ -498,7 +505,7 @@ func funnel(id, title, summary string, p fig, pts []vaPoint, t table) *chart {
 	}
 	right := math.Round(maxN * 1.05)
 	if p.ok() {
-		top = math.Max(top, funnelLimit(p.v, 20))
+		top = math.Max(top, funnelLimit(p.v, funnelMinN))
 	}
 	top = math.Ceil(top/10) * 10
 
@@ -507,7 +514,7 @@ func funnel(id, title, summary string, p fig, pts []vaPoint, t table) *chart {
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 		charts.WithGridOpts(opts.Grid{ContainLabel: opts.Bool(true), Left: "2%", Right: "4%", Top: "56", Bottom: "30"}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "log", Name: "sortants observés (échelle logarithmique)", NameLocation: "middle", NameGap: 24,
-			Min: 20, Max: right}),
+			Min: funnelMinN, Max: right}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "valeur ajoutée (points)", Min: -top, Max: top}),
 	)...)
 	// Each kind of dot is a series of its own (none when it has no dot);
@@ -529,10 +536,10 @@ func funnel(id, title, summary string, p fig, pts []vaPoint, t table) *chart {
 		styles = append(styles, k)
 	}
 	line := charts.NewLine()
-	line.AddSeries("Égal à l'attendu (valeur ajoutée nulle)", []opts.LineData{{Value: []float64{20, 0}}, {Value: []float64{right, 0}}}, lineStyle("#1e1e1e", "solid"))
+	line.AddSeries("Égal à l'attendu (valeur ajoutée nulle)", []opts.LineData{{Value: []float64{funnelMinN, 0}}, {Value: []float64{right, 0}}}, lineStyle("#1e1e1e", "solid"))
 	if p.ok() {
 		var ns []float64
-		for n := 20.0; n < right; n *= 1.08 {
+		for n := funnelMinN; n < right; n *= 1.08 {
 			ns = append(ns, math.Round(n))
 		}
 		ns = append(ns, right)

@@ -40,7 +40,7 @@ func TestHandmadeMarts(t *testing.T) {
 		return pageText(string(b))
 	}
 	assert.Contains(t, page("qualite-FT.html"),
-		"France Travail a transmis 13 dossiers ; 1 ligne a été rejetée ou mise à l'écart, et 95,8\u202f% des événements sont arrivés moins de 30 jours après leur date.")
+		"France Travail a transmis 13 dossiers ; 1 ligne a été rejetée ou mise à l'écart, et 95,8\u202f% des événements sont arrivés au plus 30 jours après leur date.")
 	assert.Contains(t, page("qualite-CDC.html"), "Caisse des Dépôts (CPF) a transmis un nombre de dossiers couvert par le secret statistique")
 	assert.Contains(t, page("organismes.html"), "Aucun organisme n'a de chiffre publiable pour ses sortants de 2023")
 	// Données : the date of the data of etat_donnees.

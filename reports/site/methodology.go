@@ -35,20 +35,7 @@ func (b *builder) methodology() (*page, error) {
 			"sous quel contrat. Les deux sont rapprochées par le numéro de sécurité sociale, pseudonymisé dès l'arrivée : aucun identifiant personnel n'est publié.",
 	}, date...)})
 
-	p.Blocks = append(p.Blocks, block{Heading: "Règles de publication (secret statistique)", ID: "secret", Paras: []string{
-		fmt.Sprintf("Un effectif de personnes ou de dossiers inférieur à %d n'est pas publié.", disclosure.MinCount),
-		fmt.Sprintf("Un taux n'est publié que si son dénominateur compte au moins %d personnes ; le nombre de personnes derrière le taux est masqué avec lui.", disclosure.MinDenominator),
-		"Dans les tableaux de financement, une ligne de moins de 11 dossiers masque tous ses montants.",
-		"Secret secondaire : quand un tableau publie des totaux ou des sous-totaux, d'autres cases sont masquées pour qu'aucune valeur cachée ne puisse être retrouvée par soustraction, ni par aucune combinaison des totaux publiés. " +
-			"Ce que chacun sait d'une case masquée (jamais négative, au plus 10 quand elle est « effectif < 11 », au moins 11 sinon, au moins 1 quand la ligne existe, sauf pour les parcours du diagramme de l'accueil) ne doit pas non plus la cerner : " +
-			"un effectif de moins de 11 garde au moins quatre valeurs possibles (par exemple de 7 à 10), un montant d'une ligne de moins de 11 dossiers un intervalle d'au moins 20 % de sa valeur. " +
-			"Les cases masquées en plus sont les moins coûteuses : les plus petites, et une partie plutôt que son total ; un total national n'est jamais sensible par lui-même.",
-		"Une case que la construction des tableaux suffit à connaître (le nombre de personnes encore en formation le dernier mois d'une série qui s'arrête, forcément zéro) n'entraîne pas d'autre masquage : aucun ne la protégerait.",
-		"Une valeur masquée est écrite « secret » : elle n'est jamais remplacée par zéro. « n.d. » signale une valeur qui n'existe pas (par exemple une enveloppe qui n'a pas été transmise, ou un taux dont aucune sortie n'est encore observée).",
-		"Les mêmes règles, appliquées une seule fois, valent pour ce site, les données ouvertes et l'API : un chiffre y est publié ou masqué de la même façon.",
-		"Dans les fichiers CSV des graphiques, les nombres ont un point décimal et une valeur masquée est écrite « secret ».",
-		"Les pages de qualité des données décrivent les livraisons des partenaires (lignes rejetées, colonnes renseignées, délais) et non des personnes ; leurs nombres de dossiers relèvent du secret des effectifs. Un partenaire de moins de 11 dossiers masque aussi ses nombres de lignes, d'événements et de corrections, qui donneraient ce nombre, et ses taux calculés sur moins de 20 lignes ; ses lignes rejetées restent publiées.",
-	}})
+	p.Blocks = append(p.Blocks, block{Heading: "Règles de publication (secret statistique)", ID: "secret", Paras: secretRules()})
 
 	cat := b.r.cat
 	defs, err := cat.Describe(b.r.ctx, b.r.db)
@@ -76,6 +63,35 @@ func (b *builder) methodology() (*page, error) {
 			"Sur des organismes qui feraient tous exactement ce qu'on attend, environ un sur vingt en sortirait par hasard.",
 	}})
 	return p, nil
+}
+
+// secretRules states the publication rules. Every threshold is written from
+// the constants of package disclosure that apply it, never as a literal, so
+// that the page follows the rules when they change.
+func secretRules() []string {
+	const (
+		minCount = disclosure.MinCount
+		minDen   = disclosure.MinDenominator
+	)
+	smallest := minCount - 1 - disclosure.MinHiddenWidth // lowest of the values a hidden small count keeps, below minCount
+	return []string{
+		fmt.Sprintf("Un effectif de personnes ou de dossiers inférieur à %d n'est pas publié.", minCount),
+		fmt.Sprintf("Un taux n'est publié que si son dénominateur compte au moins %d personnes ; le nombre de personnes derrière le taux est masqué avec lui.", minDen),
+		fmt.Sprintf("Dans les tableaux de financement, une ligne de moins de %d dossiers masque tous ses montants.", minCount),
+		"Secret secondaire : quand un tableau publie des totaux ou des sous-totaux, d'autres cases sont masquées pour qu'aucune valeur cachée ne puisse être retrouvée par soustraction, ni par aucune combinaison des totaux publiés. " +
+			fmt.Sprintf("Ce que chacun sait d'une case masquée (jamais négative, au plus %d quand elle est « %s », au moins %d sinon, au moins 1 quand la ligne existe, sauf pour les parcours du diagramme de l'accueil) ne doit pas non plus la cerner : ",
+				minCount-1, disclosure.ReasonCount, minCount) +
+			fmt.Sprintf("un effectif de moins de %d garde au moins %s valeurs possibles (par exemple de %d à %d), un montant d'une ligne de moins de %d dossiers un intervalle d'au moins %s de sa valeur. ",
+				minCount, numberWord(disclosure.MinHiddenWidth+1), smallest, minCount-1, minCount, french.Dec(100*disclosure.RowAmountWidth, 0)+nnbsp+"%") +
+			"Les cases masquées en plus sont les moins coûteuses : les plus petites, et une partie plutôt que son total ; un total national n'est jamais sensible par lui-même.",
+		"Une case que la construction des tableaux suffit à connaître (le nombre de personnes encore en formation le dernier mois d'une série qui s'arrête, forcément zéro) n'entraîne pas d'autre masquage : aucun ne la protégerait.",
+		"Une valeur masquée est écrite « secret » : elle n'est jamais remplacée par zéro. « n.d. » signale une valeur qui n'existe pas (par exemple une enveloppe qui n'a pas été transmise, ou un taux dont aucune sortie n'est encore observée).",
+		"Les mêmes règles, appliquées une seule fois, valent pour ce site, les données ouvertes et l'API : un chiffre y est publié ou masqué de la même façon.",
+		"Dans les fichiers CSV des graphiques, les nombres ont un point décimal et une valeur masquée est écrite « secret ».",
+		"Les pages de qualité des données décrivent les livraisons des partenaires (lignes rejetées, colonnes renseignées, délais) et non des personnes ; leurs nombres de dossiers relèvent du secret des effectifs. " +
+			fmt.Sprintf("Un partenaire de moins de %d dossiers masque aussi ses nombres de lignes, d'événements et de corrections, qui donneraient ce nombre, et ses taux calculés sur moins de %d lignes ; ses lignes rejetées restent publiées.",
+				minCount, minDen),
+	}
 }
 
 // definitionList writes the catalogue as an HTML definition list; every text

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/agora-formation/agora/french"
+	"github.com/agora-formation/agora/indicators/disclosure"
 )
 
 // organisationIDs are the figures of the buyers' table.
@@ -55,7 +56,7 @@ func (b *builder) organisations() (*page, error) {
 		"Un organisme qui forme surtout des publics dont le taux d'emploi national est plus bas (par exemple des demandeurs d'emploi plutôt que des salariés) " +
 			"n'est pas désavantagé : son taux attendu est plus bas. " +
 			"L'ancienneté au chômage et le niveau de diplôme ne sont pas connus : ils ne sont pas pris en compte. " +
-			"Les taux sur moins de 20 sortants observés sont couverts par le secret statistique."}
+			fmt.Sprintf("Les taux sur moins de %d sortants observés sont couverts par le secret statistique.", disclosure.MinDenominator)}
 
 	// An organisation whose every figure is hidden tells a buyer nothing: it
 	// is counted, not listed.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"html/template"
 	"strings"
+
+	"github.com/agora-formation/agora/indicators/disclosure"
 )
 
 //go:embed templates/*.html
@@ -83,11 +85,16 @@ var nav = []navItem{
 
 // layout holds what every page shows around its content.
 type layout struct {
-	DataDate  string // « DSN couverte jusqu'à juin 2025, transmissions jusqu'au 03/07/2025 »
+	DataDate  string // « DSN couverte jusqu'à juin 2025, transmissions reçues jusqu'au 1er juillet 2025 »
 	Published string // date of publication, French
 	Year      int    // reference year of the figures
 	ECharts   string // version of the ECharts script shipped
 }
+
+// MinCount and MinDenominator are the thresholds of the secret the footer
+// states, those of package disclosure.
+func (layout) MinCount() int       { return disclosure.MinCount }
+func (layout) MinDenominator() int { return disclosure.MinDenominator }
 
 // pageView is what the page template receives.
 type pageView struct {

@@ -107,6 +107,21 @@ const unattributed = "INCONNU"
 // dossiers of the lines without a partner).
 const notApplicable = "sans objet"
 
+// lateDays is the delay of the quality marts, in days: an event transmitted
+// at most lateDays after its date counts in part_transmis_30j
+// (sql/marts/qualite_partenaire.sql), and a retransmission arriving more than
+// lateDays after the first transmission of its key is a late correction
+// (nb_transmissions_tardives of sql/staging/stg_dossiers.sql,
+// stg_evenements.sql and stg_financements.sql). The SQL writes it as a
+// literal: change both together.
+const lateDays = 30
+
+// The labels of the two measures lateDays defines.
+var (
+	withinLateDays = fmt.Sprintf("sous %d jours", lateDays)
+	lateCorrection = fmt.Sprintf("plus de %d jours après la première transmission", lateDays)
+)
+
 // partnerLabel is the French name of a partner code.
 func partnerLabel(code string) string {
 	if code == unattributed {
@@ -249,9 +264,10 @@ func Quality(ctx context.Context, db *sql.DB, funder string) (*QualityReport, er
 	return rep, nil
 }
 
-// hideVolumes hides the counts of a partner with fewer than 11 dossiers that
-// would give its hidden number of dossiers away; reason is why
-// (disclosure.ReasonRow, as for a row of financement_dispositif).
+// hideVolumes hides the counts of a partner with fewer than
+// disclosure.MinCount dossiers that would give its hidden number of dossiers
+// away; reason is why (disclosure.ReasonRow, as for a row of
+// financement_dispositif).
 //
 // Every count of what it delivered and was kept is hidden, whatever its size:
 // lines by column, events, corrections (new versions of them). These counts
@@ -380,7 +396,7 @@ func (b *builder) quality() ([]*page, error) {
 		"délai entre un événement (entrée, sortie…) et sa transmission, corrections tardives. Ces chiffres décrivent les livraisons, pas les personnes."}
 	t := table{
 		Head: []string{"Partenaire", "Dossiers", "Lignes rejetées", "Événements orphelins", "Délai médian de transmission",
-			"Transmis sous 30 jours", "Corrections tardives"},
+			"Transmis " + withinLateDays, "Corrections tardives"},
 		Keys: []string{"code_financeur", "nb_dossiers", "nb_lignes_rejetees", "nb_evenements_orphelins", "delai_transmission_median_jours",
 			"part_transmis_30j", "nb_corrections_tardives"},
 		Numeric: []bool{false, true, true, true, true, true, true},
@@ -427,7 +443,7 @@ func (b *builder) partnerQuality(q *PartnerQuality) *page {
 		{Label: "Dossiers connus", Value: unitCount.text(intFig(q.Dossiers))},
 		{Label: "Lignes rejetées", Value: french.Int(q.RejectedLines)},
 		{Label: "Délai médian de transmission", Value: unitDays.text(figOn(q.DelayMedian, q.Events))},
-		{Label: "Événements transmis sous 30 jours", Value: unitPct.text(figOn(q.Within30Days, q.Events))},
+		{Label: "Événements transmis " + withinLateDays, Value: unitPct.text(figOn(q.Within30Days, q.Events))},
 	}
 	if q.Unattributed {
 		dsn, other := q.unattributedLines()
@@ -477,8 +493,8 @@ func (b *builder) partnerQuality(q *PartnerQuality) *page {
 		}
 		summary := rankSummary("Part des lignes où la colonne est renseignée", labels, rate, unitPct, "")
 		if hidden {
-			summary += " Ce partenaire compte moins de 11 dossiers : ses nombres de lignes sont couverts par le secret statistique, " +
-				"et un taux n'est publié que sur 20 lignes ou plus."
+			summary += fmt.Sprintf(" Ce partenaire compte moins de %d dossiers : ses nombres de lignes sont couverts par le secret statistique, "+
+				"et un taux n'est publié que sur %d lignes ou plus.", disclosure.MinCount, disclosure.MinDenominator)
 		}
 		p.Blocks = append(p.Blocks, block{Heading: "Complétude des colonnes", ID: "completude",
 			Chart: hbar(id+"-completude", "Taux de complétude par colonne", summary, unitPct, labels, []series{{"Renseignée", rate}}, t)})
@@ -494,9 +510,9 @@ func (b *builder) partnerQuality(q *PartnerQuality) *page {
 	add("Événements transmis", "nb_evenements", intFig(q.Events), unitCount)
 	add("Délai médian entre l'événement et sa transmission", "delai_transmission_median_jours", figOn(q.DelayMedian, q.Events), unitDays)
 	add("Délai au 90e centile", "delai_transmission_p90_jours", figOn(q.DelayP90, q.Events), unitDays)
-	add("Événements transmis sous 30 jours", "part_transmis_30j", figOn(q.Within30Days, q.Events), unitPct)
+	add("Événements transmis "+withinLateDays, "part_transmis_30j", figOn(q.Within30Days, q.Events), unitPct)
 	add("Corrections (retransmissions d'une clé déjà reçue)", "nb_corrections", intFig(q.Corrections), unitCount)
-	add("Corrections tardives (plus de 30 jours après la première transmission)", "nb_corrections_tardives", intFig(q.LateCorrections), unitCount)
+	add("Corrections tardives ("+lateCorrection+")", "nb_corrections_tardives", intFig(q.LateCorrections), unitCount)
 	add("Événements orphelins", "nb_evenements_orphelins", shown(float64(q.OrphanEvents)), unitCount)
 	add("Financements orphelins", "nb_financements_orphelins", shown(float64(q.OrphanFundings)), unitCount)
 	add("Dossiers annulés", "nb_dossiers_annules", intFig(q.Cancelled), unitCount)
@@ -534,7 +550,7 @@ func qualitySentence(q *PartnerQuality) string {
 	fmt.Fprintf(&b, " ; %s ligne%s %s été rejetée%s ou mise%s à l'écart", french.Int(q.RejectedLines), plural(q.RejectedLines),
 		map[bool]string{true: "ont", false: "a"}[q.RejectedLines >= 2], plural(q.RejectedLines), plural(q.RejectedLines))
 	if q.Within30Days != nil {
-		fmt.Fprintf(&b, ", et %s des événements sont arrivés moins de 30 jours après leur date", fmtPct(*q.Within30Days))
+		fmt.Fprintf(&b, ", et %s des événements sont arrivés au plus %d jours après leur date", fmtPct(*q.Within30Days), lateDays)
 	}
 	b.WriteString(".")
 	return b.String()

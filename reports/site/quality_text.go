@@ -33,10 +33,10 @@ func (r *QualityReport) WriteText(w io.Writer) error {
 			if q.Events != nil {
 				events = "des " + french.Int(*q.Events) + " événements"
 			}
-			fmt.Fprintf(bw, "  Délai de transmission %s : médiane %s, 90e centile %s ; transmis sous 30 jours : %s\n", events,
-				unitDays.text(figOn(q.DelayMedian, q.Events)), unitDays.text(figOn(q.DelayP90, q.Events)), unitPct.text(figOn(q.Within30Days, q.Events)))
-			fmt.Fprintf(bw, "  Corrections : %s, dont tardives (plus de 30 jours après la première transmission) : %s\n",
-				unitCount.text(intFig(q.Corrections)), unitCount.text(intFig(q.LateCorrections)))
+			fmt.Fprintf(bw, "  Délai de transmission %s : médiane %s, 90e centile %s ; transmis %s : %s\n", events,
+				unitDays.text(figOn(q.DelayMedian, q.Events)), unitDays.text(figOn(q.DelayP90, q.Events)), withinLateDays, unitPct.text(figOn(q.Within30Days, q.Events)))
+			fmt.Fprintf(bw, "  Corrections : %s, dont tardives (%s) : %s\n",
+				unitCount.text(intFig(q.Corrections)), lateCorrection, unitCount.text(intFig(q.LateCorrections)))
 		}
 		if q.Secret != "" {
 			fmt.Fprintf(bw, "  Secret statistique : %s\n", q.Secret)
