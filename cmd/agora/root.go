@@ -74,10 +74,3 @@ func (a *app) bars() io.Writer {
 	}
 	return nil
 }
-
-// notBuilt is the RunE of a command that does not exist yet: it says so and fails.
-func notBuilt(name string) func(*cobra.Command, []string) error {
-	return func(*cobra.Command, []string) error {
-		return &userError{msg: "la commande « " + name + " » n'est pas encore disponible dans cette version.", code: 2}
-	}
-}
