@@ -44,9 +44,12 @@ func Int(n int64) string {
 
 // Dec writes x with exactly decimals digits after a decimal comma, rounded
 // half away from zero as the indicators are (61,25 → « 61,3 »), its integer
-// part grouped as Int does: « 1 234,6 ». With decimals ≤ 0 it writes a whole
-// number without a comma. A value that rounds to zero is written without a
-// sign (« 0,0 », never « −0,0 »). NaN is « NaN », infinities « ∞ » and « −∞ ».
+// part grouped as Int does: « 1 234,6 ». With decimals 0 it writes a whole
+// number without a comma. With decimals < 0 it writes as many decimals as x
+// needs, the fewest that read back as x, as strconv.FormatFloat does with
+// precision −1: Dec(0.005, -1) is « 0,005 ». A value that rounds to zero is
+// written without a sign (« 0,0 », never « −0,0 »). NaN is « NaN », the
+// infinities « ∞ » and « −∞ ».
 func Dec(x float64, decimals int) string {
 	switch {
 	case math.IsNaN(x):
@@ -56,9 +59,11 @@ func Dec(x float64, decimals int) string {
 	case math.IsInf(x, -1):
 		return Minus + "∞"
 	}
-	d := max(decimals, 0)
-	r := Round(x, d)
-	ip, fp, _ := strings.Cut(strconv.FormatFloat(math.Abs(r), 'f', d, 64), ".")
+	r := x
+	if decimals >= 0 {
+		r = Round(x, decimals)
+	}
+	ip, fp, _ := strings.Cut(strconv.FormatFloat(math.Abs(r), 'f', max(decimals, -1), 64), ".")
 	out := group(ip)
 	if fp != "" {
 		out += "," + fp
@@ -75,7 +80,7 @@ func Dec(x float64, decimals int) string {
 // is too large for a float, x has no digit at that place and is returned as
 // it is.
 func Round(x float64, decimals int) float64 {
-	p := math.Pow10(max(decimals, 0))
+	p := math.Pow10(max(decimals, 0)) // decimals < 0: as 0
 	y := x * p
 	if math.IsInf(y, 0) || math.IsNaN(y) {
 		return x

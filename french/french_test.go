@@ -54,7 +54,13 @@ func TestDec(t *testing.T) {
 		{0, 2, "0,00"},
 		{1234.56, 1, "1_234,6"},
 		{1234.56, 0, "1_235"},
-		{1234.56, -3, "1_235"}, // negative decimals: as 0
+		{1234.56, -1, "1_234,56"}, // negative decimals: as many as x needs
+		{0.005, -1, "0,005"},
+		{-0.001, -1, "-0,001"},
+		{1e-7, -1, "0,0000001"},
+		{20, -1, "20"},
+		{-1234567.5, -1, "-1_234_567,5"},
+		{math.Copysign(0, -1), -1, "0"},
 		{0.04, 1, "0,0"},
 		{-0.04, 1, "0,0"}, // rounds to zero: no « −0,0 »
 		{math.Copysign(0, -1), 1, "0,0"},
@@ -224,16 +230,16 @@ func FuzzInt(f *testing.F) {
 }
 
 // FuzzDec checks that Dec writes d decimals, groups by three, and reads back
-// to x within half a unit of its last decimal.
+// to x within half a unit of its last decimal, or exactly when d < 0.
 func FuzzDec(f *testing.F) {
 	for _, c := range []struct {
 		x float64
 		d uint8
-	}{{0, 1}, {-0.04, 1}, {61.25, 1}, {-2.25, 2}, {999.96, 1}, {1e15, 2}, {-1e18, 0}, {123456.789, 3}} {
+	}{{0, 2}, {-0.04, 2}, {61.25, 2}, {-2.25, 3}, {999.96, 2}, {1e15, 3}, {-1e18, 1}, {123456.789, 4}, {0.005, 0}} { // d8 = decimals + 1
 		f.Add(c.x, c.d)
 	}
 	f.Fuzz(func(t *testing.T, x float64, d8 uint8) {
-		d := int(d8 % 7)
+		d := int(d8%8) - 1 // -1: as many decimals as x needs
 		if math.IsNaN(x) || math.IsInf(x, 0) || math.Abs(x) > 1e15 {
 			t.Skip() // beyond 15 digits a float has no decimals to check
 		}
@@ -242,12 +248,18 @@ func FuzzDec(f *testing.F) {
 			t.Fatalf("Dec(%v, %d) = %q: not grouped by three", x, d, s)
 		}
 		_, frac, comma := strings.Cut(s, ",")
-		if comma != (d > 0) || len(frac) != d {
+		if d >= 0 && (comma != (d > 0) || len(frac) != d) {
 			t.Fatalf("Dec(%v, %d) = %q: not %d decimals", x, d, s, d)
 		}
 		back, err := strconv.ParseFloat(unformat(s), 64)
 		if err != nil {
 			t.Fatalf("Dec(%v, %d) = %q: %v", x, d, s, err)
+		}
+		if d < 0 {
+			if back != x {
+				t.Fatalf("Dec(%v, %d) = %q reads back as %v", x, d, s, back)
+			}
+			return
 		}
 		half := 0.5 * math.Pow10(-d)
 		if diff := math.Abs(back - x); diff > half*(1+1e-9)+1e-9*math.Abs(x) {
