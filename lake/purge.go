@@ -26,9 +26,16 @@ import (
 //     dossier; a dossier not exited (still in training, or not yet started)
 //     keeps its window open: its DSN is kept until it exits.
 //
-// This is the window of the model int_fenetres_dsn (sql/intermediate), made
-// wider where the model has no dossier yet (not entered, cancelled) so that
-// a purge never removes a row an indicator reads. The planned end date
+// The bounds are written once, here: WindowStart and WindowEnd. The runner
+// (sql/runner) defines them as the SQL macros debut_fenetre_dsn and
+// fin_fenetre_dsn that the model int_fenetres_dsn (sql/intermediate) calls,
+// so the windows the indicators read and the windows a purge keeps cannot
+// drift apart. The meaning of entry and exit is written twice, in the model
+// int_dossiers and in RetentionWindows: sql/runner's TestRetentionWindowsMatchModel
+// checks that they agree on the hand-made deliveries. The purge's windows are
+// the model's, made wider where the model has no window (dossier not entered,
+// cancelled) or reads only the latest version of a dossier, so that a purge
+// never removes a row an indicator reads. The planned end date
 // (date_fin_prevue) does not close a window: a trainee late on their plan
 // would otherwise lose DSN that the indicators need once their exit arrives.
 //
@@ -40,6 +47,20 @@ const (
 	WindowMonthsAfter  = 24
 	DefaultGraceMonths = 6
 )
+
+// WindowStart is the SQL expression of the first month of the window of a
+// dossier entered on entry (a DATE or TIMESTAMP expression): the first day of
+// the month WindowMonthsBefore months before the month of entry, a DATE.
+func WindowStart(entry string) string {
+	return fmt.Sprintf("(date_trunc('month', %s) - INTERVAL %d MONTH)::DATE", entry, WindowMonthsBefore)
+}
+
+// WindowEnd is the SQL expression of the last month of the window of a
+// dossier exited on exit: the first day of the month WindowMonthsAfter
+// months after the month of exit, a DATE; NULL when exit is NULL.
+func WindowEnd(exit string) string {
+	return fmt.Sprintf("(date_trunc('month', %s) + INTERVAL %d MONTH)::DATE", exit, WindowMonthsAfter)
+}
 
 // The datasets and columns the retention rule reads (pipelines/land writes them).
 const (
@@ -144,7 +165,7 @@ func PurgeDSN(ctx context.Context, l *Lake, opts PurgeOptions) (res PurgeResult,
 	defer conn.Close()
 	defer conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS purge_fenetres; DROP TABLE IF EXISTS purge_cles")
 
-	if _, err := conn.ExecContext(ctx, windowsSQL(dossiers, snap.Files(eventsSet))); err != nil {
+	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE purge_fenetres AS "+RetentionWindows(snap)); err != nil {
 		return res, fmt.Errorf("lake : calcul des fenêtres de conservation : %w", err)
 	}
 	var latest sql.NullTime
@@ -280,11 +301,14 @@ func emptyOr(files []SnapshotFile, columns string) string {
 	return readParquet(absPaths(files))
 }
 
-// windowsSQL creates purge_fenetres(pseudo, debut, fin): one window per
-// version of each dossier; fin is NULL while the window is open.
-func windowsSQL(dossiers, events []SnapshotFile) string {
-	return fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE purge_fenetres AS
-WITH ev AS (
+// RetentionWindows is the SQL query of the windows of use of the DSN that
+// PurgeDSN keeps, over the dossiers and events of snap: one row
+// (code_financeur, id_dossier, pseudo, debut, fin) per version of each
+// dossier, fin NULL while the window is open. PurgeDSN keeps every DSN row of
+// a person inside one of their windows. Exported so that the model's windows
+// (int_fenetres_dsn) can be checked against the purge's.
+func RetentionWindows(snap *Snapshot) string {
+	return fmt.Sprintf(`WITH ev AS (
     SELECT code_financeur, id_dossier,
         min(date_evenement) FILTER (WHERE type_evenement = 'ENTREE') AS entree,
         max(date_evenement) FILTER (WHERE type_evenement = 'SORTIE') AS sortie,
@@ -296,13 +320,14 @@ d AS (
     SELECT DISTINCT code_financeur, id_dossier, pseudo, date_debut_prevue FROM %s
 )
 SELECT DISTINCT
-    d.pseudo,
-    (date_trunc('month', coalesce(ev.entree, d.date_debut_prevue)) - INTERVAL %d MONTH)::DATE AS debut,
+    d.code_financeur, d.id_dossier, d.pseudo,
+    %s AS debut,
     CASE WHEN ev.sortie IS NOT NULL AND (ev.reprise IS NULL OR ev.reprise <= ev.sortie)
-         THEN (date_trunc('month', ev.sortie) + INTERVAL %d MONTH)::DATE END AS fin
+         THEN %s END AS fin
 FROM d LEFT JOIN ev USING (code_financeur, id_dossier)`,
-		emptyOr(events, "NULL::VARCHAR AS code_financeur, NULL::VARCHAR AS id_dossier, NULL::VARCHAR AS type_evenement, NULL::DATE AS date_evenement"),
-		readParquet(absPaths(dossiers)), WindowMonthsBefore, WindowMonthsAfter)
+		emptyOr(snap.Files(eventsSet), "NULL::VARCHAR AS code_financeur, NULL::VARCHAR AS id_dossier, NULL::VARCHAR AS type_evenement, NULL::DATE AS date_evenement"),
+		emptyOr(snap.Files(dossiersSet), "NULL::VARCHAR AS code_financeur, NULL::VARCHAR AS id_dossier, NULL::UUID AS pseudo, NULL::DATE AS date_debut_prevue"),
+		WindowStart("coalesce(ev.entree, d.date_debut_prevue)"), WindowEnd("ev.sortie"))
 }
 
 // keysSQL creates purge_cles(pseudo, mois, sans_dossier): the person-months

@@ -2,6 +2,9 @@
 -- d'entrée à 24 mois après le mois de sortie de chacun de ses dossiers non
 -- annulés et entrés. Un dossier encore en formation garde sa fenêtre ouverte
 -- (fin_fenetre NULL), comme pour la purge (agora purge) : sa sortie fixera la fin.
+-- Les bornes viennent des macros debut_fenetre_dsn et fin_fenetre_dsn, que le
+-- runner définit d'après la règle de conservation du lac (lake.WindowStart,
+-- lake.WindowEnd) : la purge garde la DSN dans les mêmes bornes.
 -- Les intervalles d'une même personne qui se chevauchent sont fusionnés : une
 -- ligne par intervalle disjoint. Ne dépend que des dossiers : un nouveau mois de
 -- DSN ne la change pas (construction incrémentale).
@@ -12,9 +15,9 @@
 WITH bornes AS (
     SELECT
         d.pseudo,
-        (mois_de(d.date_entree) - INTERVAL 12 MONTH)::DATE AS debut,
+        debut_fenetre_dsn(d.date_entree) AS debut,
         -- An open window ends after every date (NULL in the output).
-        coalesce((mois_de(d.date_sortie) + INTERVAL 24 MONTH)::DATE, DATE '9999-12-01') AS fin
+        coalesce(fin_fenetre_dsn(d.date_sortie), DATE '9999-12-01') AS fin
     FROM int_dossiers AS d
     WHERE NOT d.annule AND d.date_entree IS NOT NULL AND pseudo_modifie(d.pseudo)
 ),

@@ -8,7 +8,7 @@
 -- test: accepted_values(horizon, -1, 0, 3, 6, 12)
 -- Chaque mois cible est dans la fenêtre d'usage de la DSN (int_fenetres_dsn) :
 -- int_contrats_mois s'y fie pour ne pas joindre la DSN aux fenêtres.
--- test: check(mois BETWEEN (mois_entree - INTERVAL 12 MONTH)::DATE AND (mois_sortie + INTERVAL 24 MONTH)::DATE)
+-- test: check(mois BETWEEN debut_fenetre_dsn(mois_entree) AND fin_fenetre_dsn(mois_sortie))
 SELECT
     s.code_financeur,
     s.id_dossier,

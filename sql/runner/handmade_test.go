@@ -71,6 +71,15 @@ func buildRoot(t *testing.T, root dataroot.Root) (*warehouse.Session, Report) {
 // a fresh data root, mounts the lake and builds every model.
 func buildHandmade(t *testing.T) (*sql.DB, Report, string) {
 	t.Helper()
+	root, _ := landHandmade(t)
+	s, rep := buildRoot(t, root)
+	return s.DB(), rep, root.Marts()
+}
+
+// landHandmade lands the hand-made deliveries with the landing pipeline into
+// a fresh data root, and returns it with its lake.
+func landHandmade(t *testing.T) (dataroot.Root, *lake.Lake) {
+	t.Helper()
 	root, lk, key := testLake(t)
 	// One delivery at a time, in name order, as they would arrive: the
 	// corrections land after what they correct. (Files landed together share
@@ -95,8 +104,7 @@ func buildHandmade(t *testing.T) (*sql.DB, Report, string) {
 	if landed != 23 || quarantined != 2 {
 		t.Fatalf("landing: %d files landed (want 23), %d rows quarantined (want 2)", landed, quarantined)
 	}
-	s, rep := buildRoot(t, root)
-	return s.DB(), rep, root.Marts()
+	return root, lk
 }
 
 // TestHandmade compares every mart built from the hand-made deliveries with the

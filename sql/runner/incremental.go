@@ -213,7 +213,7 @@ func Fingerprint(fsys fs.FS) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	io.WriteString(h, models.Macros)
+	io.WriteString(h, macros())
 	for _, t := range referenceTables() {
 		fmt.Fprintf(h, "%s\x00%q\x00%q\x00", t.name, t.columns, t.rows)
 	}

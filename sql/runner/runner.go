@@ -5,7 +5,8 @@
 // marts as Parquet. A failing test stops the build with a French report naming
 // the model, the test and sample failing rows.
 //
-// Before the models, the runner creates the shared macros (sql.Macros) and
+// Before the models, the runner creates the shared macros (sql.Macros, and
+// the bounds of the DSN windows from package lake's retention rule) and
 // the ref_* reference tables from package dictionary. The lake must already
 // be mounted as lake_<dataset> views (package warehouse does it).
 package runner
@@ -20,8 +21,6 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-
-	models "github.com/agora-formation/agora/sql"
 
 	"github.com/agora-formation/agora/warehouse"
 )
@@ -113,7 +112,7 @@ func Build(ctx context.Context, db DB, opts Options) (rep Report, err error) {
 	if progress == nil {
 		progress = io.Discard
 	}
-	if _, err := db.ExecContext(ctx, models.Macros); err != nil {
+	if _, err := db.ExecContext(ctx, macros()); err != nil {
 		return rep, fmt.Errorf("création des macros SQL : %w", err)
 	}
 	var months []time.Time
