@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/agora-formation/agora/french"
 	"github.com/agora-formation/agora/pipelines/generate"
 )
 
@@ -84,29 +85,29 @@ en quarantaine.`,
 
 func printGenerateSummary(w io.Writer, s generate.Summary) {
 	fmt.Fprintf(w, "Livraisons synthétiques écrites dans %s\n", s.Out)
-	fmt.Fprintf(w, "  graine %d, couverture %s, DSN %s, taux de défauts %s\n", s.Seed, s.Coverage, s.DSNFormat, frFloat(s.DefectRate))
-	fmt.Fprintf(w, "  %s personnes, %s dossiers\n\n", frInt(s.Persons), frInt(s.Dossiers))
+	fmt.Fprintf(w, "  graine %d, couverture %s, DSN %s, taux de défauts %s\n", s.Seed, s.Coverage, s.DSNFormat, french.Dec(s.DefectRate, -1))
+	fmt.Fprintf(w, "  %s personnes, %s dossiers\n\n", french.Int(s.Persons), french.Int(s.Dossiers))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "flux\tfichiers\tlignes\t")
 	for _, f := range s.Feeds {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t\n", f.Feed, frInt(int64(f.Files)), frInt(f.Rows))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t\n", f.Feed, french.Int(int64(f.Files)), french.Int(f.Rows))
 	}
-	fmt.Fprintf(tw, "dsn (NEODeS)\t%s\t%s\t\n", frInt(int64(s.NEODeS.Files)), frInt(s.NEODeS.ContractMonths))
+	fmt.Fprintf(tw, "dsn (NEODeS)\t%s\t%s\t\n", french.Int(int64(s.NEODeS.Files)), french.Int(s.NEODeS.ContractMonths))
 	tw.Flush()
 	if s.NEODeS.Files > 0 {
 		var types []string
 		for _, t := range s.NEODeS.ByType {
-			types = append(types, fmt.Sprintf("type %s : %s", t.Code, frInt(t.Count)))
+			types = append(types, fmt.Sprintf("type %s : %s", t.Code, french.Int(t.Count)))
 		}
 		fmt.Fprintf(w, "\nNEODeS : %s établissements, déclarations mensuelles (%s), %s signalements (ignorés au chargement) ;\n",
-			frInt(int64(s.NEODeS.Establishments)), strings.Join(types, ", "), frInt(int64(s.NEODeS.EventReports)))
-		fmt.Fprintf(w, "         %s lignes contrat-mois attendues après annulations et remplacements.\n", frInt(s.NEODeS.ContractMonths))
+			french.Int(int64(s.NEODeS.Establishments)), strings.Join(types, ", "), french.Int(int64(s.NEODeS.EventReports)))
+		fmt.Fprintf(w, "         %s lignes contrat-mois attendues après annulations et remplacements.\n", french.Int(s.NEODeS.ContractMonths))
 	}
 	var rules []string
 	for _, r := range s.DefectsByRule {
-		rules = append(rules, fmt.Sprintf("%s %s", r.Code, frInt(r.Count)))
+		rules = append(rules, fmt.Sprintf("%s %s", r.Code, french.Int(r.Count)))
 	}
-	fmt.Fprintf(w, "\nDéfauts volontaires : %s", frInt(s.Defects))
+	fmt.Fprintf(w, "\nDéfauts volontaires : %s", french.Int(s.Defects))
 	if len(rules) > 0 {
 		fmt.Fprintf(w, " (%s)", strings.Join(rules, ", "))
 	}
@@ -116,28 +117,11 @@ func printGenerateSummary(w io.Writer, s generate.Summary) {
 	if s.Seconds > 0 {
 		rate = float64(s.Dossiers) / s.Seconds
 	}
-	fmt.Fprintf(w, "%s Mio écrits en %s s (%s dossiers/s)\n", frInt(s.Bytes>>20), frFloat(float64(int(s.Seconds*10))/10), frInt(int64(rate)))
+	fmt.Fprintf(w, "%s Mio écrits en %s s (%s dossiers/s)\n", french.Int(s.Bytes>>20), french.Dec(s.Seconds, 1), french.Dec(rate, 0))
 }
 
-// frInt writes an integer with French digit grouping (narrow no-break spaces).
-func frInt(n int64) string {
-	s := fmt.Sprint(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteRune('\u202f')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
-
-// frFloat writes a decimal with a French comma.
-func frFloat(x float64) string {
-	return strings.Replace(fmt.Sprint(x), ".", ",", 1)
-}
+// frInt and frFloat write numbers for the terminal through package french;
+// compact.go, purge.go and demo.go still call them.
+// TODO: call french.Int and french.Dec there and remove these two.
+func frInt(n int64) string     { return french.Int(n) }
+func frFloat(x float64) string { return french.Dec(x, -1) }
