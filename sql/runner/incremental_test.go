@@ -123,10 +123,14 @@ func TestIncrementalBuild(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, rep.Incremental)
 	modes := map[string]string{}
+	rows := map[string]int64{}
 	for _, m := range rep.Models {
 		modes[m.Name] = m.Mode
+		rows[m.Name] = m.Rows
 	}
 	assert.Equal(t, map[string]string{"p": Unchanged, "i": Partial, "m": Full}, modes)
+	// i: January, February, March; m: one row; p reused, not counted.
+	assert.Equal(t, map[string]int64{"p": RowsUnchanged, "i": 3, "m": 1}, rows)
 	assert.Equal(t, "3 mois, total 18, k 7", mart()) // 1 + 2 + 5 + 10; p reused (k 7)
 	var tested int
 	for _, r := range rep.Tests {

@@ -74,15 +74,30 @@ type Report struct {
 	Failed *TestResult `json:"failed,omitempty"`
 }
 
-// ModelResult is the outcome of one model.
+// ModelResult is the outcome of one model (an element of "models" in the
+// --json output of agora build).
 type ModelResult struct {
-	Name         string  `json:"name"`
-	Layer        string  `json:"layer"`
-	Materialized string  `json:"materialized"`
-	Rows         int64   `json:"rows"` // -1 for a view (not computed by the build itself)
-	Seconds      float64 `json:"seconds"`
-	Mode         string  `json:"mode"` // Full, Partial or Unchanged
+	Name         string `json:"name"`
+	Layer        string `json:"layer"`
+	Materialized string `json:"materialized"` // Table or View
+	// Rows is the row count of the model's table after the build, or one of
+	// two values that are not counts: RowsView (-1) for a view, RowsUnchanged
+	// (-2) for a table reused as it was (Mode Unchanged). Never sum Rows
+	// without leaving those out.
+	Rows    int64   `json:"rows"`
+	Seconds float64 `json:"seconds"`
+	Mode    string  `json:"mode"` // Full ("complet"), Partial ("partiel") or Unchanged ("inchangé")
 }
+
+// Values of ModelResult.Rows that are not row counts.
+const (
+	// RowsView: the model is a view, computed by its readers; counting its
+	// rows would compute it.
+	RowsView = -1
+	// RowsUnchanged: an incremental build reused the model's table from the
+	// previous build without reading it.
+	RowsUnchanged = -2
+)
 
 // Build runs the selected models (all by default) in dependency order on db.
 // It returns the report so far with the error; a failing data test returns a
@@ -243,7 +258,7 @@ func Build(ctx context.Context, db DB, opts Options) (rep Report, err error) {
 		case Partial:
 			rows, err = updatePartial(ctx, db, m, warehouse.Ident(catalogOf(m))+".main."+warehouse.Ident(m.Name))
 		case Unchanged:
-			rows = -2
+			rows = RowsUnchanged
 		}
 		if err != nil {
 			return rep, err
@@ -258,7 +273,7 @@ func Build(ctx context.Context, db DB, opts Options) (rep Report, err error) {
 		switch {
 		case mode == Unchanged:
 			count = "inchangé"
-		case rows < 0:
+		case rows == RowsView:
 			count = "(vue)"
 		}
 		kind := m.Materialized
@@ -406,7 +421,7 @@ func materialise(ctx context.Context, db DB, m *Model, catalog string) (int64, e
 		return 0, fmt.Errorf("modèle %s (%s) : la requête échoue%s : %w", m.Name, m.Path, hint, err)
 	}
 	if m.Materialized == View {
-		return -1, nil // counting would compute the view: its readers will
+		return RowsView, nil // counting would compute the view: its readers will
 	}
 	var n int64
 	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+name).Scan(&n); err != nil {

@@ -187,6 +187,12 @@ func TestBuildEmptyLake(t *testing.T) {
 	if len(rep.Models) != len(p.Models) {
 		t.Fatalf("built %d models, want %d", len(rep.Models), len(p.Models))
 	}
+	// A full build counts the rows of every table; a view (stg_dsn) is not counted.
+	for _, m := range rep.Models {
+		if want := m.Materialized == View; (m.Rows == RowsView) != want || (!want && m.Rows < 0) || m.Mode != Full {
+			t.Errorf("model %s (%s): rows %d, mode %s", m.Name, m.Materialized, m.Rows, m.Mode)
+		}
+	}
 	for _, m := range p.Models {
 		if !m.IsMart() {
 			continue
