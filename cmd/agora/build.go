@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/agora-formation/agora/chain"
+	"github.com/agora-formation/agora/lake"
 	"github.com/agora-formation/agora/sql/runner"
 	"github.com/agora-formation/agora/warehouse"
 )
@@ -60,17 +61,14 @@ une construction complète, et la commande dit pourquoi ; --complet la force.`,
 			res, err := chain.BuildWith(ctx, opts, chain.BuildOptions{Select: selected, AsOf: asOf, KeepIntermediate: keep, Full: full})
 			rep, lakeAsOf := res.Report, res.Lake
 			if err != nil {
-				var tf *runner.TestFailure
-				if errors.As(err, &tf) || errors.Is(err, runner.ErrUnknownModel) {
-					if a.jsonOut {
-						a.printJSON(buildOutput{BuildResult: res, Error: err.Error()})
-					}
-					return userErrorf("%v", err)
+				ue := buildUserError(err)
+				if ue == nil {
+					return err
 				}
-				if strings.Contains(err.Error(), "lac : chargement") {
-					return userErrorf("%v", err)
+				if a.jsonOut {
+					a.printJSON(buildOutput{BuildResult: res, Error: ue.msg})
 				}
-				return err
+				return ue
 			}
 			if a.jsonOut {
 				return a.printJSON(buildOutput{BuildResult: res, Warehouse: final})
@@ -112,6 +110,26 @@ une construction complète, et la commande dit pourquoi ; --complet la force.`,
 	f.BoolVar(&full, "complet", false, "tout reconstruire, sans reprendre les tables de la construction précédente (cache.duckdb)")
 	f.StringVar(&asOf, "au", "", "construire le lac tel qu'il était après ce chargement (identifiant de manifeste)")
 	return cmd
+}
+
+// buildUserError returns the user's form of the build errors that the user
+// can act on, sorted by their type: a failed data test, an unknown model in
+// --select, an unknown manifest in --au. It returns nil for the others,
+// reported as internal errors.
+func buildUserError(err error) *userError {
+	var tf *runner.TestFailure
+	var unknown *lake.UnknownManifestError
+	switch {
+	case errors.As(err, &unknown):
+		msg := "--au : " + unknown.Error()
+		if len(unknown.Recent) == 0 {
+			msg += " : chargez d'abord des livraisons avec « agora land » (ou lancez « agora demo »)"
+		}
+		return &userError{msg: msg, code: 1}
+	case errors.As(err, &tf), errors.Is(err, runner.ErrUnknownModel):
+		return &userError{msg: err.Error(), code: 1}
+	}
+	return nil
 }
 
 // buildOutput is the --json output of agora build.

@@ -23,8 +23,12 @@ type app struct {
 	errOut   io.Writer
 }
 
-func newRoot() *cobra.Command {
-	a := &app{out: os.Stdout, errOut: os.Stderr}
+func newRoot() *cobra.Command { return newRootTo(os.Stdout, os.Stderr) }
+
+// newRootTo returns the agora command writing its output to out and its
+// messages (help, progress, logs) to errOut.
+func newRootTo(out, errOut io.Writer) *cobra.Command {
+	a := &app{out: out, errOut: errOut}
 	cmd := &cobra.Command{
 		Use:   "agora",
 		Short: "Entrepôt et indicateurs des résultats de la formation professionnelle",

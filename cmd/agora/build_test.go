@@ -1,0 +1,85 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/agora-formation/agora/lake"
+	"github.com/agora-formation/agora/sql/runner"
+)
+
+// runAgora runs agora with args as main does and returns its standard
+// output, its messages (standard error) and the error main reports.
+func runAgora(args ...string) (stdout, stderr string, err error) {
+	var out, msgs bytes.Buffer
+	root := newRootTo(&out, &msgs)
+	root.SetArgs(args)
+	err = execute(context.Background(), root)
+	return out.String(), msgs.String(), err
+}
+
+// TestBuildUnknownAsOf checks that a typo in --au is a user error saying
+// what a valid id is and where the ids are, with and without --json.
+func TestBuildUnknownAsOf(t *testing.T) {
+	dir := t.TempDir()
+	root := filepath.Join(dir, "lake")
+	lk, err := lake.Open(root)
+	require.NoError(t, err)
+
+	// Empty lake: says to land first.
+	out, msgs, err := runAgora("--data", dir, "build", "--au", "nope")
+	var ue *userError
+	require.ErrorAs(t, err, &ue, msgs)
+	assert.Equal(t, 1, ue.code)
+	assert.Equal(t, "--au : chargement « nope » inconnu dans le lac "+root+" : un identifiant de chargement s'écrit "+
+		"8 chiffres, un tiret et 8 chiffres hexadécimaux (ex. 00000042-1a2b3c4d) ; ce lac ne contient encore aucun "+
+		"chargement validé : chargez d'abord des livraisons avec « agora land » (ou lancez « agora demo »)", ue.msg)
+	assert.Empty(t, out)
+	assert.Empty(t, msgs)
+
+	// One landing: it is named as a valid id.
+	txn, err := lk.Begin("enveloppes", lake.Source{Name: "env.csv", SHA256: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", Size: 1})
+	require.NoError(t, err)
+	m, err := txn.Commit(lake.Summary{Rows: []lake.Rows{{}}, SchemaVersion: "1"})
+	require.NoError(t, err)
+	manifests := filepath.Join(root, "_manifests")
+
+	out, msgs, err = runAgora("--data", dir, "build", "--au", "nope")
+	require.ErrorAs(t, err, &ue, msgs)
+	assert.Contains(t, ue.msg, "--au : chargement « nope » inconnu dans le lac "+root+" : un identifiant de chargement s'écrit 8 chiffres")
+	assert.Contains(t, ue.msg, " ; les identifiants valides sont les noms des fichiers de "+manifests+", sans « .json » (ls "+manifests+")")
+	assert.Contains(t, ue.msg, " ; les plus récents : "+m.ID+" (chargement du flux enveloppes, ")
+	assert.NotContains(t, ue.msg, "agora land")
+	assert.Empty(t, out)
+	assert.Empty(t, msgs)
+
+	// --json: the same user error, and the same message in the "error" field
+	// of the JSON output, alone on standard output.
+	out, msgs, err = runAgora("--data", dir, "--json", "build", "--au", "00000099-deadbeef")
+	require.ErrorAs(t, err, &ue, msgs)
+	assert.Empty(t, msgs)
+	var got buildOutput
+	require.NoError(t, json.Unmarshal([]byte(out), &got), out)
+	assert.Equal(t, ue.msg, got.Error)
+	assert.Contains(t, got.Error, "--au : chargement « 00000099-deadbeef » inconnu dans le lac "+root+" : aucun manifeste ne porte cet identifiant ; ")
+	assert.Contains(t, got.Error, m.ID)
+	assert.Empty(t, got.Warehouse)
+	assert.Empty(t, got.Models)
+}
+
+// TestBuildUserErrorsByType checks which build errors are the user's.
+func TestBuildUserErrorsByType(t *testing.T) {
+	assert.NotNil(t, buildUserError(&lake.UnknownManifestError{ID: "x", Root: "/lac"}))
+	assert.NotNil(t, buildUserError(fmt.Errorf("chargement : %w", &lake.UnknownManifestError{ID: "x", Root: "/lac"})))
+	assert.NotNil(t, buildUserError(&runner.TestFailure{}))
+	assert.NotNil(t, buildUserError(fmt.Errorf("%w : « x »", runner.ErrUnknownModel)))
+	assert.Nil(t, buildUserError(&lake.AlreadyLandedError{}))
+	assert.Nil(t, buildUserError(assert.AnError))
+}
