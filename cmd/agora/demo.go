@@ -41,6 +41,11 @@ elle en crée une hors de la racine des données et dit où.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			g.Out = a.root.Deliveries()
+			g.Overwrite = true
+			if err := g.Validate(); err != nil {
+				return userErrorf("%s.", err)
+			}
 			if err := prepareDemoRoot(a.root); err != nil {
 				return err
 			}
@@ -51,12 +56,16 @@ elle en crée une hors de la racine des données et dit où.`,
 			if created != "" {
 				fmt.Fprintf(a.errOut, "clé de pseudonymisation créée : %s (gardez-la hors des données ; elle sert à tous les chargements suivants)\n", created)
 			}
-			g.Out = a.root.Deliveries()
-			g.Overwrite = true
 			fmt.Fprintf(a.errOut, "démonstration : %d dossiers synthétiques dans %s\n", g.Dossiers, a.root.Dir)
 			res, err := chain.Run(ctx, chain.Options{Root: a.root, Key: key, Generate: g, Memory: memory, Progress: a.bars(), Steps: a.errOut, Log: a.log})
 			if err != nil {
-				return userErrorf("%v", err)
+				// The options are checked above and the data are synthetic:
+				// a failure now is an internal error, unless the user
+				// interrupted the demo.
+				if ctx.Err() != nil {
+					return userErrorf("démonstration interrompue : relancez « agora demo » pour la reprendre depuis le début")
+				}
+				return err
 			}
 			if err := writeDemoMarker(a.root, g); err != nil {
 				return err
