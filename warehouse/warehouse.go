@@ -46,7 +46,8 @@ func NoExtensions(config url.Values) {
 type Options struct {
 	// Path of the DuckDB file; "" opens an in-memory database.
 	Path string
-	// MemoryLimit in DuckDB's syntax ("8GB", "12GiB", "60%"); default DefaultMemoryLimit.
+	// MemoryLimit as ParseMemoryLimit reads it ("8GB", "8Go", "512Mo");
+	// default DefaultMemoryLimit.
 	MemoryLimit string
 	// Threads used by DuckDB; default runtime.NumCPU().
 	Threads int
@@ -84,6 +85,13 @@ type Session struct {
 // refuses a second instance of a file with other settings).
 func Open(ctx context.Context, opts Options) (*Session, error) {
 	opts = opts.withDefaults()
+	limit, err := ParseMemoryLimit(opts.MemoryLimit)
+	if err != nil {
+		return nil, err // before DuckDB creates any file
+	}
+	if limit != "" { // blank: the default
+		opts.MemoryLimit = limit
+	}
 	tuneAllocator()
 	if opts.ReadOnly && opts.Path == "" {
 		return nil, errors.New("warehouse : une base en mémoire ne peut pas être ouverte en lecture seule : donnez le chemin du fichier DuckDB")

@@ -21,12 +21,12 @@ func setting(t *testing.T, s *Session, name string) string {
 func TestOpenAppliesOptions(t *testing.T) {
 	ctx := context.Background()
 	tmp := filepath.Join(t.TempDir(), "spill")
-	s, err := Open(ctx, Options{MemoryLimit: "1GiB", Threads: 1, TempDir: tmp})
+	s, err := Open(ctx, Options{MemoryLimit: "1 Go", Threads: 1, TempDir: tmp})
 	require.NoError(t, err)
 	defer s.Close()
 	for name, want := range map[string]string{
 		"threads":                      "1",
-		"memory_limit":                 "1.0 GiB",
+		"memory_limit":                 "953.6 MiB", // 1 Go = 10^9 bytes, as DuckDB reads 1GB
 		"temp_directory":               tmp,
 		"autoinstall_known_extensions": "false",
 		"autoload_known_extensions":    "false",
