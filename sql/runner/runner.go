@@ -14,6 +14,7 @@ package runner
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -101,7 +102,9 @@ const (
 
 // Build runs the selected models (all by default) in dependency order on db.
 // It returns the report so far with the error; a failing data test returns a
-// *TestFailure.
+// *TestFailure. What the build changed in the session (macros, search path,
+// settings) is restored before it returns, and an error restoring it is
+// joined to the build's.
 func Build(ctx context.Context, db DB, opts Options) (rep Report, err error) {
 	rep.Started = time.Now()
 	defer func() { rep.Seconds = time.Since(rep.Started).Seconds() }()
@@ -123,235 +126,286 @@ func Build(ctx context.Context, db DB, opts Options) (rep Report, err error) {
 	if err != nil {
 		return rep, err
 	}
-	progress := opts.Progress
-	if progress == nil {
-		progress = io.Discard
-	}
-	if _, err := db.ExecContext(ctx, macros()); err != nil {
-		return rep, fmt.Errorf("création des macros SQL : %w", err)
-	}
-	var months []time.Time
-	if opts.Changes != nil {
-		months = opts.Changes.Months
-	}
-	if opts.Changes != nil { // Macros defined it as true, for a full build
-		if _, err := db.ExecContext(ctx, changedMonthSQL(months, true)); err != nil {
-			return rep, err
+	s, err := prepareSession(ctx, db, opts.Changes, opts.Cache)
+	defer func() {
+		if rerr := s.restore(); rerr != nil {
+			err = errors.Join(err, rerr)
 		}
-		defer db.ExecContext(context.WithoutCancel(ctx), changedMonthSQL(nil, false))
-	}
-	if err := seedReferences(ctx, db); err != nil {
+	}()
+	if err != nil {
 		return rep, err
 	}
-
-	// Where each model lives: marts in the database itself, staging and
-	// intermediate tables in the cache catalog (found through the search
-	// path), or temporary.
-	var home string
-	if err := db.QueryRowContext(ctx, "SELECT current_database()").Scan(&home); err != nil {
-		return rep, err
-	}
-	if opts.Cache != "" {
-		var path string
-		if err := db.QueryRowContext(ctx, "SELECT current_setting('search_path')").Scan(&path); err != nil {
-			return rep, err
-		}
-		if _, err := db.ExecContext(ctx, fmt.Sprintf("SET search_path = %s", warehouse.Literal(warehouse.Ident(home)+".main,"+warehouse.Ident(opts.Cache)+".main"))); err != nil {
-			return rep, fmt.Errorf("cache %s : %w", opts.Cache, err)
-		}
-		defer db.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("SET search_path = %s", warehouse.Literal(path)))
-	}
-	catalogOf := func(m *Model) string {
-		switch {
-		case m.IsMart() || opts.KeepIntermediate:
-			return home
-		case opts.Cache != "":
-			return opts.Cache
-		}
-		return "temp"
-	}
-	var dirty map[string]bool
+	b := newBuilder(db, opts, proj, plan, s.home, &rep)
 	if opts.Changes != nil {
-		rep.Incremental = true
-		dirty = dirtyModels(plan, opts.Changes)
-		for _, m := range plan {
-			// Reused and partially updated tables must be there.
-			if m.Materialized == Table && (!dirty[m.Name] || m.Incremental != "") {
-				ok, err := tableExists(ctx, db, catalogOf(m), m.Name)
-				if err != nil {
-					return rep, err
-				}
-				if !ok {
-					return rep, fmt.Errorf("%w : %s", ErrStaleCache, m.Name)
-				}
-			}
+		if err := b.checkReusable(ctx); err != nil {
+			return rep, err
 		}
 		// Before stg_dossiers is updated: it gives the changed persons.
-		if err := defineChangedDossiers(ctx, db, opts.Changes.Files, false); err != nil {
+		err := s.change(ctx, func(ctx context.Context) error {
+			return defineChangedDossiers(ctx, db, opts.Changes.Files, false)
+		}, func(ctx context.Context) error {
+			return defineChangedDossiers(ctx, db, nil, true)
+		})
+		if err != nil {
 			return rep, err
 		}
-		defer defineChangedDossiers(context.WithoutCancel(ctx), db, nil, true)
 	}
+	if err := b.runLakeTests(ctx); err != nil {
+		return rep, err
+	}
+	for i, m := range plan {
+		if err := b.buildModel(ctx, i, m); err != nil {
+			return rep, err
+		}
+	}
+	b.printSummary()
+	return rep, b.writeMarts(ctx)
+}
 
-	built := map[string]bool{}
-	rebuilt := map[string]bool{}
-	inPlan := map[string]bool{}
+// builder is the state of one build, shared by its steps.
+type builder struct {
+	db       DB
+	opts     Options
+	proj     *Project
+	plan     []*Model
+	home     string // the database of the marts
+	progress io.Writer
+	rep      *Report
+	width    int             // of the longest model name, for the progress lines
+	dirty    map[string]bool // the models an incremental build recomputes
+	inPlan   map[string]bool
+	built    map[string]bool // built or reused so far
+	rebuilt  map[string]bool // built so far (not reused)
+	// customDone marks the custom tests of proj.Tests already run.
+	customDone []bool
+}
+
+func newBuilder(db DB, opts Options, proj *Project, plan []*Model, home string, rep *Report) *builder {
+	b := &builder{
+		db: db, opts: opts, proj: proj, plan: plan, home: home, rep: rep, progress: opts.Progress,
+		inPlan: map[string]bool{}, built: map[string]bool{}, rebuilt: map[string]bool{},
+		customDone: make([]bool, len(proj.Tests)),
+	}
+	if b.progress == nil {
+		b.progress = io.Discard
+	}
 	for _, m := range plan {
-		inPlan[m.Name] = true
+		b.inPlan[m.Name] = true
+		b.width = max(b.width, len(m.Name))
 	}
-	customDone := make([]bool, len(proj.Tests))
-	record := func(res TestResult) error {
-		rep.Tests = append(rep.Tests, res)
-		if res.Passed() {
-			return nil
-		}
-		if res.Warn {
-			rep.Warnings++
-			fmt.Fprintf(progress, "  avertissement : test %s du modèle %s : %d ligne(s) en échec\n", res.Test, res.Model, res.Failures)
-			return nil
-		}
-		rep.Failed = &res
-		return &TestFailure{Result: res}
+	return b
+}
+
+// catalogOf says where a model lives: marts in the database itself, staging
+// and intermediate tables in the cache catalog (found through the search
+// path), or temporary.
+func (b *builder) catalogOf(m *Model) string {
+	switch {
+	case m.IsMart() || b.opts.KeepIntermediate:
+		return b.home
+	case b.opts.Cache != "":
+		return b.opts.Cache
 	}
-	// Tests that read only the lake run first.
-	for j, t := range proj.Tests {
+	return "temp"
+}
+
+// checkReusable marks the models an incremental build recomputes, and checks
+// that the tables it reuses or partially updates are there (ErrStaleCache).
+func (b *builder) checkReusable(ctx context.Context) error {
+	b.rep.Incremental = true
+	b.dirty = dirtyModels(b.plan, b.opts.Changes)
+	for _, m := range b.plan {
+		// Reused and partially updated tables must be there.
+		if m.Materialized == Table && (!b.dirty[m.Name] || m.Incremental != "") {
+			ok, err := tableExists(ctx, b.db, b.catalogOf(m), m.Name)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return fmt.Errorf("%w : %s", ErrStaleCache, m.Name)
+			}
+		}
+	}
+	return nil
+}
+
+// record adds a test result to the report; a failing test stops the build
+// (a *TestFailure) unless its severity is warn.
+func (b *builder) record(res TestResult) error {
+	b.rep.Tests = append(b.rep.Tests, res)
+	if res.Passed() {
+		return nil
+	}
+	if res.Warn {
+		b.rep.Warnings++
+		fmt.Fprintf(b.progress, "  avertissement : test %s du modèle %s : %d ligne(s) en échec\n", res.Test, res.Model, res.Failures)
+		return nil
+	}
+	b.rep.Failed = &res
+	return &TestFailure{Result: res}
+}
+
+// runLakeTests runs the custom tests that read only the lake, first.
+func (b *builder) runLakeTests(ctx context.Context) error {
+	for j, t := range b.proj.Tests {
 		if len(t.Deps) > 0 {
 			continue
 		}
-		customDone[j] = true
-		res, err := t.run(ctx, db)
+		b.customDone[j] = true
+		res, err := t.run(ctx, b.db)
 		if err != nil {
-			return rep, err
+			return err
 		}
-		if err := record(res); err != nil {
-			return rep, err
+		if err := b.record(res); err != nil {
+			return err
 		}
 	}
+	return nil
+}
+
+// buildModel builds (or reuses) the i-th model of the plan, reports it, and
+// runs its tests and the custom tests it completes.
+func (b *builder) buildModel(ctx context.Context, i int, m *Model) error {
+	start := time.Now()
 	// Row order matters only in the marts (written sorted); elsewhere DuckDB
 	// may reorder rows, which makes large materialisations much faster.
-	var keepOrder bool
-	if err := db.QueryRowContext(ctx, "SELECT current_setting('preserve_insertion_order')").Scan(&keepOrder); err != nil {
-		return rep, err
+	if _, err := b.db.ExecContext(ctx, fmt.Sprintf("SET preserve_insertion_order = %t", m.IsMart())); err != nil {
+		return err
 	}
-	defer db.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("SET preserve_insertion_order = %t", keepOrder))
-	width := 0
-	for _, m := range plan {
-		width = max(width, len(m.Name))
+	mode := Full
+	switch {
+	case b.opts.Changes == nil || m.Materialized == View:
+	case !b.dirty[m.Name]:
+		mode = Unchanged
+	case m.Incremental != "":
+		mode = Partial
 	}
-	for i, m := range plan {
-		start := time.Now()
-		if _, err := db.ExecContext(ctx, fmt.Sprintf("SET preserve_insertion_order = %t", m.IsMart())); err != nil {
-			return rep, err
+	var rows int64
+	var err error
+	switch mode {
+	case Full:
+		rows, err = materialise(ctx, b.db, m, b.catalogOf(m))
+	case Partial:
+		rows, err = updatePartial(ctx, b.db, m, warehouse.Ident(b.catalogOf(m))+".main."+warehouse.Ident(m.Name))
+	case Unchanged:
+		rows = RowsUnchanged
+	}
+	if err != nil {
+		return err
+	}
+	b.built[m.Name] = true
+	if mode != Unchanged {
+		b.rebuilt[m.Name] = true
+	}
+	res := ModelResult{Name: m.Name, Layer: m.Layer, Materialized: m.Materialized, Rows: rows, Seconds: time.Since(start).Seconds(), Mode: mode}
+	b.rep.Models = append(b.rep.Models, res)
+	count := thousands(rows) + " lignes"
+	switch {
+	case mode == Unchanged:
+		count = "inchangé"
+	case rows == RowsView:
+		count = "(vue)"
+	}
+	kind := m.Materialized
+	if mode == Partial {
+		kind = Partial // the rows of the changed months only
+	}
+	fmt.Fprintf(b.progress, "[%*d/%d] %-*s  %-7s %19s  %7.2f s\n",
+		len(fmt.Sprint(len(b.plan))), i+1, len(b.plan), b.width, m.Name, kind, count, res.Seconds)
+	if mode == Unchanged {
+		return nil
+	}
+	if err := b.runModelTests(ctx, m, mode); err != nil {
+		return err
+	}
+	return b.runReadyCustomTests(ctx)
+}
+
+// runModelTests runs the tests of a model's header; after a partial update,
+// on the rows it recomputed where that is enough (restrictTests).
+func (b *builder) runModelTests(ctx context.Context, m *Model, mode string) error {
+	var tests []Test
+	for _, t := range m.Tests {
+		if t.Kind == "relationships" && !b.inPlan[t.RefModel] && b.proj.Models[t.RefModel] != nil {
+			continue // target not rebuilt in this run
 		}
-		mode := Full
-		switch {
-		case opts.Changes == nil || m.Materialized == View:
-		case !dirty[m.Name]:
-			mode = Unchanged
-		case m.Incremental != "":
-			mode = Partial
+		tests = append(tests, t)
+	}
+	if mode == Partial {
+		tests = restrictTests(tests, m.Incremental)
+	}
+	results, err := runTests(ctx, b.db, m.Name, tests)
+	if err != nil {
+		return err
+	}
+	for _, res := range results {
+		if err := b.record(res); err != nil {
+			return err
 		}
-		var rows int64
-		switch mode {
-		case Full:
-			rows, err = materialise(ctx, db, m, catalogOf(m))
-		case Partial:
-			rows, err = updatePartial(ctx, db, m, warehouse.Ident(catalogOf(m))+".main."+warehouse.Ident(m.Name))
-		case Unchanged:
-			rows = RowsUnchanged
-		}
-		if err != nil {
-			return rep, err
-		}
-		built[m.Name] = true
-		if mode != Unchanged {
-			rebuilt[m.Name] = true
-		}
-		res := ModelResult{Name: m.Name, Layer: m.Layer, Materialized: m.Materialized, Rows: rows, Seconds: time.Since(start).Seconds(), Mode: mode}
-		rep.Models = append(rep.Models, res)
-		count := thousands(rows) + " lignes"
-		switch {
-		case mode == Unchanged:
-			count = "inchangé"
-		case rows == RowsView:
-			count = "(vue)"
-		}
-		kind := m.Materialized
-		if mode == Partial {
-			kind = Partial // the rows of the changed months only
-		}
-		fmt.Fprintf(progress, "[%*d/%d] %-*s  %-7s %19s  %7.2f s\n",
-			len(fmt.Sprint(len(plan))), i+1, len(plan), width, m.Name, kind, count, res.Seconds)
-		if mode == Unchanged {
+	}
+	return nil
+}
+
+// runReadyCustomTests runs the custom tests not run yet whose models are all
+// built, at least one of them rebuilt in this run.
+func (b *builder) runReadyCustomTests(ctx context.Context) error {
+	for j, t := range b.proj.Tests {
+		if b.customDone[j] || !allBuilt(t.Deps, b.built) || !anyBuilt(t.Deps, b.rebuilt) {
 			continue
 		}
-		var tests []Test
-		for _, t := range m.Tests {
-			if t.Kind == "relationships" && !inPlan[t.RefModel] && proj.Models[t.RefModel] != nil {
-				continue // target not rebuilt in this run
-			}
-			tests = append(tests, t)
-		}
-		if mode == Partial {
-			tests = restrictTests(tests, m.Incremental)
-		}
-		results, err := runTests(ctx, db, m.Name, tests)
+		b.customDone[j] = true
+		res, err := t.run(ctx, b.db)
 		if err != nil {
-			return rep, err
+			return err
 		}
-		for _, res := range results {
-			if err := record(res); err != nil {
-				return rep, err
-			}
-		}
-		for j, t := range proj.Tests {
-			if customDone[j] || !allBuilt(t.Deps, built) || !anyBuilt(t.Deps, rebuilt) {
-				continue
-			}
-			customDone[j] = true
-			res, err := t.run(ctx, db)
-			if err != nil {
-				return rep, err
-			}
-			if err := record(res); err != nil {
-				return rep, err
-			}
+		if err := b.record(res); err != nil {
+			return err
 		}
 	}
+	return nil
+}
+
+// printSummary writes the summary line of the build.
+func (b *builder) printSummary() {
 	passed := 0
-	for _, t := range rep.Tests {
+	for _, t := range b.rep.Tests {
 		if t.Passed() {
 			passed++
 		}
 	}
-	fmt.Fprintf(progress, "%d modèle(s) construits, %d test(s) de données réussis sur %d", len(rep.Models), passed, len(rep.Tests))
-	if rep.Warnings > 0 {
-		fmt.Fprintf(progress, ", %d avertissement(s)", rep.Warnings)
+	fmt.Fprintf(b.progress, "%d modèle(s) construits, %d test(s) de données réussis sur %d", len(b.rep.Models), passed, len(b.rep.Tests))
+	if b.rep.Warnings > 0 {
+		fmt.Fprintf(b.progress, ", %d avertissement(s)", b.rep.Warnings)
 	}
-	fmt.Fprintln(progress)
+	fmt.Fprintln(b.progress)
+}
 
-	if opts.MartsDir != "" {
-		if err := os.MkdirAll(opts.MartsDir, 0o755); err != nil {
-			return rep, fmt.Errorf("dossier des marts %s : %w", opts.MartsDir, err)
-		}
-		for _, m := range plan {
-			if !m.IsMart() || !rebuilt[m.Name] {
-				continue
-			}
-			// A partially updated mart has its recomputed rows at the end:
-			// written as they are (sorting them back would cost more than
-			// the update), same rows as a full build.
-			path, err := writeParquet(ctx, db, m.Name, opts.MartsDir)
-			if err != nil {
-				return rep, err
-			}
-			rep.Parquet = append(rep.Parquet, path)
-		}
-		if len(rep.Parquet) > 0 {
-			fmt.Fprintf(progress, "%d mart(s) écrits en Parquet dans %s\n", len(rep.Parquet), opts.MartsDir)
-		}
+// writeMarts writes every mart rebuilt in this run as Parquet into
+// opts.MartsDir (none when it is "").
+func (b *builder) writeMarts(ctx context.Context) error {
+	if b.opts.MartsDir == "" {
+		return nil
 	}
-	return rep, nil
+	if err := os.MkdirAll(b.opts.MartsDir, 0o755); err != nil {
+		return fmt.Errorf("dossier des marts %s : %w", b.opts.MartsDir, err)
+	}
+	for _, m := range b.plan {
+		if !m.IsMart() || !b.rebuilt[m.Name] {
+			continue
+		}
+		// A partially updated mart has its recomputed rows at the end:
+		// written as they are (sorting them back would cost more than
+		// the update), same rows as a full build.
+		path, err := writeParquet(ctx, b.db, m.Name, b.opts.MartsDir)
+		if err != nil {
+			return err
+		}
+		b.rep.Parquet = append(b.rep.Parquet, path)
+	}
+	if len(b.rep.Parquet) > 0 {
+		fmt.Fprintf(b.progress, "%d mart(s) écrits en Parquet dans %s\n", len(b.rep.Parquet), b.opts.MartsDir)
+	}
+	return nil
 }
 
 func anyBuilt(deps []string, built map[string]bool) bool {
