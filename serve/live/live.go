@@ -47,6 +47,9 @@ type Warehouse struct {
 
 	cur atomic.Pointer[generation]
 
+	opened     chan struct{} // closed when the first generation is published
+	openedOnce sync.Once
+
 	mu      sync.Mutex  // serialises reloads
 	pending fs.FileInfo // stat seen at the previous poll, for the stability check
 	failed  fs.FileInfo // version of the file that could not be opened: not retried
@@ -68,8 +71,12 @@ func New(path string, open OpenFunc, prepare PrepareFunc, log *slog.Logger) *War
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Warehouse{path: path, open: open, prepare: prepare, log: log}
+	return &Warehouse{path: path, open: open, prepare: prepare, log: log, opened: make(chan struct{})}
 }
+
+// Opened is closed once a first generation is published, at start or at a
+// later build: from then on Acquire succeeds until Close.
+func (l *Warehouse) Opened() <-chan struct{} { return l.opened }
 
 // Lease is a request's hold on a generation. Release it once, when the
 // request is done with the database.
@@ -130,6 +137,7 @@ func (l *Warehouse) Reload(ctx context.Context, force bool) (bool, error) {
 	}
 	l.failed = nil
 	l.cur.Store(g)
+	l.openedOnce.Do(func() { close(l.opened) })
 	if cur != nil {
 		l.retire(cur)
 	}

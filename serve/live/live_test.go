@@ -14,6 +14,8 @@ import (
 	_ "github.com/duckdb/duckdb-go/v2"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/agora-formation/agora/warehouse"
 )
 
 // writeWarehouse builds a DuckDB file holding one table v(n) = n under a
@@ -266,4 +268,57 @@ func TestPrepareRunsWhileTheOldBuildServes(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 20, lease.Value)
 	lease.Release()
+}
+
+// opened reports whether ch is closed.
+func opened(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
+}
+
+// TestOpenedOnceAGenerationServes: Opened stays open while the warehouse is
+// missing or broken, and closes at the first build that opens.
+func TestOpenedOnceAGenerationServes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "warehouse.duckdb")
+	l := New(path, readOnly(path), nil, nil)
+	defer l.Close()
+	_, err := l.Reload(t.Context(), true)
+	require.ErrorIs(t, err, os.ErrNotExist)
+	assert.False(t, opened(l.Opened()), "no file")
+
+	require.NoError(t, os.WriteFile(path, []byte("not a duckdb file"), 0o644))
+	_, err = l.Reload(t.Context(), true)
+	require.Error(t, err)
+	assert.False(t, opened(l.Opened()), "a file that does not open")
+
+	writeWarehouse(t, path, 1)
+	swapped, err := l.Reload(t.Context(), true)
+	require.NoError(t, err)
+	require.True(t, swapped)
+	assert.True(t, opened(l.Opened()))
+	writeWarehouse(t, path, 2)
+	_, err = l.Reload(t.Context(), true)
+	require.NoError(t, err, "a second build does not close it twice")
+}
+
+// TestReadOnlyMemoryLimit: the limit is read as warehouse.ParseMemoryLimit
+// reads it; an invalid one fails before DuckDB sees it, in French.
+func TestReadOnlyMemoryLimit(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "warehouse.duckdb")
+	writeWarehouse(t, path, 1)
+	db, err := ReadOnly(path, Options{Threads: 1, MemoryLimit: "1,5 Go"})(t.Context())
+	require.NoError(t, err)
+	var limit string
+	require.NoError(t, db.QueryRow(`SELECT current_setting('memory_limit')`).Scan(&limit))
+	assert.Equal(t, "1.3 GiB", limit, "1.5e9 bytes")
+	require.NoError(t, db.Close())
+
+	_, err = ReadOnly(path, Options{Threads: 1, MemoryLimit: "1Gio"})(t.Context())
+	var me *warehouse.MemoryLimitError
+	require.ErrorAs(t, err, &me)
+	assert.EqualError(t, err, "valeur de --memoire invalide : « 1Gio » ; écrivez par exemple 8GB, 8Go ou 512Mo")
 }

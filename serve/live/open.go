@@ -17,7 +17,7 @@ import (
 // Options are the settings of the server's DuckDB instance.
 type Options struct {
 	Threads     int    // 0: DuckDB's default (the number of cores)
-	MemoryLimit string // e.g. "2GB"; empty: DuckDB's default
+	MemoryLimit string // as warehouse.ParseMemoryLimit reads it, e.g. "2GB" or "2Go"; empty: DuckDB's default
 	Conns       int    // connections of the pool; 0: 4 per core, at least 8
 }
 
@@ -33,8 +33,15 @@ type Options struct {
 // Once the file is attached, the instance is locked down: no access to other
 // files or the network (enable_external_access = false), no extension
 // auto-install or auto-load, and no configuration change (lock_configuration).
+//
+// An invalid MemoryLimit fails every open with warehouse.ParseMemoryLimit's
+// message, before DuckDB sees it; check it when the server starts.
 func ReadOnly(path string, opt Options) OpenFunc {
+	limit, limitErr := warehouse.ParseMemoryLimit(opt.MemoryLimit)
 	return func(ctx context.Context) (*sql.DB, error) {
+		if limitErr != nil {
+			return nil, limitErr
+		}
 		q := url.Values{}
 		warehouse.NoExtensions(q)
 		q.Set("access_mode", "read_write") // of the in-memory database; the warehouse is attached READ_ONLY
@@ -44,8 +51,8 @@ func ReadOnly(path string, opt Options) OpenFunc {
 		if opt.Threads > 0 {
 			q.Set("threads", fmt.Sprint(opt.Threads))
 		}
-		if opt.MemoryLimit != "" {
-			q.Set("memory_limit", opt.MemoryLimit)
+		if limit != "" {
+			q.Set("memory_limit", limit)
 		}
 		var (
 			once      sync.Once
