@@ -84,7 +84,9 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	}
 	var rows int64
 	for _, m := range rep.Models {
-		rows += m.Rows
+		if m.Rows > 0 { // not the markers of a view or an unchanged model
+			rows += m.Rows
+		}
 	}
 	res.Stages = append(res.Stages, Stage{Name: "build", Seconds: time.Since(t).Seconds(), Rows: rows, Bytes: fileSize(opts.Root.Warehouse()) + DirSize(opts.Root.Marts())})
 
