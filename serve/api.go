@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/agora-formation/agora/indicators"
 )
@@ -388,9 +389,24 @@ func (s *Server) queryError(w http.ResponseWriter, err error, allowed []string) 
 	}
 }
 
+// Retry-After of a 503 while no build serves: at start-up the warehouse
+// opens and the public figures are computed within seconds to a minute (12
+// to 23 s on the demo's 60 000 dossiers), so clients come back soon; once
+// that failed, only a new build helps, which takes minutes.
+const (
+	retryWhileOpening = 5 * time.Second
+	retryUntilRebuilt = 60 * time.Second
+)
+
+// unavailable answers a request while no build serves, saying why.
 func (s *Server) unavailable(w http.ResponseWriter) {
-	w.Header().Set("Retry-After", "30")
-	fail(w, http.StatusServiceUnavailable, "entrepôt indisponible : il est en cours d'ouverture, ou les indicateurs n'ont pas encore été calculés (agora build)")
+	if s.opening() {
+		w.Header().Set("Retry-After", strconv.Itoa(int(retryWhileOpening/time.Second)))
+		fail(w, http.StatusServiceUnavailable, "entrepôt indisponible : il est en cours d'ouverture (calcul des chiffres publics), réessayez dans quelques secondes")
+		return
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(int(retryUntilRebuilt/time.Second)))
+	fail(w, http.StatusServiceUnavailable, "entrepôt indisponible : il n'a pas pu être ouvert (voir le journal du serveur) ; le serveur prendra la prochaine construction (agora build) sans redémarrer")
 }
 
 // render writes a table as JSON or CSV. Partner answers are never cached by

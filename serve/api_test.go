@@ -47,8 +47,13 @@ func TestCatalogueNeverLacksTheDataDate(t *testing.T) {
 	for _, target := range []string{"/api/v1/indicateurs", "/api/v1/indicateurs/taux_emploi_6m?par=annee"} {
 		rec := e.get(target, "")
 		require.Equal(t, http.StatusServiceUnavailable, rec.Code, "%s while the warehouse opens: %s", target, rec.Body.String())
-		assert.Equal(t, "30", rec.Header().Get("Retry-After"), target)
-		assert.Contains(t, apiErr(t, rec).Error, "entrepôt indisponible : il est en cours d'ouverture", target)
+		assert.Equal(t, "5", rec.Header().Get("Retry-After"), "%s: the public figures take seconds", target)
+		assert.Equal(t, "entrepôt indisponible : il est en cours d'ouverture (calcul des chiffres publics), réessayez dans quelques secondes", apiErr(t, rec).Error, target)
+	}
+	select {
+	case <-srv.Opened():
+		t.Fatal("Opened before the warehouse serves")
+	default:
 	}
 	rec := e.get("/api/v1/openapi.json", "")
 	assert.Equal(t, http.StatusOK, rec.Code, "the description of the API needs no warehouse")
@@ -58,6 +63,11 @@ func TestCatalogueNeverLacksTheDataDate(t *testing.T) {
 	case <-srv.Ready():
 	case <-time.After(5 * time.Minute):
 		t.Fatal("warehouse not ready after 5 minutes")
+	}
+	select {
+	case <-srv.Opened():
+	default:
+		t.Fatal("Ready without Opened, although the warehouse opened")
 	}
 	rec = e.get("/api/v1/indicateurs", "")
 	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())

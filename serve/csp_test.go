@@ -100,7 +100,10 @@ func (w withPolicy) Write(b []byte) (int, error) {
 // violations and console errors seen, whether the chart painted its canvas,
 // and whether the tooltip shows its styled marker.
 func loadWithPolicy(t *testing.T, bctx context.Context, site, policy string) (violations []string, painted bool, styledMarker bool) {
-	srv, err := New(Config{SiteDir: site, Open: func(context.Context) (*sql.DB, error) {
+	// Only the site is served: the warehouse file must exist, but is never opened.
+	placeholder := filepath.Join(t.TempDir(), "warehouse.duckdb")
+	require.NoError(t, os.WriteFile(placeholder, nil, 0o644))
+	srv, err := New(Config{SiteDir: site, WarehousePath: placeholder, Open: func(context.Context) (*sql.DB, error) {
 		return nil, errors.New("pas d'entrepôt : seul le site est servi")
 	}})
 	require.NoError(t, err)

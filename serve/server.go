@@ -27,6 +27,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"time"
 
 	"github.com/agora-formation/agora/indicators"
@@ -88,10 +89,22 @@ type Server struct {
 	ready        chan struct{}
 }
 
-// New builds a server. It neither opens the warehouse nor listens yet.
+// ErrNoWarehouse is returned by New when the warehouse file does not exist:
+// a server started there would answer 503 until someone builds it, which a
+// mistyped data root never will.
+var ErrNoWarehouse = errors.New("entrepôt introuvable")
+
+// New builds a server. It neither opens the warehouse nor listens yet, but
+// the warehouse file must exist (else ErrNoWarehouse): once started, the
+// server waits for a new build only when the one in place does not open.
 func New(cfg Config) (*Server, error) {
 	if cfg.Open == nil {
 		return nil, errors.New("serve: Config.Open est requis")
+	}
+	if _, err := os.Stat(cfg.WarehousePath); errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("%w : %s", ErrNoWarehouse, cfg.WarehousePath)
+	} else if err != nil {
+		return nil, fmt.Errorf("entrepôt %s : %w", cfg.WarehousePath, err)
 	}
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = 30 * time.Second
@@ -156,7 +169,8 @@ func (s *Server) Routes() []Route { return append([]Route(nil), s.routes...) }
 // Start opens the warehouse in the background and then watches it for new
 // builds until Close. Until the first build is open and prepared (see
 // prepare), the API answers 503; the static site is served at once. A
-// missing or unreadable warehouse is logged.
+// warehouse that does not open is logged, and the API answers 503 until a
+// new build opens.
 func (s *Server) Start(ctx context.Context) {
 	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s.stop, s.done, s.ready = cancel, make(chan struct{}), make(chan struct{})
@@ -173,6 +187,21 @@ func (s *Server) Start(ctx context.Context) {
 
 // Ready is closed once Start has tried to open the warehouse.
 func (s *Server) Ready() <-chan struct{} { return s.ready }
+
+// Opened is closed once a build of the warehouse serves the API: at start,
+// or at the first build that opens after a failure.
+func (s *Server) Opened() <-chan struct{} { return s.db.Opened() }
+
+// opening reports whether the first attempt to open the warehouse is under
+// way (rather than over and failed).
+func (s *Server) opening() bool {
+	select {
+	case <-s.ready:
+		return false
+	default:
+		return true
+	}
+}
 
 // build is what the server keeps of one open build of the warehouse.
 type build struct {

@@ -606,17 +606,48 @@ func TestRequestTimeout(t *testing.T) {
 	assert.Contains(t, apiErr(t, rec).Error, "délai dépassé")
 }
 
+// TestNoWarehouse: without a warehouse file (a mistyped data root, no build
+// yet) there is no server, rather than one answering 503 for ever.
 func TestNoWarehouse(t *testing.T) {
-	e := newEnvAt(t, filepath.Join(t.TempDir(), "absent.duckdb"))
-	rec := e.get("/api/v1/indicateurs/taux_emploi_6m", "")
-	require.Equal(t, http.StatusServiceUnavailable, rec.Code)
-	assert.Contains(t, apiErr(t, rec).Error, "agora build")
-	assert.Equal(t, "30", rec.Header().Get("Retry-After"))
-	rec = e.get("/api/v1/indicateurs", "")
-	require.Equal(t, http.StatusServiceUnavailable, rec.Code, "no catalogue without the date of its data")
-	assert.Equal(t, "30", rec.Header().Get("Retry-After"))
+	path := filepath.Join(t.TempDir(), "absent", "warehouse.duckdb")
+	_, err := New(Config{SiteDir: t.TempDir(), WarehousePath: path, Open: live.ReadOnly(path, live.Options{})})
+	require.ErrorIs(t, err, ErrNoWarehouse)
+	assert.EqualError(t, err, "entrepôt introuvable : "+path)
+}
+
+// TestWarehouseThatDoesNotOpen: a warehouse file that does not open keeps the
+// API at 503 until a new build lands, and says so; the site and the API's
+// description are served meanwhile.
+func TestWarehouseThatDoesNotOpen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "warehouse.duckdb")
+	require.NoError(t, os.WriteFile(path, []byte("pas une base DuckDB"), 0o644))
+	e := newEnvAt(t, path)
+	const msg = "entrepôt indisponible : il n'a pas pu être ouvert (voir le journal du serveur) ; le serveur prendra la prochaine construction (agora build) sans redémarrer"
+	for _, target := range []string{"/api/v1/indicateurs/taux_emploi_6m", "/api/v1/indicateurs"} {
+		rec := e.get(target, "")
+		require.Equal(t, http.StatusServiceUnavailable, rec.Code, target)
+		assert.Equal(t, msg, apiErr(t, rec).Error, target)
+		assert.Equal(t, "60", rec.Header().Get("Retry-After"), "%s: a build takes minutes", target)
+	}
 	assert.Equal(t, http.StatusOK, e.get("/api/v1/openapi.json", "").Code, "the API is described without a warehouse")
 	assert.Equal(t, http.StatusOK, e.get("/", "").Code, "and the site is served")
+	select {
+	case <-e.srv.Opened():
+		t.Fatal("Opened although nothing opened")
+	default:
+	}
+
+	// A build lands: it is served without a restart.
+	b, err := os.ReadFile(sharedWarehouse(t))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path+".new", b, 0o644))
+	require.NoError(t, os.Rename(path+".new", path))
+	select {
+	case <-e.srv.Opened():
+	case <-time.After(2 * time.Minute):
+		t.Fatal("the new build is never served")
+	}
+	assert.Equal(t, http.StatusOK, e.get("/api/v1/indicateurs", "").Code)
 }
 
 func TestSizeLimits(t *testing.T) {

@@ -6,11 +6,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 
 	"github.com/spf13/cobra"
 
 	"github.com/agora-formation/agora/serve"
 	"github.com/agora-formation/agora/serve/live"
+	"github.com/agora-formation/agora/warehouse"
 )
 
 func serveCmd(a *app) *cobra.Command {
@@ -46,17 +48,24 @@ pour un accès distant, placez un serveur mandataire HTTPS devant.`,
 			if rate < 0 || burst < 1 {
 				return userErrorf("--debit doit être positif ou nul et --rafale au moins 1")
 			}
+			limit, err := warehouse.ParseMemoryLimit(memory)
+			if err != nil {
+				return userErrorf("%v", err)
+			}
 			access := slog.New(slog.NewJSONHandler(a.errOut, nil))
 			srv, err := serve.New(serve.Config{
 				SiteDir:       a.root.Site(),
 				WarehousePath: a.root.Warehouse(),
-				Open:          live.ReadOnly(a.root.Warehouse(), live.Options{Threads: threads, MemoryLimit: memory}),
+				Open:          live.ReadOnly(a.root.Warehouse(), live.Options{Threads: threads, MemoryLimit: limit}),
 				TokensPath:    a.root.Tokens(),
 				Log:           a.log,
 				AccessLog:     access,
 				RatePerSecond: rateOrOff(rate),
 				RateBurst:     burst,
 			})
+			if errors.Is(err, serve.ErrNoWarehouse) {
+				return userErrorf("entrepôt introuvable : %s ; construisez-le d'abord avec « agora build » (ou lancez « agora demo »), ou indiquez la racine des données avec --data", a.root.Warehouse())
+			}
 			if err != nil {
 				return err
 			}
@@ -67,6 +76,19 @@ pour un accès distant, placez un serveur mandataire HTTPS devant.`,
 			url := "http://" + ln.Addr().String()
 			fmt.Fprintf(a.out, "agora sert %s\n  site : %s/\n  API  : %s/api/v1/indicateurs (description : %s/api/v1/openapi.json)\nCtrl-C pour arrêter.\n",
 				a.root.Dir, url, url, url)
+			// The API answers 503 while the public figures are computed
+			// (seconds to a minute): say when it answers.
+			stopped := make(chan struct{})
+			var announce sync.WaitGroup
+			announce.Go(func() {
+				select {
+				case <-srv.Opened():
+					fmt.Fprintf(a.out, "API prête : %s/api/v1/indicateurs\n", url)
+				case <-stopped:
+				}
+			})
+			defer announce.Wait()
+			defer close(stopped)
 			err = srv.Serve(cmd.Context(), ln)
 			if errors.Is(err, http.ErrServerClosed) {
 				return nil

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -39,14 +40,14 @@ func (s *syncBuffer) String() string {
 }
 
 func TestServeCommand(t *testing.T) {
-	dir := t.TempDir()
+	dir := exportRoot(t) // a warehouse holding the fixture marts
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, "site"), 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "site", "index.html"), []byte("accueil"), 0o644))
 	out, errOut := &syncBuffer{}, &syncBuffer{}
 	a := &app{out: out, errOut: errOut, root: dataroot.Root{Dir: dir}}
 	a.log = slog.New(slog.NewTextHandler(errOut, nil))
 	cmd := serveCmd(a)
-	cmd.SetArgs([]string{"--addr", "127.0.0.1:0"})
+	cmd.SetArgs([]string{"--addr", "127.0.0.1:0", "--memoire", "1 Go", "--threads", "2"})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- cmd.ExecuteContext(ctx) }()
@@ -66,13 +67,17 @@ func TestServeCommand(t *testing.T) {
 	}
 	code, body := get("/")
 	assert.Equal(t, http.StatusOK, code)
-	assert.Equal(t, "accueil", body)
-	code, _ = get("/api/v1/indicateurs")
-	assert.Equal(t, http.StatusServiceUnavailable, code, "the catalogue waits for the data date")
+	assert.Equal(t, "accueil", body, "the site is served at once")
 	code, _ = get("/api/v1/openapi.json")
 	assert.Equal(t, http.StatusOK, code)
+
+	ready := "API prête : " + base + "/api/v1/indicateurs\n"
+	require.Eventually(t, func() bool { return strings.Contains(out.String(), ready) },
+		2*time.Minute, 20*time.Millisecond, "the command says when the API answers")
+	code, _ = get("/api/v1/indicateurs")
+	assert.Equal(t, http.StatusOK, code, "ready means answering")
 	code, _ = get("/api/v1/indicateurs/taux_emploi_6m?par=annee")
-	assert.Equal(t, http.StatusServiceUnavailable, code, "no warehouse yet")
+	assert.Equal(t, http.StatusOK, code)
 	code, _ = get("/api/v1/partenaires/FT/dossiers")
 	assert.Equal(t, http.StatusUnauthorized, code)
 
@@ -83,22 +88,40 @@ func TestServeCommand(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		t.Fatal("the server does not stop")
 	}
+	assert.Equal(t, 1, strings.Count(out.String(), "API prête"), out.String())
 	assert.Contains(t, errOut.String(), `"route":"GET /api/v1/indicateurs"`, "JSON access log on stderr")
 }
 
+// TestServeCommandErrors: each mistake stops the command before it listens,
+// with a French message saying what to do.
 func TestServeCommandErrors(t *testing.T) {
-	for _, args := range [][]string{
-		{"--addr", "pas-une-adresse"},
-		{"--debit", "-1"},
+	missing := filepath.Join(t.TempDir(), "faute-de-frappe")
+	for _, c := range []struct {
+		dir  string
+		args []string
+		msg  string
+	}{
+		{t.TempDir(), []string{"--addr", "pas-une-adresse"}, `--addr "pas-une-adresse" invalide`},
+		{t.TempDir(), []string{"--debit", "-1"}, "--debit doit être positif"},
+		{exportRoot(t), []string{"--memoire", "2Gio"}, "valeur de --memoire invalide : « 2Gio » ; écrivez par exemple 8GB, 8Go ou 512Mo"},
+		{exportRoot(t), []string{"--memoire", "8"}, "valeur de --memoire invalide : « 8 »"},
+		{missing, []string{"--addr", "127.0.0.1:0"}, "entrepôt introuvable : " + filepath.Join(missing, "warehouse.duckdb") + " ; construisez-le d'abord avec « agora build » (ou lancez « agora demo »), ou indiquez la racine des données avec --data"},
+		{t.TempDir(), []string{"--addr", "127.0.0.1:0"}, "entrepôt introuvable"}, // a root without a build
 	} {
-		a := &app{out: io.Discard, errOut: io.Discard, root: dataroot.Root{Dir: t.TempDir()}}
+		var out bytes.Buffer
+		a := &app{out: &out, errOut: io.Discard, root: dataroot.Root{Dir: c.dir}}
 		a.log = slog.New(slog.DiscardHandler)
 		cmd := serveCmd(a)
-		cmd.SetArgs(args)
+		cmd.SetArgs(c.args)
 		cmd.SetOut(io.Discard)
 		cmd.SetErr(io.Discard)
 		err := cmd.Execute()
 		var ue *userError
-		assert.True(t, errors.As(err, &ue), "%v: %v", args, err)
+		if assert.True(t, errors.As(err, &ue), "%v: %v", c.args, err) {
+			assert.Contains(t, ue.msg, c.msg, c.args)
+		}
+		assert.Empty(t, out.String(), "%v: nothing served, nothing announced", c.args)
 	}
+	_, err := os.Stat(missing)
+	assert.ErrorIs(t, err, os.ErrNotExist, "a mistyped root is not created")
 }
