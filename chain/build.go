@@ -102,6 +102,11 @@ func BuildWith(ctx context.Context, opts Options, bo BuildOptions) (BuildResult,
 func build(ctx context.Context, opts Options, bo BuildOptions, snap *lake.Snapshot, changes *runner.Changes, plain bool) (runner.Report, error) {
 	final := opts.Root.Warehouse()
 	work := final + ".build"
+	// An invalid memory limit is refused before anything is copied or the
+	// cache deleted.
+	if _, err := warehouse.ParseMemoryLimit(opts.Memory); err != nil {
+		return runner.Report{}, err
+	}
 	for _, f := range []string{work, work + ".wal"} {
 		if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return runner.Report{}, err
@@ -123,6 +128,7 @@ func build(ctx context.Context, opts Options, bo BuildOptions, snap *lake.Snapsh
 	}
 	s, err := warehouse.Open(ctx, warehouse.Options{Path: work, MemoryLimit: opts.Memory, Threads: opts.Threads, TempDir: opts.Root.Temp()})
 	if err != nil {
+		os.Remove(work) // the copy of the warehouse, if any
 		return runner.Report{}, err
 	}
 	defer func() {
