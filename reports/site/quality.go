@@ -39,12 +39,16 @@ type PartnerQuality struct {
 	Unattributed bool `json:"sans_partenaire,omitempty"`
 	// Dossiers and Cancelled are nil when hidden (fewer than 11), Events
 	// when the partner has fewer than 11 dossiers (hideVolumes); Secret says why.
-	Dossiers       *int64 `json:"nb_dossiers"`
-	Cancelled      *int64 `json:"nb_dossiers_annules"`
-	RejectedLines  int64  `json:"nb_lignes_rejetees"`
-	OrphanEvents   int64  `json:"nb_evenements_orphelins"`
-	OrphanFundings int64  `json:"nb_financements_orphelins"`
-	Events         *int64 `json:"nb_evenements"`
+	Dossiers  *int64 `json:"nb_dossiers"`
+	Cancelled *int64 `json:"nb_dossiers_annules"`
+	// RejectedLines counts each rejected line once, whatever the number of
+	// its faults, as `agora land` does; RejectedDSNLines those of them of a
+	// DSN feed (only lines without a partner can be).
+	RejectedLines    int64  `json:"nb_lignes_rejetees"`
+	RejectedDSNLines int64  `json:"nb_lignes_rejetees_dsn"`
+	OrphanEvents     int64  `json:"nb_evenements_orphelins"`
+	OrphanFundings   int64  `json:"nb_financements_orphelins"`
+	Events           *int64 `json:"nb_evenements"`
 	// The delays and the share within 30 days are nil when there is no event
 	// (or the share hidden); written « secret » when Events is hidden.
 	DelayMedian  *float64 `json:"delai_transmission_median_jours"`
@@ -60,7 +64,8 @@ type PartnerQuality struct {
 	Completeness []Completeness `json:"completude"`
 }
 
-// Rejection is the number of lines of one feed rejected by one rule.
+// Rejection is the number of lines of one feed rejected by one rule. A line
+// breaking several rules counts under each (see severalRules).
 type Rejection struct {
 	Feed  string `json:"flux"`
 	Rule  string `json:"regle"`
@@ -146,10 +151,6 @@ func feedLabel(feed string) string {
 	return feed
 }
 
-// dsnFeed reports whether a feed holds DSN, sent by employers, not by a
-// funding partner.
-func dsnFeed(feed string) bool { return strings.HasPrefix(feed, "dsn") }
-
 // Quality reads the data-quality marts for every partner, or for one when
 // funder is not empty. Partners are sorted by code.
 func Quality(ctx context.Context, db *sql.DB, funder string) (*QualityReport, error) {
@@ -174,7 +175,7 @@ func Quality(ctx context.Context, db *sql.DB, funder string) (*QualityReport, er
 	}
 
 	rows, err := db.QueryContext(ctx, `SELECT code_financeur, nb_dossiers, nb_dossiers_annules, nb_lignes_rejetees,
-		nb_evenements_orphelins, nb_financements_orphelins, nb_evenements, delai_transmission_median_jours,
+		nb_lignes_rejetees_dsn, nb_evenements_orphelins, nb_financements_orphelins, nb_evenements, delai_transmission_median_jours,
 		delai_transmission_p90_jours, part_transmis_30j, nb_corrections, nb_corrections_tardives
 		FROM qualite_partenaire`+where+` ORDER BY code_financeur`, args...)
 	if err != nil {
@@ -182,15 +183,15 @@ func Quality(ctx context.Context, db *sql.DB, funder string) (*QualityReport, er
 	}
 	for rows.Next() {
 		var code string
-		var dossiers, cancelled, rejected, oe, of, events, corr, late sql.NullInt64
+		var dossiers, cancelled, rejected, rejectedDSN, oe, of, events, corr, late sql.NullInt64
 		var med, p90, within sql.NullFloat64
-		if err := rows.Scan(&code, &dossiers, &cancelled, &rejected, &oe, &of, &events, &med, &p90, &within, &corr, &late); err != nil {
+		if err := rows.Scan(&code, &dossiers, &cancelled, &rejected, &rejectedDSN, &oe, &of, &events, &med, &p90, &within, &corr, &late); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		p := get(code)
+		p.RejectedLines, p.RejectedDSNLines, p.OrphanEvents, p.OrphanFundings = rejected.Int64, rejectedDSN.Int64, oe.Int64, of.Int64
 		if p.Unattributed {
-			p.RejectedLines, p.OrphanEvents, p.OrphanFundings = rejected.Int64, oe.Int64, of.Int64
 			continue
 		}
 		dossierCounts[code] = dossiers.Int64
@@ -198,7 +199,6 @@ func Quality(ctx context.Context, db *sql.DB, funder string) (*QualityReport, er
 		p.Dossiers = publishCount(dossiers.Int64, "nb_dossiers", &reasons)
 		p.Cancelled = publishCount(cancelled.Int64, "nb_dossiers_annules", &reasons)
 		p.Secret = strings.Join(reasons, " ; ")
-		p.RejectedLines, p.OrphanEvents, p.OrphanFundings = rejected.Int64, oe.Int64, of.Int64
 		p.Events, p.Corrections, p.LateCorrections = &events.Int64, &corr.Int64, &late.Int64
 		p.DelayMedian, p.DelayP90, p.Within30Days = nullFloat(med), nullFloat(p90), nullFloat(within)
 	}
@@ -471,6 +471,9 @@ func (b *builder) partnerQuality(q *PartnerQuality) *page {
 			t.Rows = append(t.Rows, []cell{textCell(r.Label), codeCell(feedLabel(r.Feed), r.Feed), figCell(shown(float64(r.Lines)), unitCount), textCell(r.Rule)})
 		}
 		summary := rankSummary("Lignes rejetées ou orphelines par règle et par flux", labels, n, unitCount, "")
+		if q.severalRules() {
+			summary += " " + severalRulesNote(nbsp)
+		}
 		c := hbar(id+"-rejets", "Lignes rejetées par règle", summary, unitCount, labels, []series{{"Lignes", n}}, t)
 		p.Blocks = append(p.Blocks, block{Heading: "Rejets par règle", ID: "rejets", Chart: c})
 	} else {
@@ -524,16 +527,30 @@ func (b *builder) partnerQuality(q *PartnerQuality) *page {
 }
 
 // unattributedLines splits the rejected lines of the lines without a
-// partner into those of the DSN and the others (unreadable sender).
+// partner into those of the DSN and the others (unreadable sender). Not from
+// the rejections by rule: a line breaking two rules counts under both.
 func (q *PartnerQuality) unattributedLines() (dsn, other int64) {
+	return q.RejectedDSNLines, q.RejectedLines - q.RejectedDSNLines
+}
+
+// severalRules reports whether some rejected line of the partner breaks
+// several rules: its lines by rule, orphans aside, add up to more than its
+// rejected lines.
+func (q *PartnerQuality) severalRules() bool {
+	var sum int64
 	for _, r := range q.Rejections {
-		if dsnFeed(r.Feed) {
-			dsn += r.Lines
-		} else {
-			other += r.Lines
+		if !strings.HasPrefix(r.Rule, "ORPHAN_") {
+			sum += r.Lines
 		}
 	}
-	return dsn, other
+	return sum > q.RejectedLines
+}
+
+// severalRulesNote says why the lines by rule add up to more than the
+// rejected lines, where both are shown (sep is what precedes « : »).
+func severalRulesNote(sep string) string {
+	return "Une ligne peut enfreindre plusieurs règles" + sep + ": elle compte alors sous chacune, " +
+		"et la somme des règles dépasse le nombre de lignes rejetées."
 }
 
 // qualitySentence sums up a partner's deliveries in French.

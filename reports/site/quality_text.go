@@ -51,6 +51,9 @@ func (r *QualityReport) WriteText(w io.Writer) error {
 			if err := tw.Flush(); err != nil {
 				return err
 			}
+			if q.severalRules() {
+				fmt.Fprintf(bw, "  %s\n", severalRulesNote(" "))
+			}
 		} else {
 			fmt.Fprintln(bw, "  Aucune ligne rejetée.")
 		}

@@ -1,10 +1,14 @@
 -- Qualité des données par partenaire émetteur : volumes, rejets, orphelins,
 -- délai de transmission des événements, corrections.
+--   ligne rejetée = une ligne d'un fichier mise en quarantaine, comptée une fois
+--                   quel que soit le nombre de ses fautes (comme `agora land`) ;
+--                   nb_lignes_rejetees_dsn : celles des flux DSN, envoyées par les
+--                   employeurs, qui ne nomment pas de financeur (INCONNU) ;
 --   délai d'un événement = date de sa première transmission − date de l'événement (jours) ;
 --   correction = une retransmission d'une clé déjà transmise (dossier, événement,
 --                ligne de financement ; financement attribué à l'émetteur du dossier) ;
 --   correction tardive = arrivée plus de 30 jours après la première transmission de la clé.
--- test: unique(code_financeur), not_null(code_financeur)
+-- test: unique(code_financeur), not_null(code_financeur), check(nb_lignes_rejetees_dsn <= nb_lignes_rejetees)
 WITH partenaires AS (
     SELECT code_financeur FROM stg_dossiers
     UNION SELECT code_financeur FROM stg_evenements
@@ -16,7 +20,14 @@ dossiers AS (
     FROM int_dossiers GROUP BY ALL
 ),
 rejets AS (
-    SELECT code_financeur, count(*) AS nb_lignes_rejetees FROM stg_quarantaine GROUP BY ALL
+    -- a rejected line once, whatever the number of its faults (stg_quarantaine
+    -- has a row per rule and column at fault), as `agora land` counts it
+    SELECT
+        code_financeur,
+        count(*) AS nb_lignes_rejetees,
+        count(*) FILTER (WHERE flux IN ('dsn_extrait', 'dsn_neodes')) AS nb_lignes_rejetees_dsn
+    FROM (SELECT DISTINCT code_financeur, flux, _landing, _source, fichier, ligne FROM stg_quarantaine)
+    GROUP BY ALL
 ),
 orphelins AS (
     SELECT
@@ -50,6 +61,7 @@ SELECT
     coalesce(d.nb_dossiers, 0) AS nb_dossiers,
     coalesce(d.nb_dossiers_annules, 0) AS nb_dossiers_annules,
     coalesce(r.nb_lignes_rejetees, 0) AS nb_lignes_rejetees,
+    coalesce(r.nb_lignes_rejetees_dsn, 0) AS nb_lignes_rejetees_dsn,
     coalesce(o.nb_evenements_orphelins, 0) AS nb_evenements_orphelins,
     coalesce(o.nb_financements_orphelins, 0) AS nb_financements_orphelins,
     coalesce(e.nb_evenements, 0) AS nb_evenements,

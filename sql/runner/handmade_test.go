@@ -6,9 +6,11 @@ import (
 	"encoding/csv"
 	"flag"
 	"fmt"
+	"maps"
 	"math/big"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -89,7 +91,7 @@ func landHandmade(t *testing.T) (dataroot.Root, *lake.Lake) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var landed, quarantined int64
+	quarantined := map[string]string{}
 	for _, f := range files {
 		sum, err := land.Run(context.Background(), lk, key, []string{f}, land.Options{Workers: 1})
 		if err != nil {
@@ -98,13 +100,47 @@ func landHandmade(t *testing.T) (dataroot.Root, *lake.Lake) {
 		if sum.Count(land.StatusLanded) != 1 {
 			t.Fatalf("landing of %s: %+v", f, sum.Files)
 		}
-		landed++
-		quarantined += sum.Quarantined
+		if r := sum.Files[0]; r.Quarantined > 0 || len(r.ByRule) > 0 {
+			quarantined[r.Name] = quarantineText(r.Feed, r.Quarantined, r.ByRule)
+		}
 	}
-	if landed != 23 || quarantined != 2 {
-		t.Fatalf("landing: %d files landed (want 23), %d rows quarantined (want 2)", landed, quarantined)
+	want := map[string]string{}
+	for _, q := range handmadeQuarantine {
+		want[q.file] = quarantineText(q.feed, q.rows, q.byRule)
+	}
+	if len(files) != 23 || !maps.Equal(quarantined, want) {
+		t.Fatalf("landing: %d files landed (want 23), quarantine\n%v\nwant\n%v", len(files), quarantined, want)
 	}
 	return root, lk
+}
+
+// handmadeQuarantine is what `agora land` puts in quarantine from the
+// hand-made deliveries (README.md, « lignes en quarantaine » and « lignes à
+// plusieurs fautes »): for each file, its feed, the rows rejected and, for
+// each rule, the rows that break it, a row counting once under each of its
+// rules however many of its columns break it. The quality marts count the
+// same way (checkQualityAsLanded).
+var handmadeQuarantine = []struct {
+	file, feed string
+	rows       int64
+	byRule     map[string]int64
+}{
+	{"03_dossiers_ft.csv", "dossiers", 1, map[string]int64{"BAD_NIR": 1}}, // AIF-D31, line 7
+	// line 26: type, motif, certification in lower case, and 2024-07-32
+	{"05_evenements_reg84.csv", "evenements", 1, map[string]int64{"UNKNOWN_CODE": 1, "BAD_DATE": 1}},
+	{"07_evenements_cdc.csv", "evenements", 1, map[string]int64{"UNKNOWN_CODE": 1}}, // CPF-D29 « FINI », line 16
+	// line 341: NIR key 00, month 2024-13, contract nature 99
+	{"16_dsn_extrait.csv", "dsn_extrait", 1, map[string]int64{"BAD_NIR": 1, "BAD_DATE": 1, "UNKNOWN_CODE": 1}},
+}
+
+// quarantineText writes the quarantine of a file as `agora land` sums it up:
+// « evenements : 1 ligne(s), BAD_DATE 1, UNKNOWN_CODE 1 ».
+func quarantineText(feed string, rows int64, byRule map[string]int64) string {
+	s := fmt.Sprintf("%s : %d ligne(s)", feed, rows)
+	for _, r := range slices.Sorted(maps.Keys(byRule)) {
+		s += fmt.Sprintf(", %s %d", r, byRule[r])
+	}
+	return s
 }
 
 // TestHandmade compares every mart built from the hand-made deliveries with the
@@ -137,6 +173,43 @@ func TestHandmade(t *testing.T) {
 			fromParquet := queryStrings(t, db, fmt.Sprintf("SELECT * FROM read_parquet('%s')", filepath.Join(marts, name+".parquet")))
 			compareTables(t, got, fromParquet)
 		})
+	}
+	t.Run("quality as landed", func(t *testing.T) { checkQualityAsLanded(t, db) })
+}
+
+// checkQualityAsLanded checks that the quality marts count rejected lines as
+// `agora land` does (handmadeQuarantine): the nb_lignes_rejetees of the
+// partners add up to the rows land quarantined, and the nb_lignes of
+// qualite_rejets for a feed and a rule (orphans aside: they land) to the rows
+// land counts under that rule. A line with four faults of two rules is one
+// rejected line, and one under each of its two rules.
+func checkQualityAsLanded(t *testing.T, db *sql.DB) {
+	var rows int64
+	byRule := map[string]int64{}
+	for _, q := range handmadeQuarantine {
+		rows += q.rows
+		for r, n := range q.byRule {
+			byRule[q.feed+" "+r] += n
+		}
+	}
+	want := map[string]string{}
+	for k, n := range byRule {
+		want[k] = strconv.FormatInt(n, 10)
+	}
+	var rejected, dsn int64
+	if err := db.QueryRow("SELECT sum(nb_lignes_rejetees), sum(nb_lignes_rejetees_dsn) FROM qualite_partenaire").Scan(&rejected, &dsn); err != nil {
+		t.Fatal(err)
+	}
+	if rejected != rows || dsn != 1 {
+		t.Errorf("qualite_partenaire: %d rejected lines, %d of DSN; land quarantined %d rows, 1 of DSN", rejected, dsn, rows)
+	}
+	got := map[string]string{}
+	for _, r := range queryStrings(t, db, `SELECT flux || ' ' || regle, sum(nb_lignes) FROM qualite_rejets
+		WHERE regle NOT IN ('ORPHAN_EVENT', 'ORPHAN_FUNDING') GROUP BY ALL`)[1:] {
+		got[r[0]] = r[1]
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("qualite_rejets, lines by feed and rule:\n%v\nland counts\n%v", got, want)
 	}
 }
 

@@ -150,6 +150,19 @@ D02_FIRST = {"OF": "OF2", "region": "11"}
 BAD_NIR_DOSSIER = ("AIF-D31", "FT", "P31", "DE", "AIF", "OF3", "34566", "311", "RNCP37008", "11", 200, "2024-06-03", "2024-09-27")
 BAD_NIR = "1850575123031" + "00"  # the right key is not 00
 
+# Lines with several faults. A rejected line is one quarantined row in `agora land`, whatever
+# the number of its faults, and counts once under each rule it breaks (qualite_partenaire,
+# qualite_rejets), however many of its columns break it.
+# The exit of PRF-D06 typed again carelessly, appended to REG-84's events (file 05, line 26):
+# four faults, two rules: type, motif and certification in lower case (UNKNOWN_CODE, three
+# columns) and a 32nd of July (BAD_DATE). One rejected line of REG-84: UNKNOWN_CODE 1, BAD_DATE 1.
+MANY_FAULTS_EVENT = ["PRF-D06", "REG-84", "sortie", "2024-07-32", "fin", "o", "2024-08-10T08:00:00"]
+# A contract-month of P06 appended to the DSN extract (file 16, last line): NIR key wrong
+# (BAD_NIR), month 13 (BAD_DATE), contract nature 99 (UNKNOWN_CODE). The DSN names no funder:
+# one rejected line of INCONNU, a DSN line: BAD_NIR 1, BAD_DATE 1, UNKNOWN_CODE 1.
+MANY_FAULTS_DSN = [PERSONS["P06"][2] + "00", "2024-13", EMP["E1"][0], EMP["E1"][1], "99", "2024-09-16", "", "",
+                   "151.67", "E1-006"]  # a key is 97 - n mod 97, from 1 to 97: never 00
+
 # --- events -------------------------------------------------------------------
 # id, type, date, motif, certification obtained
 EVENTS = {
@@ -380,6 +393,8 @@ def main():
         for (ident, typ, date, motif, cert) in EVENTS[sender]:
             delay = DELAY_EXCEPT.get((ident, typ, date), DELAY[sender])
             rows.append([ident, sender, typ, iso_to_fr(date) if fr else date, motif, cert, ts(date, delay, "08:00:00")])
+        if sender == "REG-84":
+            rows.append(MANY_FAULTS_EVENT)
         write(fname, ev_header, rows, encoding=enc, newline=nl)
     c = D03_CORRECTION
     write("08_evenements_reg84_correction.csv", ev_header, [[c[0], "REG-84", c[1], c[2], c[3], c[4], c[5]]])
@@ -419,7 +434,7 @@ def main():
                 continue
             rows.append([NIR[p], m, s, naf, nature, start, pend, aend, hours, ident])
     rows.sort(key=lambda r: (r[1], r[2], r[9]))
-    write("16_dsn_extrait.csv", dsn_header, rows)
+    write("16_dsn_extrait.csv", dsn_header, rows + [MANY_FAULTS_DSN])
     for (p, ident, month, hours, fname) in DSN_CORRECTIONS:
         row = next(r for r in rows if r[0] == NIR[p] and r[9] == ident and r[1] == month)
         write(fname, dsn_header, [row[:8] + [hours, ident]])

@@ -330,6 +330,7 @@ SELECT * FROM (VALUES
   ('FT', 'dossiers', 'BAD_DATE', 41), ('FT', 'dossiers', 'UNKNOWN_CODE', 7), ('FT', 'financements', 'BAD_NUMBER', 12),
   ('FT', 'financements', 'ORPHAN_FUNDING', 4), ('CDC', 'dossiers', 'DUPLICATE_IN_FILE', 9),
   -- Lines no partner can be named for: DSN (employers) and a line whose sender could not be read.
+  -- 40 lines of the DSN extract lack a value and hold a bad date: they count under both rules.
   ('INCONNU', 'dsn_neodes', 'BAD_DSN_LINE', 3), ('INCONNU', 'dsn_extrait', 'MISSING_VALUE', 234),
   ('INCONNU', 'dsn_extrait', 'BAD_DATE', 225), ('INCONNU', 'evenements', 'BAD_LINE', 5)
 ) v(code_financeur, flux, regle, nb_lignes) ORDER BY ALL;
@@ -347,13 +348,14 @@ FROM p, c ORDER BY ALL;
 
 CREATE TABLE qualite_partenaire AS
 SELECT * FROM (VALUES
-  ('CDC', 21000::BIGINT, 120::BIGINT, 9::BIGINT, 0::BIGINT, 0::BIGINT, 41000::BIGINT, 6.0::DOUBLE, 21.0::DOUBLE, 97.2::DOUBLE, 310::BIGINT, 12::BIGINT),
-  ('FT', 9800, 95, 60, 0, 4, 19500, 12.0, 44.0, 81.5, 420, 64),
-  ('REG-11', 2700, 30, 19, 5, 0, 5300, 18.0, 75.0, 64.0, 88, 30),
-  ('REG-84', 1500, 8, 0, 0, 0, 2950, 9.0, 28.0, 92.1, 15, 1),
-  -- As the mart has it: every quarantined code_financeur, INCONNU too (3 + 234 + 225 + 5 = 467 lines).
-  ('INCONNU', 0, 0, 467, 0, 0, 0, NULL, NULL, NULL, 0, 0)
-) v(code_financeur, nb_dossiers, nb_dossiers_annules, nb_lignes_rejetees, nb_evenements_orphelins,
+  ('CDC', 21000::BIGINT, 120::BIGINT, 9::BIGINT, 0::BIGINT, 0::BIGINT, 0::BIGINT, 41000::BIGINT, 6.0::DOUBLE, 21.0::DOUBLE, 97.2::DOUBLE, 310::BIGINT, 12::BIGINT),
+  ('FT', 9800, 95, 60, 0, 0, 4, 19500, 12.0, 44.0, 81.5, 420, 64),
+  ('REG-11', 2700, 30, 19, 0, 5, 0, 5300, 18.0, 75.0, 64.0, 88, 30),
+  ('REG-84', 1500, 8, 0, 0, 0, 0, 2950, 9.0, 28.0, 92.1, 15, 1),
+  -- As the mart has it: every quarantined code_financeur, INCONNU too. Lines, not
+  -- lines by rule: 3 + 234 + 225 − 40 (both rules) = 422 lines of DSN, + 5 = 427.
+  ('INCONNU', 0, 0, 427, 422, 0, 0, 0, NULL, NULL, NULL, 0, 0)
+) v(code_financeur, nb_dossiers, nb_dossiers_annules, nb_lignes_rejetees, nb_lignes_rejetees_dsn, nb_evenements_orphelins,
     nb_financements_orphelins, nb_evenements, delai_transmission_median_jours, delai_transmission_p90_jours,
     part_transmis_30j, nb_corrections, nb_corrections_tardives)
 ORDER BY ALL;
