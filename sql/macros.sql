@@ -1,9 +1,12 @@
 -- Scalar macros shared by the models (created by the runner before any model).
 -- Rates are percentages rounded to one decimal; NULL when the denominator is 0.
--- Two more macros are not here: debut_fenetre_dsn(entree) and
--- fin_fenetre_dsn(sortie), the bounds of a person's window of use of the DSN,
--- which the runner defines from the retention rule of package lake, the one
--- `agora purge` applies (sql/runner/retention.go).
+-- Three more macros are not here, for Go code states what they hold:
+-- debut_fenetre_dsn(entree) and fin_fenetre_dsn(sortie), the bounds of a
+-- person's window of use of the DSN, which the runner defines from the
+-- retention rule of package lake, the one `agora purge` applies
+-- (sql/runner/retention.go); and delai_tardif(), the delay in days beyond which
+-- a transmission is late, from sql.LateDays, which the quality pages state
+-- (sql/runner/macros.go).
 
 -- mois_de(d): the first day of the month of date d, as a DATE.
 CREATE OR REPLACE MACRO mois_de(d) AS date_trunc('month', d)::DATE;

@@ -17,7 +17,9 @@
 //	-- test: check(nb_emploi_6m <= nb_observes_6m)
 //
 // Macros holds the scalar macros (rates, Wilson bounds) the models use. The
-// package sql/runner orders the models from the SQL itself and runs them.
+// package sql/runner orders the models from the SQL itself, creates the
+// macros (and those written from Go constants, such as delai_tardif() from
+// LateDays) and runs them.
 package sql
 
 import (
@@ -34,3 +36,14 @@ var FS embed.FS
 //
 //go:embed macros.sql
 var Macros string
+
+// LateDays is the delay, in days, beyond which a transmission is late: an
+// event transmitted at most LateDays days after its date counts in
+// part_transmis_30j (marts/qualite_partenaire.sql), and a retransmission
+// arriving more than LateDays days after the first transmission of its key is
+// a late correction (nb_transmissions_tardives of staging/stg_dossiers.sql,
+// stg_evenements.sql and stg_financements.sql). The models read it as the
+// macro delai_tardif(), which sql/runner creates from it; the quality pages
+// of the site state it. Changing it changes what part_transmis_30j counts,
+// not its name: rename the column in docs/marts.md too.
+const LateDays = 30

@@ -13,6 +13,7 @@ import (
 	"github.com/agora-formation/agora/french"
 	"github.com/agora-formation/agora/indicators"
 	"github.com/agora-formation/agora/indicators/disclosure"
+	models "github.com/agora-formation/agora/sql"
 )
 
 // QualityReport is the data quality of the partners who send deliveries, as
@@ -112,19 +113,14 @@ const unattributed = "INCONNU"
 // dossiers of the lines without a partner).
 const notApplicable = "sans objet"
 
-// lateDays is the delay of the quality marts, in days: an event transmitted
-// at most lateDays after its date counts in part_transmis_30j
-// (sql/marts/qualite_partenaire.sql), and a retransmission arriving more than
-// lateDays after the first transmission of its key is a late correction
-// (nb_transmissions_tardives of sql/staging/stg_dossiers.sql,
-// stg_evenements.sql and stg_financements.sql). The SQL writes it as a
-// literal: change both together.
-const lateDays = 30
-
-// The labels of the two measures lateDays defines.
+// The labels of the two measures that models.LateDays defines: an event
+// transmitted at most LateDays days after its date (part_transmis_30j), a
+// correction arriving more than LateDays days after the first transmission
+// of its key (nb_corrections_tardives). The models read the same constant
+// (macro delai_tardif()).
 var (
-	withinLateDays = fmt.Sprintf("sous %d jours", lateDays)
-	lateCorrection = fmt.Sprintf("plus de %d jours après la première transmission", lateDays)
+	withinLateDays = fmt.Sprintf("sous %d jours", models.LateDays)
+	lateCorrection = fmt.Sprintf("plus de %d jours après la première transmission", models.LateDays)
 )
 
 // partnerLabel is the French name of a partner code.
@@ -567,7 +563,7 @@ func qualitySentence(q *PartnerQuality) string {
 	fmt.Fprintf(&b, " ; %s ligne%s %s été rejetée%s ou mise%s à l'écart", french.Int(q.RejectedLines), plural(q.RejectedLines),
 		map[bool]string{true: "ont", false: "a"}[q.RejectedLines >= 2], plural(q.RejectedLines), plural(q.RejectedLines))
 	if q.Within30Days != nil {
-		fmt.Fprintf(&b, ", et %s des événements sont arrivés au plus %d jours après leur date", fmtPct(*q.Within30Days), lateDays)
+		fmt.Fprintf(&b, ", et %s des événements sont arrivés au plus %d jours après leur date", fmtPct(*q.Within30Days), models.LateDays)
 	}
 	b.WriteString(".")
 	return b.String()

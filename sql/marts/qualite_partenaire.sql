@@ -7,7 +7,10 @@
 --   délai d'un événement = date de sa première transmission − date de l'événement (jours) ;
 --   correction = une retransmission d'une clé déjà transmise (dossier, événement,
 --                ligne de financement ; financement attribué à l'émetteur du dossier) ;
---   correction tardive = arrivée plus de 30 jours après la première transmission de la clé.
+--   transmis à temps = au plus delai_tardif() jours après la date de l'événement
+--                      (part_transmis_30j : le nom garde la valeur de la macro, 30) ;
+--   correction tardive = arrivée plus de delai_tardif() jours après la première
+--                        transmission de la clé (nb_transmissions_tardives des stg_).
 -- test: unique(code_financeur), not_null(code_financeur), check(nb_lignes_rejetees_dsn <= nb_lignes_rejetees)
 WITH partenaires AS (
     SELECT code_financeur FROM stg_dossiers
@@ -42,7 +45,7 @@ delais AS (
         count(*) AS nb_evenements,
         quantile_cont(date_diff('day', date_evenement, premiere_transmission::DATE), 0.5) AS delai_median,
         quantile_cont(date_diff('day', date_evenement, premiere_transmission::DATE), 0.9) AS delai_p90,
-        taux(count(*) FILTER (WHERE date_diff('day', date_evenement, premiere_transmission::DATE) <= 30), count(*)) AS part_30j
+        taux(count(*) FILTER (WHERE date_diff('day', date_evenement, premiere_transmission::DATE) <= delai_tardif()), count(*)) AS part_30j
     FROM stg_evenements GROUP BY ALL
 ),
 corrections AS (

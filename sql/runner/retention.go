@@ -1,9 +1,6 @@
 package runner
 
-import (
-	"github.com/agora-formation/agora/lake"
-	models "github.com/agora-formation/agora/sql"
-)
+import "github.com/agora-formation/agora/lake"
 
 // retentionMacros defines the bounds of a person's window of use of the DSN,
 // debut_fenetre_dsn(entree) and fin_fenetre_dsn(sortie), from the retention
@@ -16,10 +13,4 @@ import (
 func retentionMacros() string {
 	return "CREATE OR REPLACE MACRO debut_fenetre_dsn(entree) AS " + lake.WindowStart("entree") + ";\n" +
 		"CREATE OR REPLACE MACRO fin_fenetre_dsn(sortie) AS " + lake.WindowEnd("sortie") + ";\n"
-}
-
-// macros is the SQL creating every macro shared by the models: those of
-// sql/macros.sql and the retention macros.
-func macros() string {
-	return models.Macros + "\n" + retentionMacros()
 }

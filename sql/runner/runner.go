@@ -5,8 +5,9 @@
 // marts as Parquet. A failing test stops the build with a French report naming
 // the model, the test and sample failing rows.
 //
-// Before the models, the runner creates the shared macros (sql.Macros, and
-// the bounds of the DSN windows from package lake's retention rule) and
+// Before the models, the runner creates the shared macros (sql.Macros, the
+// bounds of the DSN windows from package lake's retention rule, and the delay
+// of a late transmission from sql.LateDays) and
 // the ref_* reference tables from package dictionary. The lake must already
 // be mounted as lake_<dataset> views (package warehouse does it).
 package runner

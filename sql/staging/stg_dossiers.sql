@@ -2,8 +2,9 @@
 -- l'emporte (date_transmission, puis chargement le plus récent, puis dernier fichier
 -- du chargement, _source, puis dernière ligne).
 -- Garde aussi l'historique utile à la qualité : nombre de transmissions et
--- retransmissions arrivées plus de 30 jours après la première. Un texte facultatif
--- vide vaut « inconnu » (NULL), comme dans les livraisons.
+-- retransmissions arrivées plus de delai_tardif() jours après la première
+-- (tardives). Un texte facultatif vide vaut « inconnu » (NULL), comme dans les
+-- livraisons.
 -- Construction incrémentale : les dossiers nommés par les nouvelles livraisons.
 -- incremental: dossier_modifie(code_financeur, id_dossier)
 -- test: not_null(code_financeur, id_dossier, pseudo, code_dispositif, code_region, siret_of)
@@ -53,5 +54,5 @@ SELECT
     derniere.*,
     premiere_transmission,
     nb_transmissions,
-    len(list_filter(transmissions, t -> t > premiere_transmission + INTERVAL 30 DAY)) AS nb_transmissions_tardives
+    len(list_filter(transmissions, t -> t > premiere_transmission + INTERVAL (delai_tardif()) DAY)) AS nb_transmissions_tardives
 FROM versions

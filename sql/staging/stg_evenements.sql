@@ -45,5 +45,5 @@ SELECT
     derniere.*,
     premiere_transmission,
     nb_transmissions,
-    len(list_filter(transmissions, t -> t > premiere_transmission + INTERVAL 30 DAY)) AS nb_transmissions_tardives
+    len(list_filter(transmissions, t -> t > premiere_transmission + INTERVAL (delai_tardif()) DAY)) AS nb_transmissions_tardives
 FROM versions

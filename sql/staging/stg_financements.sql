@@ -44,5 +44,5 @@ SELECT
     type_cout,
     derniere.*,
     nb_transmissions,
-    len(list_filter(transmissions, t -> t > premiere_transmission + INTERVAL 30 DAY)) AS nb_transmissions_tardives
+    len(list_filter(transmissions, t -> t > premiere_transmission + INTERVAL (delai_tardif()) DAY)) AS nb_transmissions_tardives
 FROM versions
