@@ -7,15 +7,12 @@ import (
 	"time"
 )
 
-// Errors of the value parsers. They are wrapped into rule violations by Feed.Parse.
+// Errors of the value parsers. Column.Parse turns them into rule codes.
 var (
-	ErrEmpty     = errors.New("valeur vide")
 	ErrBadDate   = errors.New("date invalide (attendu AAAA-MM-JJ ou JJ/MM/AAAA)")
 	ErrBadTime   = errors.New("horodatage invalide (attendu AAAA-MM-JJTHH:MM:SS)")
 	ErrBadMonth  = errors.New("mois invalide (attendu AAAA-MM)")
 	ErrBadNumber = errors.New("nombre invalide")
-	ErrBadNIR    = errors.New("NIR invalide")
-	ErrBadSIRET  = errors.New("SIRET invalide")
 )
 
 // ParseDate reads a date written AAAA-MM-JJ or JJ/MM/AAAA and returns it at
@@ -190,14 +187,15 @@ func decimalShape(s string) bool {
 	return nd > 0
 }
 
-// ParseInteger reads a base-10 integer without sign or separators.
+// ParseInteger reads a base-10 integer: an optional leading minus, then 1 to
+// 18 digits, with no plus sign, space or separator ("2024", "-5", "007").
 func ParseInteger(s string) (int64, error) {
+	neg := s != "" && s[0] == '-'
+	if neg {
+		s = s[1:]
+	}
 	if s == "" || len(s) > 18 {
 		return 0, ErrBadNumber
-	}
-	if s[0] == '-' {
-		n, err := ParseInteger(s[1:])
-		return -n, err
 	}
 	var n int64
 	for i := 0; i < len(s); i++ {
@@ -206,6 +204,9 @@ func ParseInteger(s string) (int64, error) {
 			return 0, ErrBadNumber
 		}
 		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		n = -n
 	}
 	return n, nil
 }
