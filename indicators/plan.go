@@ -35,7 +35,7 @@ func (c *Catalogue) parseQuery(indicator string, params url.Values) (Query, erro
 	for _, k := range keys {
 		vs := params[k]
 		if len(vs) != 1 {
-			return Query{}, badParam(k, "paramètre répété : « %s » ; donnez-le une seule fois", k)
+			return Query{}, badParam(k, "paramètre répété : %s ; donnez-le une seule fois", quote(k))
 		}
 		v := vs[0]
 		switch {
