@@ -24,6 +24,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/agora-formation/agora/french"
 	"github.com/agora-formation/agora/warehouse"
 )
 
@@ -239,7 +240,7 @@ func (b *builder) record(res TestResult) error {
 	}
 	if res.Warn {
 		b.rep.Warnings++
-		fmt.Fprintf(b.progress, "  avertissement : test %s du modèle %s : %d ligne(s) en échec\n", res.Test, res.Model, res.Failures)
+		fmt.Fprintf(b.progress, "  avertissement : test %s du modèle %s : %s ligne(s) en échec\n", res.Test, res.Model, french.Int(res.Failures))
 		return nil
 	}
 	b.rep.Failed = &res
@@ -300,7 +301,10 @@ func (b *builder) buildModel(ctx context.Context, i int, m *Model) error {
 	}
 	res := ModelResult{Name: m.Name, Layer: m.Layer, Materialized: m.Materialized, Rows: rows, Seconds: time.Since(start).Seconds(), Mode: mode}
 	b.rep.Models = append(b.rep.Models, res)
-	count := thousands(rows) + " lignes"
+	count := french.Int(rows) + " ligne"
+	if rows > 1 {
+		count += "s"
+	}
 	switch {
 	case mode == Unchanged:
 		count = "inchangé"
@@ -311,8 +315,8 @@ func (b *builder) buildModel(ctx context.Context, i int, m *Model) error {
 	if mode == Partial {
 		kind = Partial // the rows of the changed months only
 	}
-	fmt.Fprintf(b.progress, "[%*d/%d] %-*s  %-7s %19s  %7.2f s\n",
-		len(fmt.Sprint(len(b.plan))), i+1, len(b.plan), b.width, m.Name, kind, count, res.Seconds)
+	fmt.Fprintf(b.progress, "[%*d/%d] %-*s  %-7s %19s  %7s s\n",
+		len(fmt.Sprint(len(b.plan))), i+1, len(b.plan), b.width, m.Name, kind, count, french.Dec(res.Seconds, 1))
 	if mode == Unchanged {
 		return nil
 	}
@@ -374,9 +378,10 @@ func (b *builder) printSummary() {
 			passed++
 		}
 	}
-	fmt.Fprintf(b.progress, "%d modèle(s) construits, %d test(s) de données réussis sur %d", len(b.rep.Models), passed, len(b.rep.Tests))
+	fmt.Fprintf(b.progress, "%s modèle(s) construits, %s test(s) de données réussis sur %s",
+		french.Int(int64(len(b.rep.Models))), french.Int(int64(passed)), french.Int(int64(len(b.rep.Tests))))
 	if b.rep.Warnings > 0 {
-		fmt.Fprintf(b.progress, ", %d avertissement(s)", b.rep.Warnings)
+		fmt.Fprintf(b.progress, ", %s avertissement(s)", french.Int(int64(b.rep.Warnings)))
 	}
 	fmt.Fprintln(b.progress)
 }
@@ -404,7 +409,7 @@ func (b *builder) writeMarts(ctx context.Context) error {
 		b.rep.Parquet = append(b.rep.Parquet, path)
 	}
 	if len(b.rep.Parquet) > 0 {
-		fmt.Fprintf(b.progress, "%d mart(s) écrits en Parquet dans %s\n", len(b.rep.Parquet), b.opts.MartsDir)
+		fmt.Fprintf(b.progress, "%s mart(s) écrits en Parquet dans %s\n", french.Int(int64(len(b.rep.Parquet))), b.opts.MartsDir)
 	}
 	return nil
 }
@@ -501,22 +506,4 @@ func writeParquet(ctx context.Context, db DB, name, dir string) (string, error) 
 		return "", fmt.Errorf("écriture du mart %s en Parquet : %w", name, err)
 	}
 	return final, nil
-}
-
-// thousands writes n with a thin space between groups of three digits.
-func thousands(n int64) string {
-	s := fmt.Sprint(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteRune(' ')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
 }

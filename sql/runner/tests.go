@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/agora-formation/agora/french"
 	"github.com/agora-formation/agora/warehouse"
 )
 
@@ -337,7 +338,7 @@ type TestFailure struct{ Result TestResult }
 func (e *TestFailure) Error() string {
 	r := e.Result
 	var b strings.Builder
-	fmt.Fprintf(&b, "test de données en échec : modèle %s, test %s : %d ligne(s) en échec", r.Model, r.Test, r.Failures)
+	fmt.Fprintf(&b, "test de données en échec : modèle %s, test %s : %s ligne(s) en échec", r.Model, r.Test, french.Int(r.Failures))
 	if len(r.Sample) > 0 {
 		fmt.Fprintf(&b, " ; exemples (%d au plus) :", MaxSample)
 		for _, row := range r.Sample {
