@@ -4,7 +4,8 @@ package delivery
 // run of 13 or of 15 or more characters that could be a NIR (digits, and A or B
 // for Corsica), whatever its column: a partner may put a NIR where it does not
 // belong. Runs of exactly 14 digits are SIRETs and are kept, so that a bad
-// SIRET stays readable in quarantine.
+// SIRET stays readable in quarantine. Each hidden character becomes '*': the
+// length, in bytes and in characters, is kept.
 func MaskNIRs(s string) string {
 	var out []byte
 	start := -1
