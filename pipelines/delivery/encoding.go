@@ -80,11 +80,23 @@ func Inspect(r io.Reader, name string) (Info, error) {
 		valid   = true // valid UTF-8 so far
 		multi   int64  // well-formed multi-byte UTF-8 sequences (counted once invalid)
 		invalid int64  // bytes that are not valid UTF-8
-		undef   = -1   // offset of a byte undefined in Windows-1252
+		nul     place  // first NUL byte
+		undef   place  // first byte undefined in Windows-1252
 		undefB  byte   // that byte
-		nul     = -1   // offset of a NUL byte
+		bad     place  // first byte that is not valid UTF-8
 		utf16   bool   // starts with a UTF-16 byte-order mark
+		// Characters of the current line before the segment being read (a
+		// BOM is no character).
+		col int64
 	)
+	// at returns the place of seg[i]: info.Lines and col are those before seg.
+	at := func(seg []byte, i int) place {
+		line := info.Lines + int64(bytes.Count(seg[:i], []byte{'\n'}))
+		if nl := bytes.LastIndexByte(seg[:i], '\n'); nl >= 0 {
+			return place{line + 1, int64(utf8.RuneCount(seg[nl+1:i])) + 1}
+		}
+		return place{line + 1, col + int64(utf8.RuneCount(seg[:i])) + 1}
+	}
 	for {
 		n, err := io.ReadFull(r, buf[carry:])
 		if n > 0 {
@@ -94,16 +106,8 @@ func Inspect(r io.Reader, name string) (Info, error) {
 				first = false
 				utf16 = bytes.HasPrefix(chunk, []byte{0xFF, 0xFE}) || bytes.HasPrefix(chunk, []byte{0xFE, 0xFF})
 				hasBOM = bytes.HasPrefix(chunk, bom)
-			}
-			if i := bytes.IndexByte(chunk, 0); i >= 0 && nul < 0 {
-				nul = int(info.Size) + i
-			}
-			info.Lines += int64(bytes.Count(chunk, []byte{'\n'}))
-			if undef < 0 {
-				for _, b := range undefined1252 {
-					if i := bytes.IndexByte(chunk, b); i >= 0 && (undef < 0 || int(info.Size)+i < undef) {
-						undef, undefB = int(info.Size)+i, b
-					}
+				if hasBOM {
+					col = -1
 				}
 			}
 			info.Size += int64(n)
@@ -112,20 +116,46 @@ func Inspect(r io.Reader, name string) (Info, error) {
 		if err != nil && !eof {
 			return info, err
 		}
-		// Validate buf[:carry+n], keeping an incomplete trailing sequence for the next round.
+		// Read buf[:carry+n] up to end, keeping an incomplete trailing
+		// sequence for the next round: the segments read never split a
+		// character, so that columns count characters.
 		data := buf[:carry+n]
 		end := len(data)
 		if !eof {
 			end = completePrefix(data)
 		}
-		if valid && utf8.Valid(data[:end]) {
+		seg := data[:end]
+		if i := bytes.IndexByte(seg, 0); i >= 0 && nul.line == 0 {
+			nul = at(seg, i)
+		}
+		if undef.line == 0 {
+			k := -1
+			for _, b := range undefined1252 {
+				if i := bytes.IndexByte(seg, b); i >= 0 && (k < 0 || i < k) {
+					k, undefB = i, b
+				}
+			}
+			if k >= 0 {
+				undef = at(seg, k)
+			}
+		}
+		if valid && utf8.Valid(seg) {
 			// fast path: nothing to count
 		} else {
 			valid = false
-			m, inv := countUTF8(data[:end])
+			m, inv, firstBad := countUTF8(seg)
 			multi += m
 			invalid += inv
+			if firstBad >= 0 && bad.line == 0 {
+				bad = at(seg, firstBad)
+			}
 		}
+		if nl := bytes.LastIndexByte(seg, '\n'); nl >= 0 {
+			col = int64(utf8.RuneCount(seg[nl+1:]))
+		} else {
+			col += int64(utf8.RuneCount(seg))
+		}
+		info.Lines += int64(bytes.Count(seg, []byte{'\n'}))
 		carry = copy(buf, data[end:])
 		if eof {
 			break
@@ -135,23 +165,30 @@ func Inspect(r io.Reader, name string) (Info, error) {
 	switch {
 	case utf16:
 		return info, encodingError(name, "le fichier est en UTF-16")
-	case nul >= 0:
-		return info, encodingError(name, fmt.Sprintf("le fichier contient un octet nul (position %d) : c'est sans doute un fichier UTF-16 ou binaire", nul))
+	case nul.line > 0:
+		return info, encodingError(name, fmt.Sprintf("le fichier contient un octet nul (%s) : c'est sans doute un fichier UTF-16 ou binaire", nul))
 	case valid && hasBOM:
 		info.Encoding = UTF8BOM
 	case valid:
 		info.Encoding = UTF8
 	case hasBOM:
-		return info, encodingError(name, "le fichier commence par la marque UTF-8 (BOM) mais contient des octets qui ne sont pas de l'UTF-8")
+		return info, encodingError(name, fmt.Sprintf("le fichier commence par la marque UTF-8 (BOM) mais contient des octets qui ne sont pas de l'UTF-8 (le premier %s)", bad))
 	case multi > 0:
-		return info, encodingError(name, fmt.Sprintf("le fichier mélange UTF-8 (%d caractères accentués) et un autre encodage (%d octets invalides en UTF-8)", multi, invalid))
-	case undef >= 0:
-		return info, encodingError(name, fmt.Sprintf("le fichier n'est ni en UTF-8 ni en Windows-1252 (octet 0x%02X indéfini en Windows-1252, position %d)", undefB, undef))
+		return info, encodingError(name, fmt.Sprintf("le fichier mélange UTF-8 (%d caractères accentués) et un autre encodage (%d octets invalides en UTF-8, le premier %s)", multi, invalid, bad))
+	case undef.line > 0:
+		return info, encodingError(name, fmt.Sprintf("le fichier n'est ni en UTF-8 ni en Windows-1252 (octet 0x%02X indéfini en Windows-1252, %s)", undefB, undef))
 	default:
 		info.Encoding = Windows1252
 	}
 	return info, nil
 }
+
+// place is where a byte is in a file, as a text editor shows it: line and
+// column from 1, the column counting characters (an invalid byte counts as
+// one). line 0 means nowhere.
+type place struct{ line, col int64 }
+
+func (p place) String() string { return fmt.Sprintf("ligne %d, colonne %d", p.line, p.col) }
 
 func encodingError(name, why string) *FileError {
 	return &FileError{
@@ -189,8 +226,10 @@ func completePrefix(b []byte) int {
 	return n
 }
 
-// countUTF8 counts well-formed multi-byte sequences and invalid bytes.
-func countUTF8(b []byte) (multi, invalid int64) {
+// countUTF8 counts well-formed multi-byte sequences and invalid bytes, and
+// returns the index of the first invalid byte (-1 if none).
+func countUTF8(b []byte) (multi, invalid int64, first int) {
+	first = -1
 	for i := 0; i < len(b); {
 		if b[i] < utf8.RuneSelf {
 			i++
@@ -198,13 +237,16 @@ func countUTF8(b []byte) (multi, invalid int64) {
 		}
 		r, size := utf8.DecodeRune(b[i:])
 		if r == utf8.RuneError && size == 1 {
+			if first < 0 {
+				first = i
+			}
 			invalid++
 		} else {
 			multi++
 		}
 		i += size
 	}
-	return multi, invalid
+	return multi, invalid, first
 }
 
 // decoder1252 converts Windows-1252 to UTF-8 with a table built from x/text's charmap.

@@ -278,8 +278,15 @@ func (r *Reader) split(line []byte) string {
 	return bad
 }
 
+// splitQuoted splits a line with quotes. It returns why the line is
+// malformed, naming the first faulty field, or "".
 func (r *Reader) splitQuoted(line []byte) string {
-	bad := ""
+	bad, badField := "", 0
+	fault := func(why string) {
+		if bad == "" {
+			bad, badField = why, len(r.ends)
+		}
+	}
 	i := 0
 	for {
 		// at the start of a field
@@ -303,14 +310,12 @@ func (r *Reader) splitQuoted(line []byte) string {
 				closed = true
 				break
 			}
-			if !closed && bad == "" {
-				bad = "guillemet ouvert et jamais refermé"
+			if !closed {
+				fault("guillemet ouvert et jamais refermé")
 			}
 			// after the closing quote: the separator, or the end of the line
 			if i < len(line) && line[i] != ';' {
-				if bad == "" {
-					bad = "caractères après un champ entre guillemets"
-				}
+				fault("caractères après un champ entre guillemets")
 				for i < len(line) && line[i] != ';' {
 					r.data = append(r.data, line[i])
 					i++
@@ -322,22 +327,36 @@ func (r *Reader) splitQuoted(line []byte) string {
 				j = len(line) - i
 			}
 			field := line[i : i+j]
-			if bytes.IndexByte(field, '"') >= 0 && bad == "" {
-				bad = "guillemet au milieu d'un champ sans guillemets"
+			if bytes.IndexByte(field, '"') >= 0 {
+				fault("guillemet au milieu d'un champ sans guillemets")
 			}
 			r.data = append(r.data, field...)
 			i += j
 		}
 		r.ends = append(r.ends, len(r.data))
 		if i >= len(line) {
-			return bad
+			break
 		}
 		i++                 // skip ';'
 		if i == len(line) { // trailing separator: one more, empty field
 			r.ends = append(r.ends, len(r.data))
-			return bad
+			break
 		}
 	}
+	if bad == "" {
+		return ""
+	}
+	return bad + " " + r.field(badField)
+}
+
+// field names field i (from 0) of a line for a message: « au champ 4
+// (colonne « date_evenement ») », the column as the header names it (the
+// header's own fields have no name yet).
+func (r *Reader) field(i int) string {
+	if i < len(r.header) {
+		return fmt.Sprintf("au champ %d (colonne « %s »)", i+1, MaskNIRs(r.header[i]))
+	}
+	return fmt.Sprintf("au champ %d", i+1)
 }
 
 // bytesString views b as a string without copying. The caller guarantees b is

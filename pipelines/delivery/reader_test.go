@@ -57,10 +57,16 @@ func TestInspectEncodings(t *testing.T) {
 		{"cp1252", cp1252, Windows1252, ""},
 		{"empty", nil, UTF8, ""},
 		{"utf16 le", []byte{0xFF, 0xFE, 'a', 0, ';', 0}, 0, "UTF-16"},
-		{"nul", []byte("a;b\n1\x002\n"), 0, "octet nul"},
-		{"bom then cp1252", append(append([]byte{}, bom...), "a\n\xe9\n"...), 0, "marque UTF-8"},
-		{"mixed", []byte("a\nRégion\nR\xe9gion\n"), 0, "mélange"},
-		{"undefined byte", []byte("a\n\x81\n"), 0, "0x81"},
+		{"nul", []byte("a;b\n1\x002\n"), 0, "octet nul (ligne 2, colonne 2)"},
+		{"bom then cp1252", append(append([]byte{}, bom...), "a\n\xe9\n"...), 0, "marque UTF-8 (BOM) mais contient des octets qui ne sont pas de l'UTF-8 (le premier ligne 2, colonne 1)"},
+		{"bom, first line", append(append([]byte{}, bom...), "é\xe9\n"...), 0, "(le premier ligne 1, colonne 2)"}, // the BOM is no character
+		{"mixed", []byte("a\nRégion\nR\xe9gion\n"), 0, "mélange UTF-8 (1 caractères accentués) et un autre encodage (1 octets invalides en UTF-8, le premier ligne 3, colonne 2)"},
+		{"mixed, accents before", []byte("a\nÉté \xe9\xe9\n"), 0, "(2 octets invalides en UTF-8, le premier ligne 2, colonne 5)"}, // É, t, é, space: 4 characters
+		// A line of 1 MiB and more, read in two pieces, é split between them:
+		// "a;b\n" (4 bytes) and 1 048 571 x fill the first MiB but the first byte of é.
+		{"long line", []byte("a;b\n" + strings.Repeat("x", 1<<20-5) + "é\xe9\n"), 0, "le premier ligne 2, colonne 1048573)"},
+		{"undefined byte", []byte("a\n\x81\n"), 0, "0x81 indéfini en Windows-1252, ligne 2, colonne 1)"},
+		{"undefined byte after cp1252", []byte("a\n\xe9t\xe9 \x9d\n"), 0, "0x9D indéfini en Windows-1252, ligne 2, colonne 5)"}, // é, t, é, space
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			info, err := Inspect(bytes.NewReader(tc.data), "f.csv")
@@ -129,11 +135,30 @@ func TestReaderRows(t *testing.T) {
 	assert.Equal(t, int64(5), rows[2].Line)
 	assert.Equal(t, "3 champs au lieu de 5 (séparateur « ; »)", rows[2].Bad)
 	assert.Equal(t, []string{"FT", "AIF", "2024", "", ""}, rows[2].Fields)
-	assert.Equal(t, "guillemet ouvert et jamais refermé", rows[3].Bad)
-	assert.Equal(t, "guillemet au milieu d'un champ sans guillemets", rows[4].Bad)
-	assert.Equal(t, "caractères après un champ entre guillemets", rows[5].Bad)
+	assert.Equal(t, "guillemet ouvert et jamais refermé au champ 2 (colonne « code_dispositif »)", rows[3].Bad)
+	assert.Equal(t, "guillemet au milieu d'un champ sans guillemets au champ 2 (colonne « code_dispositif »)", rows[4].Bad)
+	assert.Equal(t, "caractères après un champ entre guillemets au champ 2 (colonne « code_dispositif »)", rows[5].Bad)
 	assert.Equal(t, "6 champs au lieu de 5 (séparateur « ; »)", rows[6].Bad)
 	assert.Equal(t, Row{Line: 10, Fields: []string{"FT", "AIF", "2024", "1", "x"}}, rows[7])
+}
+
+// A bad line names its first faulty field, by its position in the line and
+// its column in the file's header; beyond the header, or in the header
+// itself, by its position only.
+func TestBadLineNamesField(t *testing.T) {
+	data := []byte(envHeader + "\n" +
+		"FT;AIF;2024;1;2024-01-05T10:00:00;\"x\n" + // line 2: a 6th field, open quote
+		"FT;AIF;\"20\"24;1\"0;2024-01-05T10:00:00\n") // line 3: text after quotes (3), then a bare quote (4)
+	_, _, rows, err := read(t, data, nil)
+	require.NoError(t, err)
+	require.Len(t, rows, 2)
+	assert.Equal(t, "guillemet ouvert et jamais refermé au champ 6", rows[0].Bad)
+	assert.Equal(t, "caractères après un champ entre guillemets au champ 3 (colonne « annee »)", rows[1].Bad)
+
+	_, _, _, err = read(t, []byte("code_financeur;\"code_dispositif\"x;annee\n"), nil)
+	fe, ok := IsFileError(err)
+	require.True(t, ok, "%v", err)
+	assert.Contains(t, fe.Msg, "ligne 1 (en-tête) : caractères après un champ entre guillemets au champ 2 ; rien n'a été chargé")
 }
 
 func TestReaderHeaderMapping(t *testing.T) {
