@@ -62,7 +62,8 @@ type Handler interface {
 	// Row receives one employee × contract of a monthly declaration. fields
 	// are aligned with dictionary.DSNExtrait.Columns (dates converted to
 	// AAAA-MM-JJ, month to AAAA-MM, hours summed; values that do not convert
-	// are passed as written, so that validation reports them). line is the
+	// are passed as written, so that validation reports them; a column the
+	// parser does not know is empty). line is the
 	// line of the contract's S21.G00.40.001 rubric. The strings are only valid
 	// during the call.
 	Row(d *Declaration, line int64, fields []string)
@@ -83,19 +84,34 @@ type Stats struct {
 	BadLines     int64 // lines reported to BadLine
 }
 
-// Column positions in dictionary.DSNExtrait.
-var (
-	colNIR        = dictionary.DSNExtrait.Index("nir")
-	colMois       = dictionary.DSNExtrait.Index("mois")
-	colSIRET      = dictionary.DSNExtrait.Index("siret_employeur")
-	colNAF        = dictionary.DSNExtrait.Index("code_naf")
-	colNature     = dictionary.DSNExtrait.Index("nature_contrat")
-	colStart      = dictionary.DSNExtrait.Index("date_debut_contrat")
-	colPlannedEnd = dictionary.DSNExtrait.Index("date_fin_prevue")
-	colActualEnd  = dictionary.DSNExtrait.Index("date_fin_reelle")
-	colHours      = dictionary.DSNExtrait.Index("heures_mois")
-	colContract   = dictionary.DSNExtrait.Index("id_contrat")
-)
+// layout is where the parser puts each value it emits in a row: the position
+// of its column among a feed's columns, -1 when the feed has no such column.
+// Rows have one field per column, those the parser does not fill empty.
+type layout struct {
+	width                                         int
+	nir, mois, siret, naf, nature                 int
+	start, plannedEnd, actualEnd, hours, contract int
+}
+
+func layoutOf(columns []dictionary.Column) layout {
+	at := func(name string) int {
+		for i, c := range columns {
+			if c.Name == name {
+				return i
+			}
+		}
+		return -1
+	}
+	return layout{
+		width: len(columns),
+		nir:   at("nir"), mois: at("mois"), siret: at("siret_employeur"), naf: at("code_naf"), nature: at("nature_contrat"),
+		start: at("date_debut_contrat"), plannedEnd: at("date_fin_prevue"), actualEnd: at("date_fin_reelle"),
+		hours: at("heures_mois"), contract: at("id_contrat"),
+	}
+}
+
+// extrait is the layout of dictionary.DSNExtrait, the rows the parser emits.
+var extrait = layoutOf(dictionary.DSNExtrait.Columns)
 
 // span is a value copied into the employee's arena.
 type span struct{ off, n int32 }
@@ -131,14 +147,20 @@ type Parser struct {
 	prevGroup [10]byte // block of the previous rubric, e.g. "S21.G00.51"
 	prevField int      // its rubric number
 
+	lay    layout
 	fields []string
-	out    []byte // converted values of the row being emitted
+	offs   [][2]int // where each field is in out
+	out    []byte   // converted values of the row being emitted
 }
 
 // NewParser returns a parser of r, which must be UTF-8 (see delivery.NewDecoder
 // for Windows-1252 files), reporting to h.
-func NewParser(r io.Reader, h Handler) *Parser {
-	p := &Parser{fields: make([]string, len(dictionary.DSNExtrait.Columns))}
+func NewParser(r io.Reader, h Handler) *Parser { return newParser(r, h, extrait) }
+
+// newParser returns a parser emitting rows of another layout (for tests: a
+// feed that gained or lost a column).
+func newParser(r io.Reader, h Handler, lay layout) *Parser {
+	p := &Parser{lay: lay, fields: make([]string, lay.width), offs: make([][2]int, lay.width)}
 	p.Reset(r, h)
 	return p
 }
@@ -390,33 +412,30 @@ func (p *Parser) endEmployee() {
 	}
 	if p.inEmployee && p.decl != nil {
 		d := p.decl
+		l := &p.lay
 		for i := range p.contracts {
 			c := &p.contracts[i]
 			p.out = p.out[:0]
-			var offs [10][2]int
-			put := func(col int, b []byte) {
-				offs[col] = [2]int{len(p.out), len(p.out) + len(b)}
-				p.out = append(p.out, b...)
-			}
-			put(colNIR, p.str(p.nir))
-			put(colMois, []byte(d.MonthISO()))
-			put(colSIRET, []byte(d.SIRET()))
-			put(colNAF, []byte(d.NAF()))
-			put(colNature, p.str(c.nature))
+			clear(p.offs)
+			p.put(l.nir, p.str(p.nir))
+			p.put(l.mois, []byte(d.MonthISO()))
+			p.put(l.siret, []byte(d.SIRET()))
+			p.put(l.naf, []byte(d.NAF()))
+			p.put(l.nature, p.str(c.nature))
 			start := len(p.out)
 			p.out = appendDate(p.out, p.str(c.start))
-			offs[colStart] = [2]int{start, len(p.out)}
+			p.mark(l.start, start)
 			start = len(p.out)
 			p.out = appendDate(p.out, p.str(c.plannedEnd))
-			offs[colPlannedEnd] = [2]int{start, len(p.out)}
+			p.mark(l.plannedEnd, start)
 			start = len(p.out)
 			p.out = appendDate(p.out, p.str(c.ended))
-			offs[colActualEnd] = [2]int{start, len(p.out)}
+			p.mark(l.actualEnd, start)
 			start = len(p.out)
 			p.out = p.appendHours(p.out, p.str(c.num))
-			offs[colHours] = [2]int{start, len(p.out)}
-			put(colContract, p.str(c.num))
-			for col, o := range offs {
+			p.mark(l.hours, start)
+			p.put(l.contract, p.str(c.num))
+			for col, o := range p.offs {
 				p.fields[col] = bytesString(p.out[o[0]:o[1]])
 			}
 			d.Rows++
@@ -428,6 +447,21 @@ func (p *Parser) endEmployee() {
 	p.arena = p.arena[:0]
 	p.contracts = p.contracts[:0]
 	p.pays = p.pays[:0]
+}
+
+// put appends b to the row being emitted as the value of column col.
+func (p *Parser) put(col int, b []byte) {
+	start := len(p.out)
+	p.out = append(p.out, b...)
+	p.mark(col, start)
+}
+
+// mark records that out[start:] is the value of column col; nothing when the
+// layout has no such column.
+func (p *Parser) mark(col, start int) {
+	if col >= 0 {
+		p.offs[col] = [2]int{start, len(p.out)}
+	}
 }
 
 // appendHours appends the sum of the hours paid for contract number num, in

@@ -222,3 +222,31 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// The rows follow the feed's columns, whatever their number and order: a
+// column added to dsn_extrait (here date_naissance, first, which moves every
+// other column one place and makes 11) is left empty, and a column removed
+// (code_naf) is not filled. With the fixed array of 10 columns the parser had,
+// the 11th column panicked.
+func TestLayoutFollowsColumns(t *testing.T) {
+	data, err := os.ReadFile("testdata/mensuelle.dsn")
+	require.NoError(t, err)
+	var columns []dictionary.Column
+	columns = append(columns, dictionary.Column{Name: "date_naissance", Kind: dictionary.Date})
+	for _, c := range dictionary.DSNExtrait.Columns {
+		if c.Name != "code_naf" {
+			columns = append(columns, c)
+		}
+	}
+	columns = append(columns, dictionary.Column{Name: "commentaire", Kind: dictionary.Text})
+	rec := &recorder{}
+	st, err := newParser(bytes.NewReader(data), rec, layoutOf(columns)).Parse()
+	require.NoError(t, err)
+	assert.Equal(t, int64(3), st.Rows)
+	// date_naissance, nir, mois, siret_employeur, nature_contrat, date_debut_contrat, date_fin_prevue,
+	// date_fin_reelle, heures_mois, id_contrat, commentaire (as in TestParseMonthly, without code_naf).
+	assert.Equal(t, []string{"", "295109912611193", "2024-03", "12345678200010", "02", "2024-01-01", "2024-06-30", "2024-03-20", "162.17", "C001", ""}, rec.rows[0].Fields)
+	assert.Equal(t, []string{"", "253072B07300470", "2024-03", "12345678200010", "03", "2024-03-01", "2024-03-31", "", "", "C001", ""}, rec.rows[2].Fields)
+	// The feed's own layout: every column known.
+	assert.Equal(t, layout{width: 10, nir: 0, mois: 1, siret: 2, naf: 3, nature: 4, start: 5, plannedEnd: 6, actualEnd: 7, hours: 8, contract: 9}, extrait)
+}
