@@ -13,12 +13,16 @@ import (
 	"strings"
 )
 
-// SortKeys are the orders pipelines/land writes each dataset in (its rows.go),
-// with _landing and _source put before _ligne: a compacted file mixes several
-// landings, and each keeps the rows of each of its files in their original
-// order. Compaction sorts on them so that row-group statistics keep pruning
-// as well as on landed files. A sort column absent from every file of a
-// compaction (_source, in files landed before it existed) is left out.
+// SortKeys are the orders of each dataset's files, ascending, NULL first: the
+// keys the models join and filter on, then the lineage _landing, _source,
+// _ligne (quarantaine, read landing by landing, starts with it), so that a
+// compacted file, which mixes several landings, keeps the rows of each landed
+// file in their order. pipelines/land writes each landed file in exactly this
+// order without _landing, the same for all its rows (its rows.go; its
+// TestOrdersAreSortKeys checks every dataset, column by column). Compaction
+// sorts on them so that row-group statistics keep pruning as well as on
+// landed files. A sort column absent from every file of a compaction
+// (_source, in files landed before it existed) is left out.
 var SortKeys = map[string][]string{
 	"dossiers":         {"pseudo", "date_debut_prevue", "_landing", "_source", "_ligne"},
 	"evenements":       {"code_financeur", "id_dossier", "date_evenement", "_landing", "_source", "_ligne"},

@@ -16,7 +16,9 @@
 //	_manifests/<seq>-<token>.json                        one per transaction: its sources and their counts
 //
 // Each Parquet file holds at most DefaultPartRows rows, sorted on the keys the
-// models join on (the pseudonym then dates, or the dossier key), in zstd row
+// models join on (the pseudonym then dates, or the funder and dossier id then
+// a date), then in file order (_source, _ligne): the orders of lake.SortKeys,
+// whose _landing is the same for every row of a file. They are in zstd row
 // groups of lake.DefaultRowGroupRows. The mois column of dsn_extrait is also
 // in the files, with the partition's value, so the files read the same with
 // or without Hive partitioning. Every row carries its lineage: _landing (the

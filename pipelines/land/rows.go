@@ -1,9 +1,9 @@
 package land
 
 import (
-	"bytes"
 	"cmp"
 	"encoding/binary"
+	"slices"
 	"time"
 	"unsafe"
 
@@ -125,98 +125,174 @@ type quarantineRow struct {
 }
 
 // Sort orders: each Parquet file is sorted on the keys the models join and
-// filter on, so that row-group statistics prune well. A row's sortKey is a
-// prefix of its order packed in integers, compared first; rows with equal
-// keys are compared in full.
+// filter on, so that row-group statistics prune well, then in file order
+// (_source, then _ligne). They are the orders of lake.SortKeys, which
+// compaction keeps, without their _landing: it is the same for every row of a
+// landed file (TestOrdersAreSortKeys checks them column by column).
+//
+// An order writes a row's sort values, most significant first, into a
+// keyWriter, which encodes them as bytes that compare as the values do.
+// Rows are sorted on the first 24 bytes of their encoding, then each run of
+// rows equal so far on the next 24 bytes, and so on: rows are read once per
+// 24 bytes, never per comparison, and the order is exact however long an
+// identifier is.
+type order[T any] func(w *keyWriter, r *T)
 
-type sortKey struct {
-	a, b uint64
-	c    int64
+var byDossier order[dossierRow] = func(w *keyWriter, r *dossierRow) {
+	w.pseudo(r.Pseudo).date(r.DateDebutPrevue).int(r.Source).int(r.Ligne)
 }
 
-type order[T any] struct {
-	key func(*T) sortKey
-	cmp func(a, b *T) int
+var byEvenement order[evenementRow] = func(w *keyWriter, r *evenementRow) {
+	w.str(r.CodeFinanceur).str(r.IDDossier).date(r.DateEvenement).int(r.Source).int(r.Ligne)
 }
 
-// prefix packs the first 8 bytes of s, big-endian, so that integers compare as the strings do.
-func prefix(s string) uint64 {
-	var b [8]byte
-	copy(b[:], s)
-	return binary.BigEndian.Uint64(b[:])
+var byFinancement order[financementRow] = func(w *keyWriter, r *financementRow) {
+	w.str(r.CodeFinanceurDossier).str(r.IDDossier).date(r.DateEngagement).int(r.Source).int(r.Ligne)
 }
 
-// then packs two ordered values into one int64: x first, then y.
-func then(x int64, y int64) int64 { return x<<32 | int64(uint32(y)) }
+var byEnveloppe order[enveloppeRow] = func(w *keyWriter, r *enveloppeRow) {
+	w.str(r.CodeFinanceur).str(r.CodeDispositif).int(r.Annee).int(r.Source).int(r.Ligne)
+}
 
-var byDossier = order[dossierRow]{
-	key: func(r *dossierRow) sortKey {
-		return sortKey{binary.BigEndian.Uint64(r.Pseudo[:8]), binary.BigEndian.Uint64(r.Pseudo[8:]), then(int64(r.DateDebutPrevue), r.Ligne)}
-	},
-	cmp: func(a, b *dossierRow) int {
-		if c := bytes.Compare(a.Pseudo[:], b.Pseudo[:]); c != 0 {
-			return c
+var byDSN order[dsnRow] = func(w *keyWriter, r *dsnRow) {
+	w.pseudo(r.Pseudo).date(r.Mois).date(r.DateDebutContrat).int(r.Source).int(r.Ligne)
+}
+
+var byDeclaration order[declarationRow] = func(w *keyWriter, r *declarationRow) {
+	w.str(r.SIRET).str(r.DeclarationID).int(r.Source)
+}
+
+var byQuarantine order[quarantineRow] = func(w *keyWriter, r *quarantineRow) {
+	w.int(r.Source).str(r.Fichier).int(r.Ligne).str(r.Regle).optStr(r.Colonne)
+}
+
+// keyWidth is the number of bytes of an encoding compared at a time.
+const keyWidth = 24
+
+// keyWriter encodes sort values so that their bytes compare as the values do:
+//   - a string is its bytes then a 0 byte, bytes 0 and 1 within it written
+//     1 1 and 1 2, so that the end is its only 0 byte ("AB" < "AB\x00" < "ABC");
+//   - a number is big-endian with its sign bit flipped;
+//   - a pseudonym is its 16 bytes;
+//   - an optional string is 0 for NULL (first, as DuckDB's NULLS FIRST), or 1
+//     then the string.
+//
+// No value's encoding is the beginning of another's, so two rows with the same
+// encoding have the same sort values, and an encoding that ends within a
+// window ends there for every row equal to it so far.
+type keyWriter struct{ b []byte }
+
+func (w *keyWriter) str(s string) *keyWriter {
+	i := 0
+	for i < len(s) && s[i] > 1 {
+		i++
+	}
+	w.b = append(w.b, s[:i]...)
+	for ; i < len(s); i++ { // rare: bytes 0 and 1 escaped
+		if c := s[i]; c > 1 {
+			w.b = append(w.b, c)
+		} else {
+			w.b = append(w.b, 1, c+1)
 		}
-		return cmp.Or(cmp.Compare(a.DateDebutPrevue, b.DateDebutPrevue), cmp.Compare(a.Ligne, b.Ligne), cmp.Compare(a.Source, b.Source))
-	},
+	}
+	w.b = append(w.b, 0)
+	return w
 }
 
-var byEvenement = order[evenementRow]{
-	key: func(r *evenementRow) sortKey {
-		return sortKey{prefix(r.CodeFinanceur), prefix(r.IDDossier), then(int64(r.DateEvenement), r.Ligne)}
-	},
-	cmp: func(a, b *evenementRow) int {
-		return cmp.Or(cmp.Compare(a.CodeFinanceur, b.CodeFinanceur), cmp.Compare(a.IDDossier, b.IDDossier),
-			cmp.Compare(a.DateEvenement, b.DateEvenement), cmp.Compare(a.Ligne, b.Ligne), cmp.Compare(a.Source, b.Source))
-	},
+func (w *keyWriter) optStr(s *string) *keyWriter {
+	if s == nil {
+		w.b = append(w.b, 0)
+		return w
+	}
+	w.b = append(w.b, 1)
+	return w.str(*s)
 }
 
-var byFinancement = order[financementRow]{
-	key: func(r *financementRow) sortKey {
-		return sortKey{prefix(r.CodeFinanceurDossier), prefix(r.IDDossier), then(int64(r.DateEngagement), r.Ligne)}
-	},
-	cmp: func(a, b *financementRow) int {
-		return cmp.Or(cmp.Compare(a.CodeFinanceurDossier, b.CodeFinanceurDossier), cmp.Compare(a.IDDossier, b.IDDossier),
-			cmp.Compare(a.DateEngagement, b.DateEngagement), cmp.Compare(a.Ligne, b.Ligne), cmp.Compare(a.Source, b.Source))
-	},
+func (w *keyWriter) int(v int64) *keyWriter {
+	w.b = binary.BigEndian.AppendUint64(w.b, uint64(v)^1<<63)
+	return w
 }
 
-var byEnveloppe = order[enveloppeRow]{
-	key: func(r *enveloppeRow) sortKey {
-		return sortKey{prefix(r.CodeFinanceur), prefix(r.CodeDispositif), then(r.Annee, r.Ligne)}
-	},
-	cmp: func(a, b *enveloppeRow) int {
-		return cmp.Or(cmp.Compare(a.CodeFinanceur, b.CodeFinanceur), cmp.Compare(a.CodeDispositif, b.CodeDispositif),
-			cmp.Compare(a.Annee, b.Annee), cmp.Compare(a.Ligne, b.Ligne), cmp.Compare(a.Source, b.Source))
-	},
+func (w *keyWriter) date(d lake.Date) *keyWriter {
+	w.b = binary.BigEndian.AppendUint32(w.b, uint32(d)^1<<31)
+	return w
 }
 
-var byDSN = order[dsnRow]{
-	key: func(r *dsnRow) sortKey {
-		return sortKey{binary.BigEndian.Uint64(r.Pseudo[:8]), binary.BigEndian.Uint64(r.Pseudo[8:]), then(int64(r.Mois), int64(r.DateDebutContrat))}
-	},
-	cmp: func(a, b *dsnRow) int {
-		if c := bytes.Compare(a.Pseudo[:], b.Pseudo[:]); c != 0 {
-			return c
+func (w *keyWriter) pseudo(p [16]byte) *keyWriter {
+	w.b = append(w.b, p[:]...)
+	return w
+}
+
+// keyed is a window of a row's encoding and the row's index in its part.
+type keyed struct {
+	a, b, c uint64
+	i       int32
+	ended   bool // the encoding ends within the window
+}
+
+// keyed returns the window at off of a row's encoding, written with w (one
+// writer per sort, whose buffer is reused).
+func (o order[T]) keyed(w *keyWriter, r *T, i int32, off int) keyed {
+	w.b = w.b[:0]
+	o(w, r)
+	win := w.b[min(off, len(w.b)):]
+	if len(win) < keyWidth {
+		var pad [keyWidth]byte
+		copy(pad[:], win)
+		win = pad[:]
+	}
+	return keyed{binary.BigEndian.Uint64(win[0:]), binary.BigEndian.Uint64(win[8:]), binary.BigEndian.Uint64(win[16:]),
+		i, len(w.b) <= off+keyWidth}
+}
+
+func compareKeyed(x, y keyed) int {
+	if x.a != y.a {
+		return cmp.Compare(x.a, y.a)
+	}
+	if x.b != y.b {
+		return cmp.Compare(x.b, y.b)
+	}
+	return cmp.Compare(x.c, y.c)
+}
+
+// sort returns the permutation that orders the n rows given by at. keys and
+// perm are buffers reused between calls.
+func (o order[T]) sort(n int, at func(int32) *T, keys []keyed, perm []int32) ([]keyed, []int32) {
+	if cap(keys) < n {
+		keys, perm = make([]keyed, 0, n), make([]int32, 0, n)
+	}
+	keys = keys[:0]
+	w := &keyWriter{b: make([]byte, 0, 256)}
+	for i := range int32(n) {
+		keys = append(keys, o.keyed(w, at(i), i, 0))
+	}
+	o.sortWindow(w, keys, at, 0)
+	perm = perm[:0]
+	for _, k := range keys {
+		perm = append(perm, k.i)
+	}
+	return keys, perm
+}
+
+// sortWindow sorts keys on the window of the encoding at off, then each run
+// of keys equal there on the next window.
+func (o order[T]) sortWindow(w *keyWriter, keys []keyed, at func(int32) *T, off int) {
+	slices.SortFunc(keys, compareKeyed)
+	for i := 0; i < len(keys); {
+		j := i + 1
+		for j < len(keys) && compareKeyed(keys[i], keys[j]) == 0 {
+			j++
 		}
-		return cmp.Or(cmp.Compare(a.Mois, b.Mois), cmp.Compare(a.DateDebutContrat, b.DateDebutContrat), cmp.Compare(a.Ligne, b.Ligne), cmp.Compare(a.Source, b.Source))
-	},
-}
-
-var byDeclaration = order[declarationRow]{
-	key: func(r *declarationRow) sortKey {
-		return sortKey{prefix(r.SIRET), prefix(r.SIRET[min(8, len(r.SIRET)):]), 0}
-	},
-	cmp: func(a, b *declarationRow) int {
-		return cmp.Or(cmp.Compare(a.SIRET, b.SIRET), cmp.Compare(a.DeclarationID, b.DeclarationID))
-	},
-}
-
-var byQuarantine = order[quarantineRow]{
-	key: func(r *quarantineRow) sortKey { return sortKey{prefix(r.Fichier), uint64(r.Ligne), 0} },
-	cmp: func(a, b *quarantineRow) int {
-		return cmp.Or(cmp.Compare(a.Fichier, b.Fichier), cmp.Compare(a.Ligne, b.Ligne), cmp.Compare(a.Regle, b.Regle), cmp.Compare(deref(a.Colonne), deref(b.Colonne)))
-	},
+		// Equal so far: if one encoding ended, all did, and the rows are equal.
+		if j-i > 1 && !keys[i].ended {
+			run := keys[i:j]
+			for k := range run {
+				run[k] = o.keyed(w, at(run[k].i), run[k].i, off+keyWidth)
+			}
+			o.sortWindow(w, run, at, off+keyWidth)
+		}
+		i = j
+	}
 }
 
 // arena copies strings out of the reader's reused buffers into large chunks
@@ -233,14 +309,6 @@ func (a *arena) str(s string) string {
 	start := len(a.buf)
 	a.buf = append(a.buf, s...)
 	return unsafe.String(&a.buf[start], len(s))
-}
-
-// deref returns *p, or "" for nil.
-func deref(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
 }
 
 // optional returns a pointer to s allocated in sl, or nil for "": the value

@@ -1,7 +1,6 @@
 package land
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 	"sync"
@@ -135,10 +134,6 @@ func (s *sink[T]) close() error {
 
 func (s *sink[T]) writer() {
 	defer s.wg.Done()
-	type keyed struct {
-		k sortKey
-		i int32
-	}
 	var keys []keyed
 	var perm []int32
 	batch := make([]T, 0, 1024)
@@ -146,29 +141,7 @@ func (s *sink[T]) writer() {
 		p := j.part
 		if s.failed() == nil {
 			at := func(i int32) *T { return &p.blocks[i/chunkRows][i%chunkRows] }
-			if cap(keys) < p.n {
-				keys, perm = make([]keyed, 0, p.n), make([]int32, 0, p.n)
-			}
-			keys = keys[:0]
-			for i := range int32(p.n) {
-				keys = append(keys, keyed{s.order.key(at(i)), i})
-			}
-			slices.SortFunc(keys, func(x, y keyed) int {
-				if x.k.a != y.k.a {
-					return cmp.Compare(x.k.a, y.k.a)
-				}
-				if x.k.b != y.k.b {
-					return cmp.Compare(x.k.b, y.k.b)
-				}
-				if x.k.c != y.k.c {
-					return cmp.Compare(x.k.c, y.k.c)
-				}
-				return s.order.cmp(at(x.i), at(y.i))
-			})
-			perm = perm[:0]
-			for _, k := range keys {
-				perm = append(perm, k.i)
-			}
+			keys, perm = s.order.sort(p.n, at, keys, perm)
 			err := s.write(j.key, perm, at, batch)
 			s.mu.Lock()
 			if err != nil && s.err == nil {

@@ -19,10 +19,7 @@ type testRow struct {
 	V    int64 `parquet:"v"`
 }
 
-var byTestRow = order[testRow]{
-	key: func(r *testRow) sortKey { return sortKey{c: r.V} },
-	cmp: func(a, b *testRow) int { return cmp.Compare(a.V, b.V) },
-}
+var byTestRow order[testRow] = func(w *keyWriter, r *testRow) { w.int(r.V) }
 
 // A sink writes sorted files of at most partRows rows per partition, and
 // never keeps more than twice partRows rows in memory, however many
