@@ -295,7 +295,10 @@ func checkCSV(t *testing.T, path, what string) [][]string {
 // (its security headers and Content-Security-Policy included).
 func serveSite(t *testing.T, dir string) string {
 	t.Helper()
-	srv, err := serve.New(serve.Config{SiteDir: dir, Open: func(context.Context) (*sql.DB, error) {
+	// Only the site is served: the warehouse file must exist, but is never opened.
+	placeholder := filepath.Join(t.TempDir(), "warehouse.duckdb")
+	require.NoError(t, os.WriteFile(placeholder, nil, 0o644))
+	srv, err := serve.New(serve.Config{SiteDir: dir, WarehousePath: placeholder, Open: func(context.Context) (*sql.DB, error) {
 		return nil, errors.New("pas d'entrepôt dans ce test : seul le site est servi")
 	}})
 	require.NoError(t, err)
