@@ -20,19 +20,30 @@ func ValidNIR(s string) bool {
 	if len(s) != 15 {
 		return false
 	}
-	switch s[0] {
+	key, ok := NIRKey(s[:13])
+	return ok && s[13:] == key
+}
+
+// NIRKey returns the 2-digit key of the first 13 characters of a NIR, 97 −
+// (their number mod 97), or false when they are not a well-formed NIR body
+// (see ValidNIR). The generator builds its numbers with it.
+func NIRKey(body string) (string, bool) {
+	if len(body) != 13 {
+		return "", false
+	}
+	switch body[0] {
 	case '1', '2', '7', '8':
 	default:
-		return false
+		return "", false
 	}
 	var n uint64
 	for i := 0; i < 13; i++ {
-		c := s[i]
+		c := body[i]
 		var d uint64
 		switch {
 		case c >= '0' && c <= '9':
 			d = uint64(c - '0')
-		case i == 6 && s[5] == '2' && (c == 'A' || c == 'B'):
+		case i == 6 && body[5] == '2' && (c == 'A' || c == 'B'):
 			// 2A → 19, 2B → 18: the preceding '2' becomes '1' and the letter 9 or 8.
 			n -= 1
 			if c == 'A' {
@@ -41,28 +52,22 @@ func ValidNIR(s string) bool {
 				d = 8
 			}
 		default:
-			return false
+			return "", false
 		}
 		n = n*10 + d
 	}
-	key, ok := digits(s[13:15])
-	return ok && uint64(key) == 97-n%97
+	k := 97 - n%97 // 1 to 97
+	return twoDigits[2*k : 2*k+2], true
 }
 
-// NIRKey returns the 2-digit key of the first 13 characters of a NIR, or false
-// when they are not a well-formed NIR body. The generator uses it to build valid numbers.
-func NIRKey(body string) (string, bool) {
-	if len(body) != 13 {
-		return "", false
+// twoDigits is 00, 01, … 99 written one after the other.
+var twoDigits = func() string {
+	b := make([]byte, 0, 200)
+	for i := range 100 {
+		b = append(b, byte('0'+i/10), byte('0'+i%10))
 	}
-	for k := 1; k <= 97; k++ {
-		key := string([]byte{byte('0' + k/10), byte('0' + k%10)})
-		if ValidNIR(body + key) {
-			return key, true
-		}
-	}
-	return "", false
-}
+	return string(b)
+}()
 
 // MaskNIR hides a NIR (or anything that may be one) before it is stored in
 // quarantine, a log or a message: only its length survives.

@@ -1,6 +1,8 @@
 package dictionary
 
 import (
+	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -35,6 +37,43 @@ func TestValidNIR(t *testing.T) {
 	require.True(t, ok)
 	assert.True(t, ValidNIR("7951099126111"+key))
 	assert.Equal(t, "253072A07300443", NormalizeNIR("2 53 07 2a 073 004 43"))
+}
+
+func TestNIRKey(t *testing.T) {
+	for _, tt := range []struct{ body, key string }{
+		{"2951099126111", "93"}, // 97 − (2951099126111 mod 97) = 97 − 4
+		{"253072B073004", "70"}, // 2B → 18: 97 − (2530718073004 mod 97) = 97 − 27
+		{"253072A073004", "43"}, // 2A → 19: 97 − (2530719073004 mod 97) = 97 − 54
+		{"1000000000047", "97"}, // 1000000000047 = 97 × 10309278351: 97 − 0
+		{"1000000000046", "01"}, // 97 − 96
+	} {
+		key, ok := NIRKey(tt.body)
+		assert.True(t, ok, tt.body)
+		assert.Equal(t, tt.key, key, tt.body)
+	}
+	for _, body := range []string{"", "295109912611", "29510991261119", "3951099126111", "2951099126A11", "2530731A07300", "25307 2B07300"} {
+		_, ok := NIRKey(body)
+		assert.False(t, ok, body)
+	}
+}
+
+// nirBody is the language NIRKey accepts: first digit 1, 2, 7 or 8, the
+// Corsican department 2A or 2B at characters 6 and 7.
+var nirBody = regexp.MustCompile(`^[1278][0-9]{4}([0-9]{2}|2[AB])[0-9]{6}$`)
+
+// keyOf computes a NIR key with strconv: 2A → 19, 2B → 18, then 97 − mod 97.
+func keyOf(body string) string {
+	switch body[5:7] {
+	case "2A":
+		body = body[:5] + "19" + body[7:]
+	case "2B":
+		body = body[:5] + "18" + body[7:]
+	}
+	n, err := strconv.ParseUint(body, 10, 64)
+	if err != nil {
+		panic(body)
+	}
+	return fmt.Sprintf("%02d", 97-n%97)
 }
 
 func TestValidSIRET(t *testing.T) {
@@ -219,6 +258,17 @@ func FuzzValidNIR(f *testing.F) {
 			if !ok || key != s[13:] {
 				t.Fatalf("ValidNIR(%q) but NIRKey gives %q", s, key)
 			}
+		}
+		body := s[:min(13, len(s))]
+		key, ok := NIRKey(body)
+		if ok != nirBody.MatchString(body) {
+			t.Fatalf("NIRKey(%q) ok = %v", body, ok)
+		}
+		if ok && key != keyOf(body) {
+			t.Fatalf("NIRKey(%q) = %q, computed %q", body, key, keyOf(body))
+		}
+		if ok && len(s) == 15 && ValidNIR(s) != (s[13:] == key) {
+			t.Fatalf("ValidNIR(%q) = %v with key %q", s, ValidNIR(s), key)
 		}
 		_ = ValidSIRET(s)
 		_ = MaskNIR(s)

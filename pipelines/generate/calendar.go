@@ -155,31 +155,3 @@ func (m Month) String() string { return string(appendMonth(nil, m)) }
 
 // String writes AAAA-MM-JJ.
 func (d Day) String() string { return string(appendISO(nil, d)) }
-
-func minDay(a, b Day) Day {
-	if a < b {
-		return a
-	}
-	return b
-}
-
-func maxDay(a, b Day) Day {
-	if a > b {
-		return a
-	}
-	return b
-}
-
-func minMonth(a, b Month) Month {
-	if a < b {
-		return a
-	}
-	return b
-}
-
-func maxMonth(a, b Month) Month {
-	if a > b {
-		return a
-	}
-	return b
-}

@@ -152,7 +152,7 @@ func (w *worker) planDossier(id *identity, k int, d *dossier) {
 	if d.scheme == sCPF {
 		lead = r.between(0, 25)
 	}
-	d.created = maxDay(d.start-Day(lead), firstEntryMonth.First()-Day(r.between(0, 20)))
+	d.created = max(d.start-Day(lead), firstEntryMonth.First()-Day(r.between(0, 20)))
 	if d.created > d.start {
 		d.created = d.start
 	}

@@ -73,7 +73,7 @@ func (w *world) neodesPlan(e int, m Month, nothing bool) declPlan {
 // entry to the horizon.
 func (w *worker) emitDSN(ds []dossier) {
 	wd, c := w.g.w, &w.car
-	from := maxMonth(entryOf(&ds[0]).Month()-12, firstDSNMonth)
+	from := max(entryOf(&ds[0]).Month()-12, firstDSNMonth)
 	to := c.horizon.Month()
 	for m := from; m <= to; m++ {
 		w.group = w.group[:0]
@@ -109,7 +109,7 @@ func (w *worker) emitDSN(ds []dossier) {
 // hoursIn returns the hours paid for contract x in month m (hundredths), or -1
 // when the declaration leaves them out.
 func (w *worker) hoursIn(x *contract, m Month) int64 {
-	lo, hi := maxDay(x.start, m.First()), m.Last()
+	lo, hi := max(x.start, m.First()), m.Last()
 	if x.end != 0 && x.end < hi {
 		hi = x.end
 	}
@@ -225,7 +225,7 @@ func (w *worker) writeBlock(m Month, wrongHours, onlyEnding bool, malformed stri
 		if wrongHours {
 			hours /= 2
 		}
-		from := maxDay(x.start, m.First())
+		from := max(x.start, m.First())
 		to := m.Last()
 		if x.end != 0 && x.end < to {
 			to = x.end

@@ -338,7 +338,7 @@ func (c *career) build(id *identity, ds []dossier) {
 	case last.cancel != 0:
 		ref = last.cancel
 	}
-	c.horizon = minDay(wd.now, (ref.Month() + 24).Last())
+	c.horizon = min(wd.now, (ref.Month() + 24).Last())
 	for k := range ds {
 		d := &ds[k]
 		e := entryOf(d)
@@ -350,7 +350,7 @@ func (c *career) build(id *identity, ds []dossier) {
 		c.during(d, e)
 		until := c.horizon
 		if k+1 < len(ds) {
-			until = minDay(until, (entryOf(&ds[k+1]).Month() - 1).Last())
+			until = min(until, (entryOf(&ds[k+1]).Month() - 1).Last())
 		}
 		switch {
 		case d.exit != 0:
@@ -378,9 +378,9 @@ func (c *career) before(d *dossier, e Day) {
 			emp := c.employerFor(famCDI, .4)
 			c.add(contract{emp: int32(emp), nature: c.natureFor(famCDI, c.w.g.w.employers[emp].section), start: start, hours: c.hoursFor(famCDI), main: true})
 		} else {
-			start := minDay(e-Day(r.between(30, 330)), (em-1).Last()-Day(r.IntN(20)))
+			start := min(e-Day(r.between(30, 330)), (em-1).Last()-Day(r.IntN(20)))
 			emp := c.employerFor(famCDD, .4)
-			planned := maxDay(d.trainEnd, e) + Day(r.between(30, 400))
+			planned := max(d.trainEnd, e) + Day(r.between(30, 400))
 			c.add(contract{emp: int32(emp), nature: c.natureFor(famCDD, c.w.g.w.employers[emp].section), start: start, planned: planned, hours: c.hoursFor(famCDD), main: true})
 		}
 	case sitDE:
@@ -434,7 +434,7 @@ func (c *career) enforce(d *dossier, e Day) {
 				} else {
 					x.end = 0
 					if x.planned != 0 && x.planned < e {
-						x.planned = maxDay(d.trainEnd, e) + Day(r.between(30, 200))
+						x.planned = max(d.trainEnd, e) + Day(r.between(30, 200))
 					}
 				}
 			}
@@ -457,7 +457,7 @@ func (c *career) enforce(d *dossier, e Day) {
 				continue
 			}
 			if x.end == 0 || x.end > cut {
-				x.end = dayIn(r, maxDay(x.start, (em-2).First()), cut)
+				x.end = dayIn(r, max(x.start, (em-2).First()), cut)
 				if x.nature == "03" {
 					x.planned = x.end
 				}
@@ -496,7 +496,7 @@ func (c *career) during(d *dossier, e Day) {
 			x.nature = "01"
 		default:
 			x.nature = "02"
-			x.planned = maxDay(d.end, e)
+			x.planned = max(d.end, e)
 			x.end = d.exit
 		}
 		if d.cancel != 0 {
@@ -560,13 +560,13 @@ func (c *career) afterExit(d *dossier, until Day) {
 				j := &c.cs[cur]
 				train = j.train
 				if j.end == 0 || j.end > x {
-					end := minDay(x+Day(r.between(0, 60)), m6.First()-2)
-					j.end = maxDay(end, j.start)
+					end := min(x+Day(r.between(0, 60)), m6.First()-2)
+					j.end = max(end, j.start)
 					if j.planned != 0 && j.planned < j.end || j.nature == "03" {
 						j.planned = j.end
 					}
 				}
-				startMin = maxDay(startMin, j.end+1)
+				startMin = max(startMin, j.end+1)
 			}
 			rehire := train && r.bern(.4)
 			var start Day
@@ -591,7 +591,7 @@ func (c *career) afterExit(d *dossier, until Day) {
 				fam = r.pickWeights(famPrepa)
 			}
 			if start > m6.Last() {
-				start = maxDay(startMin, m6.First()+Day(r.IntN(m6.Days()/2)))
+				start = max(startMin, m6.First()+Day(r.IntN(m6.Days()/2)))
 			}
 			c.newJob(start, fam, m6.First(), 0, emp, .6)
 		}
@@ -602,7 +602,7 @@ func (c *career) afterExit(d *dossier, until Day) {
 	}
 	if cur >= 0 {
 		if j := &c.cs[cur]; j.end == 0 || j.end > x {
-			j.end = dayIn(r, maxDay(x, j.start), (m6 - 1).Last())
+			j.end = dayIn(r, max(x, j.start), (m6 - 1).Last())
 			if j.planned != 0 && j.planned < j.end || j.nature == "03" {
 				j.planned = j.end
 			}
@@ -643,7 +643,7 @@ func (c *career) fill(from, until Day, p float64) {
 			if s > until.Month() {
 				return
 			}
-			start = maxDay(t, s.First()+Day(r.IntN(s.Days())))
+			start = max(t, s.First()+Day(r.IntN(s.Days())))
 		}
 		if start > until {
 			return
@@ -675,7 +675,7 @@ func (c *career) extras(id *identity, ds []dossier) {
 			continue
 		}
 		start := x.start + Day(r.IntN(int(end-x.start)-10))
-		stop := minDay(start+Day(r.between(20, 150)), end)
+		stop := min(start+Day(r.between(20, 150)), end)
 		emp := c.w.g.w.pickEmployer(r, nil)
 		nature := []string{"02", "02", "02", "01", "03"}[r.IntN(5)]
 		if nature == "03" && !c.w.g.w.interim.empty() {

@@ -3,6 +3,8 @@ package generate
 import (
 	"fmt"
 	"math"
+
+	"github.com/agora-formation/agora/dictionary"
 )
 
 // A person's identity is drawn in a cheap sequential pass, in person order:
@@ -217,31 +219,14 @@ func (g *generator) number(first, y, mo, p int, nir *[15]byte) error {
 		}
 		o := 1 + x%999
 		b = append(b, byte('0'+o/100), byte('0'+o/10%10), byte('0'+o%10))
-		append2(b, nirKey(b[:13]))
+		key, ok := dictionary.NIRKey(string(b))
+		if !ok {
+			return fmt.Errorf("generate: corps de NIR mal formé %q", b)
+		}
+		copy(nir[13:], key)
 		return nil
 	}
 	return fmt.Errorf("plus de numéros NIR disponibles pour la cellule (sexe %d, %d-%02d, lieu %s)", first, y, mo, pl.code)
-}
-
-// nirKey computes the NIR key: 97 − (13 digits mod 97), 2A and 2B read as 19 and 18.
-func nirKey(body []byte) int {
-	var n uint64
-	for i := 0; i < 13; i++ {
-		c := body[i]
-		var d uint64
-		switch {
-		case c >= '0' && c <= '9':
-			d = uint64(c - '0')
-		case c == 'A': // 2A → 19
-			n--
-			d = 9
-		case c == 'B': // 2B → 18
-			n--
-			d = 8
-		}
-		n = n*10 + d
-	}
-	return int(97 - n%97)
 }
 
 // phantomNIR builds a valid NIR that belongs to no trainee (birth month 99,
@@ -256,5 +241,9 @@ func phantomNIR(h uint64) string {
 	b = append(b, byte('0'+x/100000), byte('0'+x/10000%10), byte('0'+x/1000%10))
 	o := 1 + x%999
 	b = append(b, byte('0'+o/100), byte('0'+o/10%10), byte('0'+o%10))
-	return string(append2(b, nirKey(b)))
+	key, ok := dictionary.NIRKey(string(b))
+	if !ok {
+		panic("generate: phantom NIR body " + string(b))
+	}
+	return string(b) + key
 }
