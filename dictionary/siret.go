@@ -27,19 +27,6 @@ func ValidSIRET(s string) bool {
 	return luhn(s)
 }
 
-// ValidSIREN checks a 9-digit SIREN with the Luhn rule.
-func ValidSIREN(s string) bool {
-	if len(s) != 9 {
-		return false
-	}
-	for i := 0; i < 9; i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return luhn(s)
-}
-
 func luhn(s string) bool {
 	sum := 0
 	double := false

@@ -92,7 +92,6 @@ func TestValidSIRET(t *testing.T) {
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, ValidSIRET(tt.siret), tt.siret)
 	}
-	assert.True(t, ValidSIREN("732829320"))
 	for _, c := range Financeurs.Codes {
 		if c.SIRET != "" {
 			assert.True(t, ValidSIRET(c.SIRET), c.Code)
