@@ -39,8 +39,10 @@ func TestHandmadeMarts(t *testing.T) {
 		require.NoError(t, err)
 		return pageText(string(b))
 	}
+	// FT: 1 line rejected (AIF-D31, bad NIR key) and 1 orphan funding line
+	// set aside (AIF-999, file 10).
 	assert.Contains(t, page("qualite-FT.html"),
-		"France Travail a transmis 13 dossiers ; 1 ligne a été rejetée ou mise à l'écart, et 95,8\u202f% des événements sont arrivés au plus 30 jours après leur date.")
+		"France Travail a transmis 13 dossiers ; 1 ligne a été rejetée et 1 ligne orpheline mise à l'écart, et 95,8\u202f% des événements sont arrivés au plus 30 jours après leur date.")
 	assert.Contains(t, page("qualite-CDC.html"), "Caisse des Dépôts (CPF) a transmis un nombre de dossiers couvert par le secret statistique")
 	assert.Contains(t, page("organismes.html"), "Aucun organisme n'a de chiffre publiable pour ses sortants de 2023")
 	// Données : the date of the data of etat_donnees.

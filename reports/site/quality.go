@@ -560,8 +560,12 @@ func qualitySentence(q *PartnerQuality) string {
 	} else {
 		fmt.Fprintf(&b, "%s a transmis un nombre de dossiers %s", q.Label, secretPhrase)
 	}
-	fmt.Fprintf(&b, " ; %s ligne%s %s été rejetée%s ou mise%s à l'écart", french.Int(q.RejectedLines), plural(q.RejectedLines),
-		map[bool]string{true: "ont", false: "a"}[q.RejectedLines >= 2], plural(q.RejectedLines), plural(q.RejectedLines))
+	fmt.Fprintf(&b, " ; %s ligne%s %s été rejetée%s", french.Int(q.RejectedLines), plural(q.RejectedLines),
+		map[bool]string{true: "ont", false: "a"}[q.RejectedLines >= 2], plural(q.RejectedLines))
+	if o := q.OrphanEvents + q.OrphanFundings; o > 0 {
+		// Orphans are kept in the lake but enter no indicator: set aside.
+		fmt.Fprintf(&b, " et %s ligne%s orpheline%s mise%s à l'écart", french.Int(o), plural(o), plural(o), plural(o))
+	}
 	if q.Within30Days != nil {
 		fmt.Fprintf(&b, ", et %s des événements sont arrivés au plus %d jours après leur date", fmtPct(*q.Within30Days), models.LateDays)
 	}
