@@ -20,7 +20,7 @@ func TestREADMECLIReference(t *testing.T) {
 
 func TestCommandsListed(t *testing.T) {
 	root := newRoot()
-	for _, name := range []string{"generate", "land", "build", "report", "export", "serve", "quality", "demo", "dictionnaire", "token", "purge", "compact"} {
+	for _, name := range []string{"generate", "land", "build", "report", "export", "serve", "quality", "quarantaine", "demo", "dictionnaire", "token", "purge", "compact"} {
 		c, _, err := root.Find([]string{name})
 		require.NoError(t, err, name)
 		assert.Equal(t, name, c.Name())

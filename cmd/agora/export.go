@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -104,7 +106,7 @@ func exportPartner(ctx context.Context, root dataroot.Root, funder, dir string) 
 		return "", 0, userErrorf("impossible de créer le dossier de sortie %s : %v", dir, err)
 	}
 	path := filepath.Join(dir, "resultats_dossiers_"+funder+".csv")
-	if err := writePrivate(path, data); err != nil {
+	if err := writePrivate(path, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
 		return "", 0, userErrorf("impossible d'écrire %s : %v", path, err)
 	}
 	return path, len(t.Rows), nil
@@ -172,24 +174,26 @@ func partnerCSV(t *indicators.Table) ([]byte, error) {
 	return buf.Bytes(), w.Error()
 }
 
-// writePrivate writes a file readable by its owner only, atomically.
-func writePrivate(path string, data []byte) error {
+// writePrivate writes a file readable by its owner only, atomically: write
+// fills a temporary file that replaces path once complete and synced.
+func writePrivate(path string, write func(w io.Writer) error) error {
 	tmp := path + ".tmp"
 	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
 	if err != nil {
 		return err
 	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
+	bw := bufio.NewWriterSize(f, 1<<16)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return err
+	if err == nil {
+		err = f.Sync()
 	}
-	if err := f.Close(); err != nil {
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		os.Remove(tmp)
 		return err
 	}

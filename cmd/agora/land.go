@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -32,9 +33,10 @@ Pour chaque fichier : détection de l'encodage (UTF-8 avec ou sans BOM, Windows-
 et du flux (d'après l'en-tête, ou --feed), validation de chaque ligne selon le
 dictionnaire des données, pseudonymisation du NIR (HMAC-SHA256 à clé), écriture en
 Parquet typé, puis validation du chargement par son manifeste. Une ligne invalide va
-en quarantaine avec sa règle ; le reste du fichier est chargé. Un fichier illisible
-en entier (colonne obligatoire absente, encodage illisible) n'est pas chargé : le
-message dit pourquoi et comment le corriger.
+en quarantaine avec sa règle ; le reste du fichier est chargé, et le bilan se termine
+par la commande « agora quarantaine » qui liste les lignes rejetées (ligne, colonne,
+valeur, correction). Un fichier illisible en entier (colonne obligatoire absente,
+encodage illisible) n'est pas chargé : le message dit pourquoi et comment le corriger.
 
 Le même fichier chargé deux fois ne change rien (« déjà chargé ») ; un chargement
 interrompu ne laisse rien de visible : relancez la même commande.
@@ -83,8 +85,13 @@ sinon du fichier nommé par AGORA_PSEUDO_KEY_FILE, sinon de
 				if jerr := a.printJSON(sum); jerr != nil {
 					return jerr
 				}
-			} else if werr := sum.WriteTable(a.out); werr != nil {
-				return werr
+			} else {
+				if werr := sum.WriteTable(a.out); werr != nil {
+					return werr
+				}
+				if hint := quarantineHint(a, sum); hint != "" {
+					fmt.Fprintln(a.out, hint)
+				}
 			}
 			if err != nil {
 				return userErrorf("%s", err)
@@ -118,4 +125,37 @@ func landStatus(sum land.Summary, quiet bool) error {
 		return &userError{msg: strings.Join(parts, ", ") + " : voir le champ « erreur » du bilan JSON.", code: 1}
 	}
 	return &userError{msg: strings.Join(parts, ", ") + " : voir les messages ci-dessus ; les autres fichiers sont chargés.", code: 1}
+}
+
+// quarantineHint returns the line that ends the summary of a landing that
+// put rows of landed files in quarantine: the command that lists them, with
+// their columns, values and corrections (agora quarantaine) for these files
+// by name, or, past three files, by landing. A refused file is left out: its
+// message above says why.
+func quarantineHint(a *app, sum land.Summary) string {
+	var names, landings []string
+	for _, f := range sum.Files {
+		if f.Status != land.StatusLanded || f.Quarantined == 0 {
+			continue
+		}
+		if !slices.Contains(names, f.Name) {
+			names = append(names, f.Name)
+		}
+		if f.Manifest != "" && !slices.Contains(landings, f.Manifest) {
+			landings = append(landings, f.Manifest)
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	args := []string{"quarantaine"}
+	if a.dataFlag != "" {
+		args = append(args, "--data", a.root.Dir)
+	}
+	if len(names) <= 3 || len(landings) == 0 {
+		args = append(args, "--fichier", strings.Join(names, ","))
+	} else {
+		args = append(args, "--chargement", strings.Join(landings, ","))
+	}
+	return "\nLignes rejetées, avec leur colonne, leur valeur et la correction : " + a.command(args...)
 }

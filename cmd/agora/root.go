@@ -5,6 +5,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -21,14 +23,20 @@ type app struct {
 	log      *slog.Logger
 	out      io.Writer
 	errOut   io.Writer
+	// prog is agora as the user can run it again, for the commands the
+	// output suggests: "agora", or the path it was run by (./bin/agora).
+	prog string
 }
 
-func newRoot() *cobra.Command { return newRootTo(os.Stdout, os.Stderr) }
+func newRoot() *cobra.Command { return newRootAs(progName(os.Args[0]), os.Stdout, os.Stderr) }
 
 // newRootTo returns the agora command writing its output to out and its
 // messages (help, progress, logs) to errOut.
-func newRootTo(out, errOut io.Writer) *cobra.Command {
-	a := &app{out: out, errOut: errOut}
+func newRootTo(out, errOut io.Writer) *cobra.Command { return newRootAs("agora", out, errOut) }
+
+// newRootAs is newRootTo for a program run as prog.
+func newRootAs(prog string, out, errOut io.Writer) *cobra.Command {
+	a := &app{out: out, errOut: errOut, prog: prog}
 	cmd := &cobra.Command{
 		Use:   "agora",
 		Short: "Entrepôt et indicateurs des résultats de la formation professionnelle",
@@ -55,7 +63,7 @@ et de financement avec DuckDB, et publie des tableaux de bord et des données ou
 	pf.BoolVarP(&a.verbose, "verbose", "v", false, "journal détaillé sur la sortie d'erreur")
 	for _, add := range []func(*app) *cobra.Command{
 		generateCmd, landCmd, buildCmd, reportCmd, exportCmd, serveCmd, tokenCmd,
-		qualityCmd, demoCmd, purgeCmd, compactCmd, dictionaryCmd, docCLICmd,
+		qualityCmd, quarantineCmd, demoCmd, purgeCmd, compactCmd, dictionaryCmd, docCLICmd,
 	} {
 		cmd.AddCommand(add(a))
 	}
@@ -77,4 +85,43 @@ func (a *app) bars() io.Writer {
 		return f
 	}
 	return nil
+}
+
+// progName returns how to run agora again, from the path it was run by
+// (os.Args[0]): that path when it names a folder (./bin/agora, which works
+// where agora is not on the PATH), else "agora". A binary of « go run »,
+// under the Go build cache's temporary folders, is gone once it exits:
+// "agora" then too. The path is quoted for a POSIX shell when it needs to be.
+func progName(arg0 string) string {
+	if !strings.ContainsRune(arg0, filepath.Separator) || strings.Contains(arg0, string(filepath.Separator)+"go-build") {
+		return "agora"
+	}
+	return shellQuote(arg0)
+}
+
+// shellQuote returns s as a POSIX shell reads it back: as it is when it is
+// made of safe characters, else between single quotes.
+func shellQuote(s string) string {
+	safe := s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r == '/' || r == '.' || r == '-' || r == '_' || r == '+' || r == ',' || r == ':' || r == '@' || r == '=' ||
+			('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9'))
+	}) < 0
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// command writes the agora command line of args for the user to run: its
+// arguments quoted for a shell when they need to be.
+func (a *app) command(args ...string) string {
+	prog := a.prog
+	if prog == "" {
+		prog = "agora"
+	}
+	parts := []string{prog}
+	for _, arg := range args {
+		parts = append(parts, shellQuote(arg))
+	}
+	return strings.Join(parts, " ")
 }
