@@ -52,6 +52,9 @@ une construction complète, et la commande dit pourquoi ; --complet la force.`,
 			if list {
 				return listModels(a)
 			}
+			if err := checkMemory(&memory); err != nil {
+				return err
+			}
 			ctx := cmd.Context()
 			if _, err := os.Stat(a.root.Lake()); err != nil {
 				return userErrorf("aucun lac dans %s : chargez d'abord des livraisons avec « agora land » (ou lancez « agora demo »), ou indiquez la racine des données avec --data", a.root.Dir)
@@ -104,7 +107,7 @@ une construction complète, et la commande dit pourquoi ; --complet la force.`,
 	f := cmd.Flags()
 	f.StringSliceVar(&selected, "select", nil, "ne construire que ces modèles (et ceux qu'ils lisent), séparés par des virgules")
 	f.BoolVar(&list, "list", false, "lister les modèles dans l'ordre de construction, sans rien construire")
-	f.StringVar(&memory, "memoire", warehouse.DefaultMemoryLimit, "mémoire maximale de DuckDB (au-delà, il écrit dans <racine>/tmp)")
+	f.StringVar(&memory, "memoire", warehouse.DefaultMemoryLimit, memoryHelp)
 	f.IntVar(&threads, "threads", 0, "fils d'exécution de DuckDB (défaut : nombre de cœurs)")
 	f.BoolVar(&keep, "intermediaires", false, "garder aussi les modèles staging et intermediate dans l'entrepôt (pour les examiner ; plus lent)")
 	f.BoolVar(&full, "complet", false, "tout reconstruire, sans reprendre les tables de la construction précédente (cache.duckdb)")
@@ -114,12 +117,15 @@ une construction complète, et la commande dit pourquoi ; --complet la force.`,
 
 // buildUserError returns the user's form of the build errors that the user
 // can act on, sorted by their type: a failed data test, an unknown model in
-// --select, an unknown manifest in --au. It returns nil for the others,
+// --select, an unknown manifest in --au, an invalid --memoire. It returns nil for the others,
 // reported as internal errors.
 func buildUserError(err error) *userError {
 	var tf *runner.TestFailure
 	var unknown *lake.UnknownManifestError
+	var memory *warehouse.MemoryLimitError
 	switch {
+	case errors.As(err, &memory):
+		return &userError{msg: memory.Error(), code: 1}
 	case errors.As(err, &unknown):
 		msg := "--au : " + unknown.Error()
 		if len(unknown.Recent) == 0 {

@@ -35,6 +35,9 @@ Les anciens fichiers restent sur le disque pour relire le lac tel qu'il était a
 (agora build --au).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkMemory(&memory); err != nil {
+				return err
+			}
 			ctx := cmd.Context()
 			l, err := openLake(a)
 			if err != nil {
@@ -70,7 +73,7 @@ Les anciens fichiers restent sur le disque pour relire le lac tel qu'il était a
 	f.BoolVar(&dryRun, "dry-run", false, "dire ce qui serait compacté, sans rien écrire")
 	f.StringSliceVar(&datasets, "jeux", nil, "ne compacter que ces jeux de données (ex. dsn_extrait), séparés par des virgules")
 	f.Int64Var(&rows, "lignes-cible", lake.DefaultTargetRows, "lignes visées par fichier compacté")
-	f.StringVar(&memory, "memoire", "4GB", "mémoire maximale de DuckDB (au-delà, il écrit dans <racine>/tmp)")
+	f.StringVar(&memory, "memoire", "4GB", memoryHelp)
 	f.IntVar(&threads, "threads", 0, "fils d'exécution de DuckDB (défaut : nombre de cœurs)")
 	return cmd
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/agora-formation/agora/dataroot"
 	"github.com/agora-formation/agora/pipelines/generate"
 	"github.com/agora-formation/agora/pipelines/pseudo"
+	"github.com/agora-formation/agora/warehouse"
 )
 
 // demoMarker marks a data root made by `agora demo`, which may therefore wipe it.
@@ -45,6 +46,9 @@ elle en crée une hors de la racine des données et dit où.`,
 			g.Overwrite = true
 			if err := g.Validate(); err != nil {
 				return userErrorf("%s.", err)
+			}
+			if err := checkMemory(&memory); err != nil {
+				return err
 			}
 			if err := prepareDemoRoot(a.root); err != nil {
 				return err
@@ -80,7 +84,7 @@ elle en crée une hors de la racine des données et dit où.`,
 	f := cmd.Flags()
 	f.IntVar(&g.Dossiers, "dossiers", g.Dossiers, "nombre de dossiers synthétiques")
 	f.Uint64Var(&g.Seed, "seed", g.Seed, "graine du générateur (même graine, mêmes données)")
-	f.StringVar(&memory, "memoire", "", "limite de mémoire de DuckDB (ex. 8GB ; défaut : celui de l'entrepôt)")
+	f.StringVar(&memory, "memoire", "", "mémoire maximale de DuckDB (ex. 8GB, 8Go, 512Mo ; défaut : "+warehouse.DefaultMemoryLimit+")")
 	return cmd
 }
 

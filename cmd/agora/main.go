@@ -12,6 +12,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/agora-formation/agora/warehouse"
 )
 
 func main() {
@@ -19,8 +21,7 @@ func main() {
 	err := execute(ctx, newRoot())
 	stop()
 	if err != nil {
-		var ue *userError
-		if errors.As(err, &ue) {
+		if ue := asUserError(err); ue != nil {
 			fmt.Fprintln(os.Stderr, "agora :", ue.msg)
 			os.Exit(ue.code)
 		}
@@ -47,6 +48,38 @@ type userError struct {
 }
 
 func (e *userError) Error() string { return e.msg }
+
+// asUserError returns err as the user's error when it is one, by its type:
+// a *userError of cmd, or an error of another package whose message is
+// written for the user (an invalid --memoire). It returns nil for the
+// others, reported as internal errors.
+func asUserError(err error) *userError {
+	var ue *userError
+	if errors.As(err, &ue) {
+		return ue
+	}
+	var memory *warehouse.MemoryLimitError
+	if errors.As(err, &memory) {
+		return &userError{msg: memory.Error(), code: 1}
+	}
+	return nil
+}
+
+// memoryHelp is the help of the --memoire flag of the commands that open
+// DuckDB on the data root.
+const memoryHelp = "mémoire maximale de DuckDB (ex. 8GB, 8Go, 512Mo ; au-delà, il écrit dans <racine>/tmp)"
+
+// checkMemory checks a --memoire value before the command does anything
+// and writes it as DuckDB reads it (8Go → 8GB); an invalid value is a
+// *warehouse.MemoryLimitError, which says in French what to write.
+func checkMemory(memory *string) error {
+	limit, err := warehouse.ParseMemoryLimit(*memory)
+	if err != nil {
+		return err
+	}
+	*memory = limit
+	return nil
+}
 
 // userErrorf builds a user-facing error that exits with status 1.
 func userErrorf(format string, args ...any) error {

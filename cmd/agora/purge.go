@@ -42,6 +42,9 @@ Lancez d'abord avec --dry-run pour voir ce qui partirait.`, lake.WindowMonthsBef
 			if grace < 1 {
 				return userErrorf("--delai-sans-dossier %d invalide : donnez un nombre de mois d'au moins 1 (défaut %d)", grace, lake.DefaultGraceMonths)
 			}
+			if err := checkMemory(&memory); err != nil {
+				return err
+			}
 			l, err := openLake(a)
 			if err != nil {
 				return err
@@ -66,7 +69,7 @@ Lancez d'abord avec --dry-run pour voir ce qui partirait.`, lake.WindowMonthsBef
 	f := cmd.Flags()
 	f.BoolVar(&dryRun, "dry-run", false, "dire ce qui serait purgé, mois par mois, sans rien modifier")
 	f.IntVar(&grace, "delai-sans-dossier", lake.DefaultGraceMonths, "mois de conservation de la DSN des personnes sans dossier, avant le dernier mois chargé")
-	f.StringVar(&memory, "memoire", "4GB", "mémoire maximale de DuckDB (au-delà, il écrit dans <racine>/tmp)")
+	f.StringVar(&memory, "memoire", "4GB", memoryHelp)
 	f.IntVar(&threads, "threads", 0, "fils d'exécution de DuckDB (défaut : nombre de cœurs)")
 	return cmd
 }

@@ -12,7 +12,6 @@ import (
 
 	"github.com/agora-formation/agora/serve"
 	"github.com/agora-formation/agora/serve/live"
-	"github.com/agora-formation/agora/warehouse"
 )
 
 func serveCmd(a *app) *cobra.Command {
@@ -48,15 +47,14 @@ pour un accès distant, placez un serveur mandataire HTTPS devant.`,
 			if rate < 0 || burst < 1 {
 				return userErrorf("--debit doit être positif ou nul et --rafale au moins 1")
 			}
-			limit, err := warehouse.ParseMemoryLimit(memory)
-			if err != nil {
-				return userErrorf("%v", err)
+			if err := checkMemory(&memory); err != nil {
+				return err
 			}
 			access := slog.New(slog.NewJSONHandler(a.errOut, nil))
 			srv, err := serve.New(serve.Config{
 				SiteDir:       a.root.Site(),
 				WarehousePath: a.root.Warehouse(),
-				Open:          live.ReadOnly(a.root.Warehouse(), live.Options{Threads: threads, MemoryLimit: limit}),
+				Open:          live.ReadOnly(a.root.Warehouse(), live.Options{Threads: threads, MemoryLimit: memory}),
 				TokensPath:    a.root.Tokens(),
 				Log:           a.log,
 				AccessLog:     access,
@@ -98,7 +96,7 @@ pour un accès distant, placez un serveur mandataire HTTPS devant.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&addr, "addr", "127.0.0.1:8080", "adresse d'écoute hôte:port")
-	f.StringVar(&memory, "memoire", "4GB", "mémoire maximale de DuckDB pour le serveur")
+	f.StringVar(&memory, "memoire", "4GB", "mémoire maximale de DuckDB pour le serveur (ex. 8GB, 8Go, 512Mo)")
 	f.IntVar(&threads, "threads", 0, "fils d'exécution de DuckDB (défaut : nombre de cœurs)")
 	f.Float64Var(&rate, "debit", 10, "requêtes par seconde permises à chaque jeton (0 : pas de limite)")
 	f.IntVar(&burst, "rafale", 30, "requêtes permises d'un coup à chaque jeton")

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -116,8 +115,7 @@ func TestServeCommandErrors(t *testing.T) {
 		cmd.SetOut(io.Discard)
 		cmd.SetErr(io.Discard)
 		err := cmd.Execute()
-		var ue *userError
-		if assert.True(t, errors.As(err, &ue), "%v: %v", c.args, err) {
+		if ue := asUserError(err); assert.NotNil(t, ue, "%v: %v", c.args, err) {
 			assert.Contains(t, ue.msg, c.msg, c.args)
 		}
 		assert.Empty(t, out.String(), "%v: nothing served, nothing announced", c.args)
