@@ -6,7 +6,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"sync"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -37,9 +39,12 @@ d'erreur (sans jeton ni valeur de paramètre). Écoute par défaut sur 127.0.0.1
 pour un accès distant, placez un serveur mandataire HTTPS devant.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			host, _, err := net.SplitHostPort(addr)
+			host, port, err := net.SplitHostPort(addr)
 			if err != nil {
 				return userErrorf("--addr %q invalide : attendu hôte:port, par exemple 127.0.0.1:8080", addr)
+			}
+			if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+				return userErrorf("--addr %q : port « %s » invalide : un port est un nombre de 1 à 65535, par exemple 127.0.0.1:8080", addr, port)
 			}
 			if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 				a.log.Warn("écoute sur une adresse non locale : l'API n'est pas chiffrée, placez un mandataire HTTPS devant", "adresse", addr)
@@ -69,7 +74,7 @@ pour un accès distant, placez un serveur mandataire HTTPS devant.`,
 			}
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
-				return userErrorf("impossible d'écouter sur %s : %v ; le port est peut-être pris, choisissez-en un autre avec --addr", addr, err)
+				return listenError(addr, host, port, err)
 			}
 			url := "http://" + ln.Addr().String()
 			fmt.Fprintf(a.out, "agora sert %s\n  site : %s/\n  API  : %s/api/v1/indicateurs (description : %s/api/v1/openapi.json)\nCtrl-C pour arrêter.\n",
@@ -109,4 +114,26 @@ func rateOrOff(rate float64) float64 {
 		return -1
 	}
 	return rate
+}
+
+// listenError says in French why agora could not listen on addr, and what
+// to do, for the causes a user meets: a port taken, an address that is not
+// this machine's, a port reserved to the administrator, an unknown host name.
+func listenError(addr, host, port string, err error) error {
+	var dns *net.DNSError
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE):
+		next := 8081
+		if n, err := strconv.Atoi(port); err == nil && n > 0 && n < 65535 {
+			next = n + 1
+		}
+		return userErrorf("impossible d'écouter sur %s : le port %s est déjà pris (par un autre « agora serve » ?) ; arrêtez ce programme ou choisissez un autre port avec --addr, par exemple --addr %s", addr, port, net.JoinHostPort(host, strconv.Itoa(next)))
+	case errors.Is(err, syscall.EADDRNOTAVAIL):
+		return userErrorf("impossible d'écouter sur %s : %s n'est pas une adresse de cette machine ; écoutez sur 127.0.0.1 (par défaut) ou sur une adresse d'une de ses interfaces réseau", addr, host)
+	case errors.Is(err, syscall.EACCES):
+		return userErrorf("impossible d'écouter sur %s : les ports sous 1024 sont réservés à l'administrateur ; choisissez un port de 1024 à 65535, par exemple --addr %s", addr, net.JoinHostPort(host, "8080"))
+	case errors.As(err, &dns):
+		return userErrorf("impossible d'écouter sur %s : l'hôte « %s » est inconnu ; donnez une adresse IP (127.0.0.1) ou localhost", addr, host)
+	}
+	return userErrorf("impossible d'écouter sur %s : %v", addr, err)
 }

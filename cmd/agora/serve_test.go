@@ -3,14 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -95,6 +98,12 @@ func TestServeCommand(t *testing.T) {
 // with a French message saying what to do.
 func TestServeCommandErrors(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "faute-de-frappe")
+	built := exportRoot(t)
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer busy.Close()
+	busyAddr := busy.Addr().String()
+	busyPort := busy.Addr().(*net.TCPAddr).Port
 	for _, c := range []struct {
 		dir  string
 		args []string
@@ -106,6 +115,12 @@ func TestServeCommandErrors(t *testing.T) {
 		{exportRoot(t), []string{"--memoire", "8"}, "valeur de --memoire invalide : « 8 »"},
 		{missing, []string{"--addr", "127.0.0.1:0"}, "entrepôt introuvable : " + filepath.Join(missing, "warehouse.duckdb") + " ; construisez-le d'abord avec « agora build » (ou lancez « agora demo »), ou indiquez la racine des données avec --data"},
 		{t.TempDir(), []string{"--addr", "127.0.0.1:0"}, "entrepôt introuvable"}, // a root without a build
+		{t.TempDir(), []string{"--addr", "localhost:99999"}, `--addr "localhost:99999" : port « 99999 » invalide : un port est un nombre de 1 à 65535, par exemple 127.0.0.1:8080`},
+		{t.TempDir(), []string{"--addr", "127.0.0.1:http"}, `--addr "127.0.0.1:http" : port « http » invalide`},
+		{built, []string{"--addr", busyAddr}, fmt.Sprintf("impossible d'écouter sur %s : le port %d est déjà pris (par un autre « agora serve » ?) ; "+
+			"arrêtez ce programme ou choisissez un autre port avec --addr, par exemple --addr 127.0.0.1:%d", busyAddr, busyPort, busyPort+1)},
+		// 192.0.2.1 (TEST-NET-1, RFC 5737) is no machine's address.
+		{built, []string{"--addr", "192.0.2.1:8080"}, "impossible d'écouter sur 192.0.2.1:8080 : 192.0.2.1 n'est pas une adresse de cette machine ; écoutez sur 127.0.0.1 (par défaut) ou sur une adresse d'une de ses interfaces réseau"},
 	} {
 		var out bytes.Buffer
 		a := &app{out: &out, errOut: io.Discard, root: dataroot.Root{Dir: c.dir}}
@@ -120,6 +135,29 @@ func TestServeCommandErrors(t *testing.T) {
 		}
 		assert.Empty(t, out.String(), "%v: nothing served, nothing announced", c.args)
 	}
-	_, err := os.Stat(missing)
+	_, err = os.Stat(missing)
 	assert.ErrorIs(t, err, os.ErrNotExist, "a mistyped root is not created")
+}
+
+// TestListenError checks the message of each cause of a failed listen that
+// the machine of a test cannot produce at will.
+func TestListenError(t *testing.T) {
+	listen := func(errno error) error {
+		return &net.OpError{Op: "listen", Net: "tcp", Err: os.NewSyscallError("bind", errno)}
+	}
+	for _, c := range []struct {
+		addr, host, port string
+		err              error
+		want             string
+	}{
+		{"0.0.0.0:80", "0.0.0.0", "80", listen(syscall.EACCES), "impossible d'écouter sur 0.0.0.0:80 : les ports sous 1024 sont réservés à l'administrateur ; choisissez un port de 1024 à 65535, par exemple --addr 0.0.0.0:8080"},
+		{"serveur.invalid:8080", "serveur.invalid", "8080", &net.OpError{Op: "listen", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "serveur.invalid", IsNotFound: true}},
+			"impossible d'écouter sur serveur.invalid:8080 : l'hôte « serveur.invalid » est inconnu ; donnez une adresse IP (127.0.0.1) ou localhost"},
+		{"127.0.0.1:65535", "127.0.0.1", "65535", listen(syscall.EADDRINUSE), "le port 65535 est déjà pris (par un autre « agora serve » ?) ; arrêtez ce programme ou choisissez un autre port avec --addr, par exemple --addr 127.0.0.1:8081"},
+	} {
+		ue := asUserError(listenError(c.addr, c.host, c.port, c.err))
+		if assert.NotNil(t, ue, c.addr) {
+			assert.Contains(t, ue.msg, c.want, c.addr)
+		}
+	}
 }
