@@ -274,8 +274,15 @@ func nirInText(feed *dictionary.Feed, rec dictionary.Record) []dictionary.Violat
 }
 
 // containsNIR reports whether s holds a valid NIR (15 characters with a
-// correct key) within a run of digits and Corsican letters.
+// correct key) within a run of digits and Corsican letters, or written in
+// groups (« 2 95 10 99 126 111 93 », see delivery.EachSeparatedNIR).
 func containsNIR(s string) bool {
+	return containsRunNIR(s) || delivery.ContainsSeparatedNIR(s)
+}
+
+// containsRunNIR reports whether s holds a valid NIR within a run of digits
+// and Corsican letters.
+func containsRunNIR(s string) bool {
 	run := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
