@@ -91,11 +91,11 @@ elle en crée une hors de la racine des données et dit où.`,
 // prepareDemoRoot empties a data root made by an earlier demo and refuses one
 // that holds other data.
 func prepareDemoRoot(root dataroot.Root) error {
-	entries, err := os.ReadDir(root.Dir)
-	if errors.Is(err, os.ErrNotExist) || (err == nil && len(entries) == 0) {
-		return os.MkdirAll(root.Dir, 0o755)
+	if err := makeRoot(root.Dir, ""); err != nil {
+		return err
 	}
-	if err != nil {
+	entries, err := os.ReadDir(root.Dir)
+	if err != nil || len(entries) == 0 {
 		return err
 	}
 	if _, err := os.Stat(filepath.Join(root.Dir, demoMarker)); err != nil {

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -62,8 +64,8 @@ sinon du fichier nommé par AGORA_PSEUDO_KEY_FILE, sinon de
 			if err != nil {
 				return userErrorf("%s", err)
 			}
-			if err := os.MkdirAll(a.root.Dir, 0o755); err != nil {
-				return userErrorf("racine des données %s : %s", a.root.Dir, err)
+			if err := makeRoot(a.root.Dir, " ; les fichiers à charger se donnent après la commande, par exemple « agora land --data ./data livraisons/ »"); err != nil {
+				return err
 			}
 			lk, err := lake.Open(a.root.Lake())
 			if err != nil {
@@ -124,7 +126,36 @@ func landStatus(sum land.Summary, quiet bool) error {
 	if quiet {
 		return &userError{msg: strings.Join(parts, ", ") + " : voir le champ « erreur » du bilan JSON.", code: 1}
 	}
-	return &userError{msg: strings.Join(parts, ", ") + " : voir les messages ci-dessus ; les autres fichiers sont chargés.", code: 1}
+	msg := strings.Join(parts, ", ") + " : voir les messages ci-dessus ; "
+	switch others := len(sum.Files) - refused - failed; others {
+	case 0:
+		msg += "aucun fichier n'a été chargé."
+	case 1:
+		msg += "l'autre fichier est chargé."
+	default:
+		msg += fmt.Sprintf("les %d autres fichiers sont chargés.", others)
+	}
+	return &userError{msg: msg, code: 1}
+}
+
+// makeRoot creates the data root dir if needed, or says in French why it
+// cannot: a file where the folder should be (for land, often a delivery
+// given to --data instead of after the command: fileHint says so), a folder
+// that cannot be written.
+func makeRoot(dir, fileHint string) error {
+	if info, err := os.Stat(dir); err == nil && !info.IsDir() {
+		return userErrorf("la racine des données %s est un fichier, pas un dossier : --data attend le dossier des données (par exemple ./data)%s", dir, fileHint)
+	}
+	err := os.MkdirAll(dir, 0o755)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, syscall.ENOTDIR):
+		return userErrorf("impossible de créer la racine des données %s : un élément de ce chemin est un fichier, pas un dossier ; indiquez un autre dossier avec --data", dir)
+	case errors.Is(err, os.ErrPermission):
+		return userErrorf("impossible de créer la racine des données %s : droits insuffisants sur le dossier parent ; indiquez un dossier où vous pouvez écrire avec --data", dir)
+	}
+	return userErrorf("impossible de créer la racine des données %s : %v", dir, err)
 }
 
 // quarantineHint returns the line that ends the summary of a landing that

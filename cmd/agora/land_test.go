@@ -59,8 +59,24 @@ func TestLandCommand(t *testing.T) {
 	out, err = runCmd(dir, false, landCmd, in)
 	require.ErrorAs(t, err, &ue)
 	assert.Equal(t, 1, ue.code)
-	assert.Contains(t, ue.msg, "1 fichier(s) refusé(s)")
+	assert.Equal(t, "1 fichier(s) refusé(s) : voir les messages ci-dessus ; l'autre fichier est chargé.", ue.msg)
 	assert.Contains(t, out, "Refusé — mauvais.csv : en-tête non reconnu")
+
+	// The only file given is refused: no other file to speak of.
+	_, _, err = runAgora("--data", dir, "land", filepath.Join(in, "mauvais.csv"))
+	require.ErrorAs(t, err, &ue)
+	assert.Equal(t, "1 fichier(s) refusé(s) : voir les messages ci-dessus ; aucun fichier n'a été chargé.", ue.msg)
+
+	// A delivery given to --data: the root is a file.
+	delivery := filepath.Join(in, "env.csv")
+	_, _, err = runAgora("--data", delivery, "land", in)
+	require.ErrorAs(t, err, &ue)
+	assert.Equal(t, "la racine des données "+delivery+" est un fichier, pas un dossier : --data attend le dossier des données (par exemple ./data) ; "+
+		"les fichiers à charger se donnent après la commande, par exemple « agora land --data ./data livraisons/ »", ue.msg)
+	// A root under a file: no Go error.
+	_, _, err = runAgora("--data", filepath.Join(delivery, "racine"), "land", in)
+	require.ErrorAs(t, err, &ue)
+	assert.Equal(t, "impossible de créer la racine des données "+filepath.Join(delivery, "racine")+" : un élément de ce chemin est un fichier, pas un dossier ; indiquez un autre dossier avec --data", ue.msg)
 
 	_, err = runCmd(dir, false, landCmd, "--feed", "xyz", in)
 	require.ErrorAs(t, err, &ue)
