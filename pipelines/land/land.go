@@ -220,7 +220,7 @@ func Run(ctx context.Context, lk *lake.Lake, key *pseudo.Key, paths []string, op
 	// batches of small files of one feed; both on opts.Workers goroutines.
 	items := make([]*item, len(files))
 	parallel(ctx, opts.Workers, len(files), func(i int) {
-		items[i] = l.prepare(i, files[i])
+		items[i] = l.prepare(ctx, i, files[i])
 		if items[i].res.Status != statusPending {
 			pr.add(items[i].res.Size)
 		}
@@ -339,6 +339,9 @@ func Collect(paths []string) ([]string, error) {
 			return nil, fmt.Errorf("livraison introuvable : %s (vérifiez le chemin)", p)
 		}
 		if !st.IsDir() {
+			if !st.Mode().IsRegular() {
+				return nil, fmt.Errorf("%s n'est pas un fichier ordinaire (périphérique, tube ou socket) : donnez un fichier .csv ou .dsn, ou un dossier", p)
+			}
 			add(p)
 			continue
 		}

@@ -11,12 +11,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/agora-formation/agora/dictionary"
+	"github.com/agora-formation/agora/pipelines/delivery"
 	"github.com/agora-formation/agora/pipelines/pseudo"
 )
 
@@ -371,4 +373,42 @@ func TestOptionalTextNull(t *testing.T) {
 		count(*) FILTER (motif_sortie = ''), count(*) FILTER (certification_obtenue = '') FROM evenements`))
 	// Quarantine: an empty column or value is NULL too.
 	assert.Equal(t, [][]string{{"0", "0"}}, rows(t, e.db(), `SELECT count(*) FILTER (colonne = ''), count(*) FILTER (valeur = '') FROM quarantaine`))
+}
+
+// A device or a FIFO named explicitly is refused before any reading:
+// /dev/zero would be hashed for ever.
+func TestCollectRefusesNonRegular(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "tube.csv")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+	for _, p := range []string{"/dev/zero", fifo} {
+		_, err := Collect([]string{p})
+		require.Error(t, err)
+		assert.Equal(t, p+" n'est pas un fichier ordinaire (périphérique, tube ou socket) : donnez un fichier .csv ou .dsn, ou un dossier", err.Error())
+	}
+}
+
+// endless is an endless file of "a;" that cancels its context after 3 reads.
+type endless struct {
+	reads  *int
+	cancel context.CancelFunc
+}
+
+func (e endless) Read(p []byte) (int, error) {
+	if *e.reads++; *e.reads == 3 {
+		e.cancel()
+	}
+	for i := range p {
+		p[i] = "a;"[i%2]
+	}
+	return len(p), nil
+}
+
+// The first pass stops reading when the context is cancelled (Ctrl-C on a
+// huge file or a slow mount): at the fourth read, not at the end.
+func TestInspectStopsOnCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	reads := 0
+	_, err := delivery.Inspect(ctxReader{ctx, endless{&reads, cancel}}, "sans_fin.csv")
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, 3, reads)
 }

@@ -2,6 +2,7 @@ package land
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -25,7 +26,8 @@ type item struct {
 
 // prepare reads a file once: its SHA-256 and encoding, NEODeS or CSV, and for
 // a CSV its header, hence its feed. It says whether the lake already has it.
-func (l *lander) prepare(index int, path string) *item {
+// When ctx is cancelled during the reading, the item stays pending.
+func (l *lander) prepare(ctx context.Context, index int, path string) *item {
 	it := &item{index: index, res: FileResult{Path: path, Name: filepath.Base(path), Status: statusPending}}
 	res := &it.res
 	f, err := os.Open(path)
@@ -38,7 +40,10 @@ func (l *lander) prepare(index int, path string) *item {
 		l.failed(it, err)
 		return it
 	}
-	info, err := delivery.Inspect(f, res.Name)
+	info, err := delivery.Inspect(ctxReader{ctx, f}, res.Name)
+	if ctx.Err() != nil {
+		return it // cancelled: not started
+	}
 	it.info = info
 	res.Size, res.SHA256 = info.Size, info.SHA256
 	if fe, ok := delivery.IsFileError(err); ok {
@@ -75,6 +80,20 @@ func (l *lander) prepare(index int, path string) *item {
 		already(it, m)
 	}
 	return it
+}
+
+// ctxReader reads r until ctx is cancelled, so that a long first pass (a
+// huge file, a slow mount) stops on Ctrl-C.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // openCSV reads the header of a CSV item from the start of f.
