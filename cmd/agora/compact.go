@@ -3,12 +3,16 @@ package main
 import (
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
+	"github.com/agora-formation/agora/dictionary"
 	"github.com/agora-formation/agora/lake"
 	"github.com/agora-formation/agora/warehouse"
 )
@@ -36,6 +40,9 @@ Les anciens fichiers restent sur le disque pour relire le lac tel qu'il était a
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkMemory(&memory); err != nil {
+				return err
+			}
+			if err := checkDatasets(datasets); err != nil {
 				return err
 			}
 			ctx := cmd.Context()
@@ -76,6 +83,19 @@ Les anciens fichiers restent sur le disque pour relire le lac tel qu'il était a
 	f.StringVar(&memory, "memoire", "4GB", memoryHelp)
 	f.IntVar(&threads, "threads", 0, "fils d'exécution de DuckDB (défaut : nombre de cœurs)")
 	return cmd
+}
+
+// checkDatasets refuses a name that is not a dataset of the lake, listing
+// those that are.
+func checkDatasets(names []string) error {
+	schemas := dictionary.LakeSchemas()
+	for _, n := range names {
+		if _, ok := schemas[n]; !ok {
+			valid := slices.Sorted(maps.Keys(schemas))
+			return userErrorf("--jeux : jeu de données inconnu : « %s » ; les jeux du lac sont %s", n, strings.Join(valid, ", "))
+		}
+	}
+	return nil
 }
 
 // openLake opens the lake of the data root, or says how to get one.
