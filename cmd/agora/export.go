@@ -42,7 +42,10 @@ observé (DSN couverte), en emploi, en emploi durable, famille de contrat, heure
 code NAF du meilleur emploi, pluri-emploi (O/N ; vide quand le mois n'est pas observé).
 
 Format pour tableur français : séparateur « ; », virgule décimale, UTF-8 avec BOM,
-nom resultats_dossiers_<CODE>.csv, remplacé à chaque export.
+nom resultats_dossiers_<CODE>.csv, remplacé à chaque export. Un financeur sans aucune
+sortie reçoit un fichier réduit à l'en-tête, avec un avertissement (la commande réussit :
+un export hebdomadaire programmé n'échoue pas pour un partenaire qui n'a encore rien à
+transmettre).
 
 Le fichier contient des identifiants de dossier : ce sont des données personnelles.
 Il est écrit par défaut dans <racine>/prive/partenaires/<CODE>/ (droits 0600) ; tout
@@ -63,10 +66,27 @@ dossier de sortie situé sous le site public ou les données ouvertes est refus�
 			if err != nil {
 				return err
 			}
-			if a.jsonOut {
-				return a.printJSON(map[string]any{"financeur": funder, "fichier": path, "lignes": n})
+			// An empty file is not an error: a weekly export run by a
+			// scheduler must not fail for a partner with nothing to report
+			// yet. The warning tells a person why it may be empty.
+			warning := ""
+			if n == 0 {
+				warning = fmt.Sprintf("aucune sortie de dossier du financeur %s dans l'entrepôt : le fichier ne contient que l'en-tête. "+
+					"Soit il n'a encore rien transmis, ou ses fichiers n'ont pas été chargés (« agora quality --financeur %s » le dit), soit aucun de ses dossiers n'est encore sorti.", funder, funder)
 			}
-			fmt.Fprintf(a.out, "Fichier du financeur %s : %s (%d sorties).\nIl contient des données personnelles : ne le publiez pas.\n", funder, path, n)
+			if a.jsonOut {
+				out := map[string]any{"financeur": funder, "fichier": path, "lignes": n}
+				if warning != "" {
+					out["avertissement"] = warning
+				}
+				return a.printJSON(out)
+			}
+			fmt.Fprintf(a.out, "Fichier du financeur %s : %s (%s).\n", funder, path, plural(int64(n), "sortie", "sorties"))
+			if warning != "" {
+				fmt.Fprintf(a.out, "Attention : %s\n", warning)
+				return nil
+			}
+			fmt.Fprintln(a.out, "Il contient des données personnelles : ne le publiez pas.")
 			return nil
 		},
 	}

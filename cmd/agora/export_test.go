@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/csv"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,7 +47,7 @@ func TestExportPartner(t *testing.T) {
 	require.NoError(t, err, out)
 	path := filepath.Join(dir, "prive", "partenaires", "FT", "resultats_dossiers_FT.csv")
 	assert.Contains(t, out, path)
-	assert.Contains(t, out, "(123 sorties)") // fixture: FT sends cells 7, 8, 9 (30 + 50 + 8) and 13 (35)
+	assert.Contains(t, out, "(123 sorties).\nIl contient des données personnelles") // fixture: FT sends cells 7, 8, 9 (30 + 50 + 8) and 13 (35)
 	info, err := os.Stat(path)
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
@@ -143,11 +144,21 @@ func TestExportPartnerErrors(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "agora build")
 
-	// A funder without dossiers gets a file with the header only.
+	// A funder without dossiers gets a file with the header only, and a
+	// warning saying why it may be empty; the command succeeds.
 	out := t.TempDir()
 	msg, err := runExport(dir, "partenaire", "--financeur", "OPCO-03", "--out", out)
 	require.NoError(t, err, msg)
-	b, err := os.ReadFile(filepath.Join(out, "resultats_dossiers_OPCO-03.csv"))
+	path := filepath.Join(out, "resultats_dossiers_OPCO-03.csv")
+	b, err := os.ReadFile(path)
 	require.NoError(t, err)
 	assert.Equal(t, 1, strings.Count(string(b), "\n"))
+	const warning = "aucune sortie de dossier du financeur OPCO-03 dans l'entrepôt : le fichier ne contient que l'en-tête. " +
+		"Soit il n'a encore rien transmis, ou ses fichiers n'ont pas été chargés (« agora quality --financeur OPCO-03 » le dit), soit aucun de ses dossiers n'est encore sorti."
+	assert.Equal(t, "Fichier du financeur OPCO-03 : "+path+" (0 sortie).\nAttention : "+warning+"\n", msg)
+	msg, err = runCmd(dir, true, exportCmd, "partenaire", "--financeur", "OPCO-03", "--out", out)
+	require.NoError(t, err, msg)
+	var got map[string]any
+	require.NoError(t, json.Unmarshal([]byte(msg), &got), msg)
+	assert.Equal(t, map[string]any{"financeur": "OPCO-03", "fichier": path, "lignes": 0.0, "avertissement": warning}, got)
 }
