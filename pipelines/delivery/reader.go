@@ -52,6 +52,8 @@ type Reader struct {
 	header []string
 	extra  []string
 	pos    []int // feed column → index in the file's fields, -1 when absent
+	// trailing: the header ends with ';', so may every line (ignored).
+	trailing bool
 
 	line   int64
 	blank  int64
@@ -70,9 +72,17 @@ type Reader struct {
 // for messages.
 func NewReader(r io.Reader, name string, forced *dictionary.Feed) (*Reader, error) {
 	rd := &Reader{name: name, br: bufio.NewReaderSize(r, 256<<10)}
+	if head, _ := rd.br.Peek(64 << 10); macLineEndings(head) {
+		return nil, &FileError{File: name, Rule: dictionary.RuleBadLine,
+			Msg: fmt.Sprintf("%s : fins de ligne Mac (CR seul) : le fichier se lit comme une seule ligne ; rien n'a été chargé. Réenregistrez-le en « CSV UTF-8 » (séparateur « ; ») et renvoyez-le.", name)}
+	}
 	line, ok, err := rd.readLine()
-	for ok && len(line) == 0 { // leading empty lines
-		rd.blank++
+	for ok && (len(line) == 0 || excelSep(line) == ";") {
+		// Leading empty lines, and the « sep=; » line Excel writes to name
+		// the separator: it says what the dictionary says.
+		if len(line) == 0 {
+			rd.blank++
+		}
 		line, ok, err = rd.readLine()
 	}
 	if err != nil {
@@ -83,9 +93,21 @@ func NewReader(r io.Reader, name string, forced *dictionary.Feed) (*Reader, erro
 			Msg: fmt.Sprintf("%s : fichier vide, sans ligne d'en-tête ; rien n'a été chargé. Renvoyez le fichier avec sa première ligne donnant les noms des colonnes (voir le dictionnaire).", name)}
 	}
 	headerLine := rd.line
+	if sep := excelSep(line); sep != "" {
+		return nil, separatorError(name, sep)
+	}
+	rawHeader := string(line)
 	if bad := rd.split(line); bad != "" {
+		if sep := otherSeparator(rawHeader, forced); sep != "" {
+			return nil, separatorError(name, sep)
+		}
 		return nil, &FileError{File: name, Rule: dictionary.RuleBadLine,
 			Msg: fmt.Sprintf("%s, ligne %d (en-tête) : %s ; rien n'a été chargé. Corrigez la première ligne : noms de colonnes séparés par « ; ».", name, headerLine, bad)}
+	}
+	if n := len(rd.fields); n > 1 && strings.TrimSpace(rd.fields[n-1]) == "" {
+		// A ';' ending every line: the empty column after it is no column.
+		rd.fields = rd.fields[:n-1]
+		rd.trailing = true
 	}
 	rd.header = make([]string, len(rd.fields))
 	seen := make(map[string]bool, len(rd.fields))
@@ -102,6 +124,9 @@ func NewReader(r io.Reader, name string, forced *dictionary.Feed) (*Reader, erro
 	feed := forced
 	if feed == nil {
 		if feed, err = dictionary.DetectFeed(rd.header); err != nil {
+			if sep := otherSeparator(rawHeader, nil); sep != "" {
+				return nil, separatorError(name, sep)
+			}
 			return nil, missingColumns(name, rd.header, nil)
 		}
 	}
@@ -115,6 +140,9 @@ func NewReader(r io.Reader, name string, forced *dictionary.Feed) (*Reader, erro
 		}
 	}
 	if len(missing) > 0 {
+		if sep := otherSeparator(rawHeader, feed); sep != "" {
+			return nil, separatorError(name, sep)
+		}
 		return nil, missingColumns(name, rd.header, feed)
 	}
 	for _, h := range rd.header {
@@ -124,6 +152,76 @@ func NewReader(r io.Reader, name string, forced *dictionary.Feed) (*Reader, erro
 	}
 	rd.row.Fields = make([]string, len(feed.Columns))
 	return rd, nil
+}
+
+// macLineEndings reports whether the start of a file ends its first line
+// with a CR alone (old Mac, Excel's « CSV Macintosh »): the file would read
+// as a single line. Such files are refused rather than read: Excel writes
+// them in Mac Roman, which cannot be told from Windows-1252, so accepting
+// their line endings would land their accents mangled without a word.
+func macLineEndings(head []byte) bool {
+	cr := bytes.IndexByte(head, '\r')
+	if cr < 0 || cr+1 >= len(head) || head[cr+1] == '\n' {
+		return false
+	}
+	lf := bytes.IndexByte(head, '\n')
+	return lf < 0 || lf > cr
+}
+
+// excelSep returns the separator named by an Excel « sep=X » line, or "".
+func excelSep(line []byte) string {
+	s := strings.TrimSpace(string(line))
+	if len(s) < 4 || !strings.EqualFold(s[:4], "sep=") {
+		return ""
+	}
+	if sep := s[4:]; sep == "" || sep == "\t" {
+		return "\t" // the tab was trimmed as a space
+	} else if utf8.RuneCountInString(sep) == 1 {
+		return sep
+	}
+	return ""
+}
+
+// otherSeparator returns the separator (',', tab or '|') that the header
+// line uses instead of ';': the one with which it splits into the columns
+// of feed, or of a feed of the dictionary when feed is nil. It returns ""
+// when no such separator names at least two columns of the feed.
+func otherSeparator(line string, feed *dictionary.Feed) string {
+	for _, sep := range []string{",", "\t", "|"} {
+		if !strings.Contains(line, sep) {
+			continue
+		}
+		fields := strings.Split(line, sep)
+		for i, f := range fields {
+			fields[i] = strings.ToLower(strings.Trim(strings.TrimSpace(f), `"`))
+		}
+		feeds := dictionary.Feeds()
+		if feed != nil {
+			feeds = []*dictionary.Feed{feed}
+		}
+		for _, f := range feeds {
+			n := 0
+			for _, h := range fields {
+				if f.Index(h) >= 0 {
+					n++
+				}
+			}
+			if n >= 2 {
+				return sep
+			}
+		}
+	}
+	return ""
+}
+
+// separatorError refuses a file whose fields are separated by sep, not ';'.
+func separatorError(name, sep string) *FileError {
+	shown := "« " + sep + " »"
+	if sep == "\t" {
+		shown = "la tabulation"
+	}
+	return &FileError{File: name, Rule: dictionary.RuleBadLine,
+		Msg: fmt.Sprintf("%s : le fichier utilise %s comme séparateur ; rien n'a été chargé. Réexportez-le avec « ; » (Excel : « CSV (séparateur : point-virgule) » ou « CSV UTF-8 ») et renvoyez-le.", name, shown)}
 }
 
 // missingColumns explains which required columns a header lacks for feed, or,
@@ -201,6 +299,9 @@ func (r *Reader) Next() bool {
 		}
 		r.row.Line = r.line
 		r.row.Bad = r.split(line)
+		if r.trailing && len(r.fields) == len(r.header)+1 && r.fields[len(r.header)] == "" {
+			r.fields = r.fields[:len(r.header)]
+		}
 		if r.row.Bad == "" && len(r.fields) != len(r.header) {
 			r.row.Bad = fmt.Sprintf("%d champs au lieu de %d (séparateur « ; »)", len(r.fields), len(r.header))
 		}

@@ -336,3 +336,64 @@ func TestDecoderSmallReads(t *testing.T) {
 		assert.Equal(t, string(want), string(got), "reads of %d bytes", size)
 	}
 }
+
+// The mistakes of spreadsheet exports get a message that names them, not
+// « en-tête non reconnu » or columns « absentes » that are all there.
+func TestReaderExportArtefacts(t *testing.T) {
+	const (
+		comma = "f.csv : le fichier utilise « , » comme séparateur ; rien n'a été chargé. Réexportez-le avec « ; » (Excel : « CSV (séparateur : point-virgule) » ou « CSV UTF-8 ») et renvoyez-le."
+		tab   = "f.csv : le fichier utilise la tabulation comme séparateur ; rien n'a été chargé. Réexportez-le avec « ; » (Excel : « CSV (séparateur : point-virgule) » ou « CSV UTF-8 ») et renvoyez-le."
+		mac   = "f.csv : fins de ligne Mac (CR seul) : le fichier se lit comme une seule ligne ; rien n'a été chargé. Réenregistrez-le en « CSV UTF-8 » (séparateur « ; ») et renvoyez-le."
+	)
+	envComma := strings.ReplaceAll(envHeader, ";", ",")
+	for _, tc := range []struct {
+		name   string
+		data   string
+		forced *dictionary.Feed
+		msg    string
+	}{
+		{"comma", envComma + "\nREG-53,PRF,2024,100,2024-03-01\n", nil, comma},
+		{"comma, quoted", `"` + strings.ReplaceAll(envHeader, ";", `","`) + "\"\n", nil, comma},
+		{"comma, feed forced", envComma + "\n", dictionary.Enveloppes, comma},
+		{"tab", strings.ReplaceAll(envHeader, ";", "\t") + "\n", nil, tab},
+		{"tab, feed forced", strings.ReplaceAll(envHeader, ";", "\t") + "\n", dictionary.Enveloppes, tab},
+		{"excel sep=,", "sep=,\n" + envComma + "\n", nil, comma},
+		{"excel sep=tab", "sep=\t\r\n" + envHeader + "\n", nil, tab},
+		{"mac", envHeader + "\rREG-53;PRF;2024;100;2024-03-01\r", nil, mac},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, _, err := read(t, []byte(tc.data), tc.forced)
+			fe, ok := IsFileError(err)
+			require.True(t, ok, "want a FileError, got %v", err)
+			assert.Equal(t, dictionary.RuleBadLine, fe.Rule)
+			assert.Equal(t, tc.msg, fe.Msg)
+		})
+	}
+	// A comma that splits into no feed's columns stays « en-tête non reconnu ».
+	_, _, _, err := read(t, []byte("a,b,c\n"), nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "en-tête non reconnu (« a,b,c »)")
+}
+
+// Excel's « sep=; » first line says what the dictionary says: it is skipped.
+// A ';' ending every line adds no column. CRLF files are no Mac files.
+func TestReaderSepLineAndTrailingSeparator(t *testing.T) {
+	for data, line := range map[string]int64{
+		"sep=;\r\n" + envHeader + "\r\nREG-53;PRF;2024;100;2024-03-01\r\n": 3,
+		envHeader + ";\nREG-53;PRF;2024;100;2024-03-01;\n":                 2,
+		envHeader + ";\nREG-53;PRF;2024;100;2024-03-01\n":                  2,
+	} {
+		_, rd, rows, err := read(t, []byte(data), nil)
+		require.NoError(t, err, "%q", data)
+		assert.Equal(t, dictionary.Enveloppes, rd.Feed())
+		assert.Empty(t, rd.Extra())
+		require.Len(t, rows, 1)
+		assert.Equal(t, "", rows[0].Bad)
+		assert.Equal(t, line, rows[0].Line)
+		assert.Equal(t, []string{"REG-53", "PRF", "2024", "100", "2024-03-01"}, rows[0].Fields)
+	}
+	// A line with one more, non-empty field is still a bad line.
+	_, _, rows, err := read(t, []byte(envHeader+";\nREG-53;PRF;2024;100;2024-03-01;x\n"), nil)
+	require.NoError(t, err)
+	assert.Equal(t, "6 champs au lieu de 5 (séparateur « ; »)", rows[0].Bad)
+}
