@@ -86,18 +86,7 @@ une construction complète, et la commande dit pourquoi ; --complet la force.`,
 			if lakeAsOf != "" {
 				lakeText = "lac au chargement " + lakeAsOf
 			}
-			how := "construction complète"
-			if rep.Incremental {
-				rebuilt := 0
-				for _, m := range rep.Models {
-					if m.Mode != runner.Unchanged && m.Materialized == runner.Table {
-						rebuilt++
-					}
-				}
-				how = fmt.Sprintf("construction incrémentale : %d modèle(s) recalculé(s), les autres repris de la précédente", rebuilt)
-			} else if res.Why != "" {
-				how += " : " + res.Why
-			}
+			how := buildHow(res, selected, asOf != "", keep)
 			fmt.Fprintf(a.out, "Entrepôt construit en %.1f s (%s ; %s) : %d modèles dont %d marts, %d tests de données réussis.\n",
 				rep.Seconds, lakeText, how, len(rep.Models), marts, len(rep.Tests)-rep.Warnings)
 			fmt.Fprintf(a.out, "Entrepôt : %s\nMarts Parquet : %s\n", final, a.root.Marts())
@@ -113,6 +102,46 @@ une construction complète, et la commande dit pourquoi ; --complet la force.`,
 	f.BoolVar(&full, "complet", false, "tout reconstruire, sans reprendre les tables de la construction précédente (cache.duckdb)")
 	f.StringVar(&asOf, "au", "", "construire le lac tel qu'il était après ce chargement (identifiant de manifeste)")
 	return cmd
+}
+
+// buildHow says what kind of build res was: incremental, full and why, or
+// partial (--select). A build with --select, --au or --intermediaires
+// neither reads nor updates the cache of the previous build, and the next
+// plain build is full: it says so.
+func buildHow(res chain.BuildResult, selected []string, asOf, keep bool) string {
+	if res.Incremental {
+		rebuilt := 0
+		for _, m := range res.Models {
+			if m.Mode != runner.Unchanged && m.Materialized == runner.Table {
+				rebuilt++
+			}
+		}
+		return fmt.Sprintf("construction incrémentale : %d modèle(s) recalculé(s), les autres repris de la précédente", rebuilt)
+	}
+	var flags []string
+	how := "construction complète"
+	if len(selected) > 0 {
+		flags = append(flags, "--select")
+		reads := "les modèles qu'ils lisent"
+		if len(selected) == 1 {
+			reads = "les modèles qu'il lit"
+		}
+		how = "construction partielle : " + strings.Join(selected, ", ") + " et " + reads + ", les autres marts repris de l'entrepôt en place"
+	}
+	if asOf {
+		flags = append(flags, "--au")
+	}
+	if keep {
+		flags = append(flags, "--intermediaires")
+		how += ", modèles staging et intermediate gardés dans l'entrepôt"
+	}
+	if len(flags) > 0 {
+		return how + " ; avec " + strings.Join(flags, ", ") + ", le cache n'est ni lu ni mis à jour : la prochaine construction sera complète"
+	}
+	if res.Why != "" {
+		how += " : " + res.Why
+	}
+	return how
 }
 
 // buildUserError returns the user's form of the build errors that the user

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/agora-formation/agora/chain"
 	"github.com/agora-formation/agora/lake"
 	"github.com/agora-formation/agora/sql/runner"
 )
@@ -82,4 +83,33 @@ func TestBuildUserErrorsByType(t *testing.T) {
 	assert.NotNil(t, buildUserError(fmt.Errorf("%w : « x »", runner.ErrUnknownModel)))
 	assert.Nil(t, buildUserError(&lake.AlreadyLandedError{}))
 	assert.Nil(t, buildUserError(assert.AnError))
+}
+
+// TestBuildHow checks how the summary of a build names its kind: never
+// « construction complète : construction partielle ».
+func TestBuildHow(t *testing.T) {
+	const next = "le cache n'est ni lu ni mis à jour : la prochaine construction sera complète"
+	partial := chain.BuildResult{Why: "construction partielle (--select, --au ou --intermediaires)"}
+	incremental := chain.BuildResult{Report: runner.Report{Incremental: true, Models: []runner.ModelResult{
+		{Name: "a", Materialized: runner.Table, Mode: runner.Unchanged},
+		{Name: "b", Materialized: runner.Table},
+		{Name: "c", Materialized: runner.View},
+	}}}
+	for _, c := range []struct {
+		res      chain.BuildResult
+		selected []string
+		asOf     bool
+		keep     bool
+		want     string
+	}{
+		{partial, []string{"etat_donnees"}, false, false, "construction partielle : etat_donnees et les modèles qu'il lit, les autres marts repris de l'entrepôt en place ; avec --select, " + next},
+		{partial, []string{"a", "b"}, true, false, "construction partielle : a, b et les modèles qu'ils lisent, les autres marts repris de l'entrepôt en place ; avec --select, --au, " + next},
+		{partial, nil, true, false, "construction complète ; avec --au, " + next},
+		{partial, nil, false, true, "construction complète, modèles staging et intermediate gardés dans l'entrepôt ; avec --intermediaires, " + next},
+		{chain.BuildResult{Why: "construction complète demandée"}, nil, false, false, "construction complète : construction complète demandée"},
+		{chain.BuildResult{Why: "le cache ne correspond pas à l'entrepôt en place"}, nil, false, false, "construction complète : le cache ne correspond pas à l'entrepôt en place"},
+		{incremental, nil, false, false, "construction incrémentale : 1 modèle(s) recalculé(s), les autres repris de la précédente"},
+	} {
+		assert.Equal(t, c.want, buildHow(c.res, c.selected, c.asOf, c.keep))
+	}
 }
