@@ -67,7 +67,7 @@ elle en crée une hors de la racine des données et dit où.`,
 				// a failure now is an internal error, unless the user
 				// interrupted the demo.
 				if ctx.Err() != nil {
-					return userErrorf("démonstration interrompue : relancez « agora demo » pour la reprendre depuis le début")
+					return userErrorf("démonstration interrompue : relancez « %s » pour la reprendre depuis le début", a.command("demo"))
 				}
 				return err
 			}
@@ -149,5 +149,7 @@ func printDemoResult(a *app, res chain.Result) {
 		frInt(res.Generate.Dossiers), frInt(res.Land.Landed), frInt(res.Land.Quarantined))
 	fmt.Fprintf(w, "\nSite (ouvrez-le dans un navigateur, sans réseau) :\n  %s\n", filepath.Join(a.root.Site(), "index.html"))
 	fmt.Fprintf(w, "Données ouvertes :\n  %s\n", a.root.OpenData())
-	fmt.Fprintf(w, "Pour servir le site et l'API : agora serve --data %s\n", a.root.Dir)
+	// As the user can run it: ./bin/agora after « make demo », where agora
+	// is not on the PATH.
+	fmt.Fprintf(w, "Pour servir le site et l'API : %s\n", a.command("serve", "--data", a.root.Dir))
 }

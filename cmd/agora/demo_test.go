@@ -1,14 +1,18 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/agora-formation/agora/chain"
+	"github.com/agora-formation/agora/dataroot"
 	"github.com/agora-formation/agora/pipelines/pseudo"
 )
 
@@ -46,4 +50,37 @@ func TestDemoInterrupted(t *testing.T) {
 	var ue *userError
 	require.ErrorAs(t, err, &ue)
 	assert.Equal(t, "démonstration interrompue : relancez « agora demo » pour la reprendre depuis le début", ue.msg)
+}
+
+// TestDemoServeLine checks that the demo ends with the command to serve as
+// the user can run it: the path agora was run by when it has a folder (as
+// « make demo » runs ./bin/agora, not on the PATH), quoted for a shell.
+func TestDemoServeLine(t *testing.T) {
+	for _, c := range []struct{ arg0, dir, want string }{
+		{"./bin/agora", "/donnees/demo", "./bin/agora serve --data /donnees/demo"},
+		{"agora", "/donnees/demo", "agora serve --data /donnees/demo"},
+		{"/opt/mon agora/agora", "/mes données/démo", "'/opt/mon agora/agora' serve --data '/mes données/démo'"},
+		// go run: a binary in the build cache, gone once it exits.
+		{"/tmp/go-build1234/b001/exe/agora", "/d", "agora serve --data /d"},
+	} {
+		var out bytes.Buffer
+		a := &app{out: &out, prog: progName(c.arg0), root: dataroot.Root{Dir: c.dir}}
+		printDemoResult(a, chain.Result{})
+		lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+		assert.Equal(t, "Pour servir le site et l'API : "+c.want, lines[len(lines)-1], c.arg0)
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		"/donnees/demo":     "/donnees/demo",
+		"a.csv,b.csv":       "a.csv,b.csv",
+		"mon fichier.csv":   "'mon fichier.csv'",
+		"l'été":             `'l'\''été'`,
+		"":                  "''",
+		"$HOME":             "'$HOME'",
+		"00000001-abcdef12": "00000001-abcdef12",
+	} {
+		assert.Equal(t, want, shellQuote(in), in)
+	}
 }
