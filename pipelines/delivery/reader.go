@@ -21,6 +21,12 @@ type FileError struct {
 	Rule   string // dictionary rule code: MISSING_COLUMN, BAD_ENCODING, BAD_LINE (header)
 	Column string // the missing or faulty column(s), when there are
 	Msg    string
+	// Feed is the feed the file was recognised as despite the error (a
+	// known feed missing a column, a known header with the wrong
+	// separator), or "". Sender is the partner that its first rows all
+	// name, when they can be read, or "": so that the refusal reaches that
+	// partner's quality page.
+	Feed, Sender string
 }
 
 func (e *FileError) Error() string { return e.Msg }
@@ -99,7 +105,7 @@ func NewReader(r io.Reader, name string, forced *dictionary.Feed) (*Reader, erro
 	rawHeader := string(line)
 	if bad := rd.split(line); bad != "" {
 		if sep := otherSeparator(rawHeader, forced); sep != "" {
-			return nil, separatorError(name, sep)
+			return nil, rd.separatorError(name, rawHeader, sep, forced)
 		}
 		return nil, &FileError{File: name, Rule: dictionary.RuleBadLine,
 			Msg: fmt.Sprintf("%s, ligne %d (en-tête) : %s ; rien n'a été chargé. Corrigez la première ligne : noms de colonnes séparés par « ; ».", name, headerLine, bad)}
@@ -125,9 +131,9 @@ func NewReader(r io.Reader, name string, forced *dictionary.Feed) (*Reader, erro
 	if feed == nil {
 		if feed, err = dictionary.DetectFeed(rd.header); err != nil {
 			if sep := otherSeparator(rawHeader, nil); sep != "" {
-				return nil, separatorError(name, sep)
+				return nil, rd.separatorError(name, rawHeader, sep, nil)
 			}
-			return nil, missingColumns(name, rd.header, nil)
+			return nil, rd.withSender(missingColumns(name, rd.header, nil), rd.header, rd.splitFields)
 		}
 	}
 	rd.feed = feed
@@ -141,9 +147,9 @@ func NewReader(r io.Reader, name string, forced *dictionary.Feed) (*Reader, erro
 	}
 	if len(missing) > 0 {
 		if sep := otherSeparator(rawHeader, feed); sep != "" {
-			return nil, separatorError(name, sep)
+			return nil, rd.separatorError(name, rawHeader, sep, feed)
 		}
-		return nil, missingColumns(name, rd.header, feed)
+		return nil, rd.withSender(missingColumns(name, rd.header, feed), rd.header, rd.splitFields)
 	}
 	for _, h := range rd.header {
 		if feed.Index(h) < 0 {
@@ -214,6 +220,78 @@ func otherSeparator(line string, feed *dictionary.Feed) string {
 	return ""
 }
 
+// separatorError refuses a file whose header line, split by sep, names the
+// columns of forced or of a feed of the dictionary; the error carries that
+// feed and the sender its rows name.
+func (r *Reader) separatorError(name, header, sep string, forced *dictionary.Feed) *FileError {
+	fe := separatorError(name, sep)
+	split := func(line []byte) []string {
+		fields := strings.Split(string(line), sep)
+		for i, f := range fields {
+			fields[i] = strings.ToLower(strings.Trim(strings.TrimSpace(f), `"`))
+		}
+		return fields
+	}
+	cols := split([]byte(header))
+	feed := forced
+	if feed == nil {
+		var err error
+		if feed, err = dictionary.DetectFeed(cols); err != nil {
+			return fe
+		}
+	}
+	fe.Feed = feed.Name
+	for i, c := range cols {
+		cols[i] = strings.Clone(c)
+	}
+	return r.withSender(fe, cols, func(line []byte) []string {
+		fields := strings.Split(string(line), sep)
+		for i, f := range fields {
+			fields[i] = strings.Trim(strings.TrimSpace(f), `"`)
+		}
+		return fields
+	})
+}
+
+// withSender sets fe.Sender to the partner code that the rows following the
+// header name in its sender column (code_financeur_dossier, else
+// code_financeur), when the first 1 000 rows all name the same known code.
+func (r *Reader) withSender(fe *FileError, header []string, split func([]byte) []string) *FileError {
+	col := slices.Index(header, "code_financeur_dossier")
+	if col < 0 {
+		col = slices.Index(header, "code_financeur")
+	}
+	if col < 0 {
+		return fe
+	}
+	sender := ""
+	for range 1000 {
+		line, ok, err := r.readLine()
+		if err != nil || !ok {
+			break
+		}
+		fields := split(line)
+		if col >= len(fields) || strings.TrimSpace(fields[col]) == "" {
+			continue
+		}
+		c, known := dictionary.Financeurs.Lookup(strings.TrimSpace(fields[col]))
+		if !known || sender != "" && c.Code != sender {
+			return fe
+		}
+		sender = c.Code
+	}
+	fe.Sender = sender
+	return fe
+}
+
+// splitFields splits a line on ';' (see split); nil when it is malformed.
+func (r *Reader) splitFields(line []byte) []string {
+	if r.split(line) != "" {
+		return nil
+	}
+	return r.fields
+}
+
 // separatorError refuses a file whose fields are separated by sep, not ';'.
 func separatorError(name, sep string) *FileError {
 	shown := "« " + sep + " »"
@@ -251,7 +329,7 @@ func missingColumns(name string, header []string, feed *dictionary.Feed) *FileEr
 			missing = append(missing, c.Name)
 		}
 	}
-	return &FileError{File: name, Rule: dictionary.RuleMissingColumn, Column: strings.Join(missing, ","),
+	return &FileError{File: name, Rule: dictionary.RuleMissingColumn, Column: strings.Join(missing, ","), Feed: feed.Name,
 		Msg: fmt.Sprintf("%s : colonne(s) obligatoire(s) absente(s) pour le flux %s : %s ; rien n'a été chargé. Ajoutez ces colonnes à la première ligne du fichier (noms exacts du dictionnaire, séparés par « ; ») et renvoyez-le.", name, feed.Name, strings.Join(missing, ", "))}
 }
 

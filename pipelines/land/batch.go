@@ -172,7 +172,7 @@ func (l *lander) landItem(ctx context.Context, tl *txnLanding, it *item, source 
 		fe := it.fileErr
 		res.Status, res.Rule, res.Error = StatusRefused, fe.Rule, fe.Msg
 		meta[MetaRefusedRule], meta[MetaRefusedMsg] = fe.Rule, fe.Msg
-		fl.quarantine(0, fe.Rule, fe.Column, "", "")
+		fl.quarantine(0, fe.Rule, fe.Column, "", fe.Sender)
 		l.opts.Log.Info("fichier refusé", "fichier", res.Path, "regle", fe.Rule)
 		l.progress.add(res.Size)
 		return nil

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -411,4 +412,36 @@ func TestInspectStopsOnCancel(t *testing.T) {
 	_, err := delivery.Inspect(ctxReader{ctx, endless{&reads, cancel}}, "sans_fin.csv")
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.Equal(t, 3, reads)
+}
+
+// A refused file whose feed was recognised (a required column missing, or
+// the wrong separator) is filed under that feed, and under the partner its
+// rows all name, so that the refusal reaches that partner's quality page.
+// When the rows name two partners, or none, the sender stays unknown.
+func TestRefusedFileKeepsFeedAndSender(t *testing.T) {
+	e := newEnv(t)
+	drop := func(h []string, col string) []string {
+		i := slices.Index(header("dossiers"), col)
+		return append(slices.Clone(h[:i]), h[i+1:]...)
+	}
+	sansSiret := csvFile(drop(header("dossiers"), "siret_of"),
+		drop(row("dossiers", map[string]string{"code_financeur": "REG-53"}), "siret_of"),
+		drop(row("dossiers", map[string]string{"id_dossier": "D2", "code_financeur": "REG-53"}), "siret_of"))
+	deux := csvFile(drop(header("dossiers"), "siret_of"),
+		drop(row("dossiers", map[string]string{"code_financeur": "REG-53"}), "siret_of"),
+		drop(row("dossiers", map[string]string{"id_dossier": "D2"}), "siret_of"))
+	virgule := []byte(strings.ReplaceAll(string(csvFile(header("evenements"), row("evenements", map[string]string{"code_financeur": "REG-53"}))), ";", ","))
+	s := e.land(Options{}, e.write("sans_siret.csv", sansSiret), e.write("deux.csv", deux), e.write("virgule.csv", virgule),
+		e.write("inconnu.csv", []byte("a;b\n1;2\n")))
+	require.Equal(t, 4, s.Count(StatusRefused))
+	assert.Equal(t, [][]string{
+		{"deux.csv", "dossiers", "MISSING_COLUMN", ""},
+		{"inconnu.csv", "inconnu", "MISSING_COLUMN", ""},
+		{"sans_siret.csv", "dossiers", "MISSING_COLUMN", "REG-53"},
+		{"virgule.csv", "evenements", "BAD_LINE", "REG-53"},
+	}, rows(t, e.db(), "SELECT fichier, feed, regle, coalesce(code_financeur, '') FROM quarantaine ORDER BY fichier"))
+	for _, f := range s.Files {
+		want := map[string]string{"deux.csv": "dossiers", "inconnu.csv": UnknownFeed, "sans_siret.csv": "dossiers", "virgule.csv": "evenements"}[f.Name]
+		assert.Equal(t, want, f.Feed, f.Name)
+	}
 }

@@ -66,6 +66,9 @@ func (l *lander) prepare(ctx context.Context, index int, path string) *item {
 		rd, err := l.openCSV(f, it)
 		if fe, ok := delivery.IsFileError(err); ok {
 			it.fileErr = fe
+			if fe.Feed != "" {
+				res.Feed = fe.Feed // recognised, though refused
+			}
 		} else if err != nil {
 			l.failed(it, err)
 			return it
