@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/agora-formation/agora/chain"
+	"github.com/agora-formation/agora/french"
 	"github.com/agora-formation/agora/lake"
 	"github.com/agora-formation/agora/sql/runner"
 	"github.com/agora-formation/agora/warehouse"
@@ -87,8 +88,9 @@ une construction complète, et la commande dit pourquoi ; --complet la force.`,
 				lakeText = "lac au chargement " + lakeAsOf
 			}
 			how := buildHow(res, selected, asOf != "", keep)
-			fmt.Fprintf(a.out, "Entrepôt construit en %.1f s (%s ; %s) : %d modèles dont %d marts, %d tests de données réussis.\n",
-				rep.Seconds, lakeText, how, len(rep.Models), marts, len(rep.Tests)-rep.Warnings)
+			fmt.Fprintf(a.out, "Entrepôt construit en %s s (%s ; %s) : %s dont %s, %s.\n",
+				french.Dec(rep.Seconds, 1), lakeText, how, plural(int64(len(rep.Models)), "modèle", "modèles"), plural(int64(marts), "mart", "marts"),
+				plural(int64(len(rep.Tests)-rep.Warnings), "test de données réussi", "tests de données réussis"))
 			fmt.Fprintf(a.out, "Entrepôt : %s\nMarts Parquet : %s\n", final, a.root.Marts())
 			return nil
 		},
@@ -116,7 +118,7 @@ func buildHow(res chain.BuildResult, selected []string, asOf, keep bool) string 
 				rebuilt++
 			}
 		}
-		return fmt.Sprintf("construction incrémentale : %d modèle(s) recalculé(s), les autres repris de la précédente", rebuilt)
+		return "construction incrémentale : " + french.Int(int64(rebuilt)) + " modèle(s) recalculé(s), les autres repris de la précédente"
 	}
 	var flags []string
 	how := "construction complète"

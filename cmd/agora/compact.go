@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/agora-formation/agora/dictionary"
+	"github.com/agora-formation/agora/french"
 	"github.com/agora-formation/agora/lake"
 	"github.com/agora-formation/agora/warehouse"
 )
@@ -133,21 +134,22 @@ func printCompaction(w io.Writer, res lake.CompactResult, took time.Duration) {
 	const shown = 20
 	for i, g := range res.Groups {
 		if i == shown {
-			fmt.Fprintf(w, "  … et %d autres partitions\n", len(res.Groups)-shown)
+			fmt.Fprintf(w, "  … et %s autres partitions\n", french.Int(int64(len(res.Groups)-shown)))
 			break
 		}
 		after := ""
 		if !res.DryRun {
-			after = fmt.Sprintf(" → %s Kio", frInt(g.BytesAfter>>10))
+			after = " → " + french.Int(g.BytesAfter>>10) + " Kio"
 		}
-		fmt.Fprintf(w, "  %-40s %5d fichiers → %d  %12s lignes  %s Kio%s\n", g.Dir, g.FilesBefore, g.FilesAfter, frInt(g.Rows), frInt(g.BytesBefore>>10), after)
+		fmt.Fprintf(w, "  %-40s %6s fichiers → %s  %12s lignes  %s Kio%s\n", g.Dir, french.Int(int64(g.FilesBefore)), french.Int(int64(g.FilesAfter)),
+			french.Int(g.Rows), french.Int(g.BytesBefore>>10), after)
 	}
 	if res.DryRun {
-		fmt.Fprintf(w, "Simulation : %d fichiers seraient réécrits en %d, dans %d partitions ; rien n'a été modifié.\n",
-			res.FilesBefore(), res.FilesAfter(), len(res.Groups))
+		fmt.Fprintf(w, "Simulation : %s fichiers seraient réécrits en %s, dans %s ; rien n'a été modifié.\n",
+			french.Int(int64(res.FilesBefore())), french.Int(int64(res.FilesAfter())), plural(int64(len(res.Groups)), "partition", "partitions"))
 		return
 	}
-	fmt.Fprintf(w, "Lac compacté en %s s : %d fichiers réécrits en %d, dans %d partitions (manifeste %s).\n",
-		frFloat(float64(took.Milliseconds()/100)/10), res.FilesBefore(), res.FilesAfter(), len(res.Groups), res.Manifest)
+	fmt.Fprintf(w, "Lac compacté en %s s : %s fichiers réécrits en %s, dans %s (manifeste %s).\n",
+		french.Dec(took.Seconds(), 1), french.Int(int64(res.FilesBefore())), french.Int(int64(res.FilesAfter())), plural(int64(len(res.Groups)), "partition", "partitions"), res.Manifest)
 	fmt.Fprintln(w, "Les anciens fichiers restent sur le disque pour relire le lac tel qu'il était (agora build --au).")
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/agora-formation/agora/chain"
 	"github.com/agora-formation/agora/dataroot"
+	"github.com/agora-formation/agora/french"
 	"github.com/agora-formation/agora/pipelines/generate"
 	"github.com/agora-formation/agora/pipelines/pseudo"
 	"github.com/agora-formation/agora/warehouse"
@@ -60,7 +61,7 @@ elle en crée une hors de la racine des données et dit où.`,
 			if created != "" {
 				fmt.Fprintf(a.errOut, "clé de pseudonymisation créée : %s (gardez-la hors des données ; elle sert à tous les chargements suivants)\n", created)
 			}
-			fmt.Fprintf(a.errOut, "démonstration : %d dossiers synthétiques dans %s\n", g.Dossiers, a.root.Dir)
+			fmt.Fprintf(a.errOut, "démonstration : %s dossiers synthétiques dans %s\n", french.Int(int64(g.Dossiers)), a.root.Dir)
 			res, err := chain.Run(ctx, chain.Options{Root: a.root, Key: key, Generate: g, Memory: memory, Progress: a.bars(), Steps: a.errOut, Log: a.log})
 			if err != nil {
 				// The options are checked above and the data are synthetic:
@@ -143,10 +144,10 @@ func printDemoResult(a *app, res chain.Result) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Démonstration terminée.")
 	for _, s := range res.Stages {
-		fmt.Fprintf(w, "  %-9s %7.1f s\n", s.Name, s.Seconds)
+		fmt.Fprintf(w, "  %-9s %7s s\n", s.Name, french.Dec(s.Seconds, 1))
 	}
 	fmt.Fprintf(w, "\n%s dossiers générés, %s lignes chargées, %s en quarantaine.\n",
-		frInt(res.Generate.Dossiers), frInt(res.Land.Landed), frInt(res.Land.Quarantined))
+		french.Int(res.Generate.Dossiers), french.Int(res.Land.Landed), french.Int(res.Land.Quarantined))
 	fmt.Fprintf(w, "\nSite (ouvrez-le dans un navigateur, sans réseau) :\n  %s\n", filepath.Join(a.root.Site(), "index.html"))
 	fmt.Fprintf(w, "Données ouvertes :\n  %s\n", a.root.OpenData())
 	// As the user can run it: ./bin/agora after « make demo », where agora

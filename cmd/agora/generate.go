@@ -119,9 +119,3 @@ func printGenerateSummary(w io.Writer, s generate.Summary) {
 	}
 	fmt.Fprintf(w, "%s Mio écrits en %s s (%s dossiers/s)\n", french.Int(s.Bytes>>20), french.Dec(s.Seconds, 1), french.Dec(rate, 0))
 }
-
-// frInt and frFloat write numbers for the terminal through package french;
-// compact.go, purge.go and demo.go still call them.
-// TODO: call french.Int and french.Dec there and remove these two.
-func frInt(n int64) string     { return french.Int(n) }
-func frFloat(x float64) string { return french.Dec(x, -1) }

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/agora-formation/agora/french"
 	"github.com/agora-formation/agora/lake"
 	"github.com/agora-formation/agora/pipelines/land"
 	"github.com/agora-formation/agora/pipelines/pseudo"
@@ -118,10 +119,10 @@ func landStatus(sum land.Summary, quiet bool) error {
 	}
 	var parts []string
 	if refused > 0 {
-		parts = append(parts, fmt.Sprintf("%d fichier(s) refusé(s)", refused))
+		parts = append(parts, french.Int(int64(refused))+" fichier(s) refusé(s)")
 	}
 	if failed > 0 {
-		parts = append(parts, fmt.Sprintf("%d fichier(s) en erreur", failed))
+		parts = append(parts, french.Int(int64(failed))+" fichier(s) en erreur")
 	}
 	if quiet {
 		return &userError{msg: strings.Join(parts, ", ") + " : voir le champ « erreur » du bilan JSON.", code: 1}
@@ -133,7 +134,7 @@ func landStatus(sum land.Summary, quiet bool) error {
 	case 1:
 		msg += "l'autre fichier est chargé."
 	default:
-		msg += fmt.Sprintf("les %d autres fichiers sont chargés.", others)
+		msg += "les " + french.Int(int64(others)) + " autres fichiers sont chargés."
 	}
 	return &userError{msg: msg, code: 1}
 }
@@ -179,14 +180,9 @@ func quarantineHint(a *app, sum land.Summary) string {
 	if len(names) == 0 {
 		return ""
 	}
-	args := []string{"quarantaine"}
-	if a.dataFlag != "" {
-		args = append(args, "--data", a.root.Dir)
+	args := []string{"quarantaine", "--fichier", strings.Join(names, ",")}
+	if len(names) > 3 && len(landings) > 0 {
+		args = []string{"quarantaine", "--chargement", strings.Join(landings, ",")}
 	}
-	if len(names) <= 3 || len(landings) == 0 {
-		args = append(args, "--fichier", strings.Join(names, ","))
-	} else {
-		args = append(args, "--chargement", strings.Join(landings, ","))
-	}
-	return "\nLignes rejetées, avec leur colonne, leur valeur et la correction : " + a.command(args...)
+	return "\nLignes rejetées, avec leur colonne, leur valeur et la correction : " + a.commandHere(args...)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/agora-formation/agora/french"
 	"github.com/agora-formation/agora/lake"
 	"github.com/agora-formation/agora/warehouse"
 )
@@ -81,7 +82,7 @@ func printPurge(w io.Writer, res lake.PurgeResult, took time.Duration) {
 		return
 	}
 	fmt.Fprintf(w, "DSN du lac : %s lignes, dernier mois chargé %s ; sans dossier, conservation à partir de %s.\n",
-		frInt(res.Rows), res.LatestMonth[:7], res.GraceLimit[:7])
+		french.Int(res.Rows), res.LatestMonth[:7], res.GraceLimit[:7])
 	if res.Purged() == 0 && res.HistoryRows == 0 {
 		fmt.Fprintln(w, "Rien à purger : toutes les lignes sont dans une fenêtre de conservation.")
 		return
@@ -89,7 +90,7 @@ func printPurge(w io.Writer, res lake.PurgeResult, took time.Duration) {
 	if len(res.Months) > 0 {
 		fmt.Fprintf(w, "  %-8s %14s %14s\n", "mois", "hors fenêtre", "sans dossier")
 		for _, m := range res.Months {
-			fmt.Fprintf(w, "  %-8s %14s %14s\n", m.Month[:7], frInt(m.OutsideWindow), frInt(m.NoDossier))
+			fmt.Fprintf(w, "  %-8s %14s %14s\n", m.Month[:7], french.Int(m.OutsideWindow), french.Int(m.NoDossier))
 		}
 	}
 	verb := "purgées"
@@ -97,15 +98,15 @@ func printPurge(w io.Writer, res lake.PurgeResult, took time.Duration) {
 		verb = "seraient purgées"
 	}
 	fmt.Fprintf(w, "%s lignes %s : %s hors des fenêtres de leurs dossiers, %s de personnes sans dossier",
-		frInt(res.Purged()), verb, frInt(res.OutsideWindow), frInt(res.NoDossier))
+		french.Int(res.Purged()), verb, french.Int(res.OutsideWindow), french.Int(res.NoDossier))
 	if res.HistoryRows > 0 {
-		fmt.Fprintf(w, " ; et %s lignes des fichiers gardés pour relire le passé", frInt(res.HistoryRows))
+		fmt.Fprintf(w, " ; et %s lignes des fichiers gardés pour relire le passé", french.Int(res.HistoryRows))
 	}
 	fmt.Fprintln(w, ".")
 	if res.DryRun {
 		fmt.Fprintln(w, "Simulation : rien n'a été modifié. Relancez sans --dry-run pour purger.")
 		return
 	}
-	fmt.Fprintf(w, "Purge faite en %s s : %d fichiers réécrits, %d supprimés (manifeste %s).\n",
-		frFloat(float64(took.Milliseconds()/100)/10), res.FilesRewritten, res.FilesDeleted, res.Manifest)
+	fmt.Fprintf(w, "Purge faite en %s s : %s fichiers réécrits, %s supprimés (manifeste %s).\n",
+		french.Dec(took.Seconds(), 1), french.Int(int64(res.FilesRewritten)), french.Int(int64(res.FilesDeleted)), res.Manifest)
 }

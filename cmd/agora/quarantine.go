@@ -512,15 +512,6 @@ func byRuleText(rep quarantineReport) string {
 	return strings.Join(parts, ", ")
 }
 
-// plural writes n and the singular or plural noun: « 1 ligne rejetée »,
-// « 12 lignes rejetées ».
-func plural(n int64, one, many string) string {
-	if n > 1 {
-		return french.Int(n) + " " + many
-	}
-	return french.Int(n) + " " + one
-}
-
 // quarantineCSVHeader names the columns of the CSV file: the partner's
 // first, the officer's last.
 var quarantineCSVHeader = []string{"fichier", "ligne", "colonne", "regle", "valeur", "libelle", "correction", "message", "flux", "code_financeur", "chargement"}

@@ -38,9 +38,9 @@ les données ouvertes sont remplacés d'un coup, une fois complets.`,
 			if a.jsonOut {
 				return a.printJSON(map[string]any{"site": sum, "donnees_ouvertes": a.root.OpenData()})
 			}
-			fmt.Fprintf(a.out, "Site publié : %s (%d pages, année de référence %d)\n", filepath.Join(sum.Dir, "index.html"), len(sum.Pages), sum.Year)
+			fmt.Fprintf(a.out, "Site publié : %s (%s, année de référence %d)\n", filepath.Join(sum.Dir, "index.html"), plural(int64(len(sum.Pages)), "page", "pages"), sum.Year)
 			fmt.Fprintf(a.out, "Données ouvertes : %s\n", a.root.OpenData())
-			fmt.Fprintf(a.out, "Ouvrez le site dans un navigateur, ou servez-le avec « agora serve ».\n")
+			fmt.Fprintf(a.out, "Ouvrez le site dans un navigateur, ou servez-le avec « %s ».\n", a.commandHere("serve"))
 			return nil
 		},
 	}

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/agora-formation/agora/dataroot"
+	"github.com/agora-formation/agora/french"
 )
 
 // app holds what every command shares: the data root, the output mode and the logger.
@@ -110,6 +111,25 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// plural writes n as French typography wants it (french.Int) and the
+// singular or plural noun, the singular for 0 and 1 as French does:
+// « 1 ligne rejetée », « 12 lignes rejetées », « 1 234 lignes rejetées ».
+func plural(n int64, one, many string) string {
+	if n > 1 {
+		return french.Int(n) + " " + many
+	}
+	return french.Int(n) + " " + one
+}
+
+// commandHere is command for a command about the same data root: with
+// --data when the user gave it (without, AGORA_DATA or ./data names it).
+func (a *app) commandHere(args ...string) string {
+	if a.dataFlag != "" {
+		args = append([]string{args[0], "--data", a.root.Dir}, args[1:]...)
+	}
+	return a.command(args...)
 }
 
 // command writes the agora command line of args for the user to run: its
