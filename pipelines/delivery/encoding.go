@@ -85,6 +85,7 @@ func Inspect(r io.Reader, name string) (Info, error) {
 		undefB  byte   // that byte
 		bad     place  // first byte that is not valid UTF-8
 		utf16   bool   // starts with a UTF-16 byte-order mark
+		excel   bool   // starts like an Excel workbook (.xlsx zip, .xls)
 		// Characters of the current line before the segment being read (a
 		// BOM is no character).
 		col int64
@@ -105,6 +106,7 @@ func Inspect(r io.Reader, name string) (Info, error) {
 			if first {
 				first = false
 				utf16 = bytes.HasPrefix(chunk, []byte{0xFF, 0xFE}) || bytes.HasPrefix(chunk, []byte{0xFE, 0xFF})
+				excel = bytes.HasPrefix(chunk, []byte("PK\x03\x04")) || bytes.HasPrefix(chunk, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1})
 				hasBOM = bytes.HasPrefix(chunk, bom)
 				if hasBOM {
 					col = -1
@@ -163,6 +165,9 @@ func Inspect(r io.Reader, name string) (Info, error) {
 	}
 	info.SHA256 = hex.EncodeToString(h.Sum(nil))
 	switch {
+	case excel:
+		return info, &FileError{File: name, Rule: dictionary.RuleBadEncoding,
+			Msg: fmt.Sprintf("%s : fichier Excel (classeur .xlsx ou .xls renommé), pas un CSV ; rien n'a été chargé de ce fichier. Ouvrez-le dans Excel, enregistrez-le en « CSV UTF-8 » (séparateur « ; ») et renvoyez-le.", name)}
 	case utf16:
 		return info, encodingError(name, "le fichier est en UTF-16")
 	case nul.line > 0:

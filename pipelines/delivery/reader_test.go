@@ -66,6 +66,8 @@ func TestInspectEncodings(t *testing.T) {
 		// "a;b\n" (4 bytes) and 1 048 571 x fill the first MiB but the first byte of é.
 		{"long line", []byte("a;b\n" + strings.Repeat("x", 1<<20-5) + "é\xe9\n"), 0, "le premier ligne 2, colonne 1048573)"},
 		{"undefined byte", []byte("a\n\x81\n"), 0, "0x81 indéfini en Windows-1252, ligne 2, colonne 1)"},
+		{"xlsx renamed", []byte("PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00"), 0, "f.csv : fichier Excel (classeur .xlsx ou .xls renommé), pas un CSV ; rien n'a été chargé de ce fichier. Ouvrez-le dans Excel, enregistrez-le en « CSV UTF-8 » (séparateur « ; ») et renvoyez-le."},
+		{"xls renamed", []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0}, 0, "fichier Excel (classeur .xlsx ou .xls renommé)"},
 		{"undefined byte after cp1252", []byte("a\n\xe9t\xe9 \x9d\n"), 0, "0x9D indéfini en Windows-1252, ligne 2, colonne 5)"}, // é, t, é, space
 	} {
 		t.Run(tc.name, func(t *testing.T) {
