@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -47,7 +48,13 @@ qu'ils changent : pour un mois de DSN, les contrats et situations de ce mois et 
 dont un horizon (mois avant l'entrée, sortie, +3, +6, +12 mois) y tombe ; pour des livraisons
 de partenaires, les dossiers qu'elles nomment et les personnes de ces dossiers ; puis les
 marts qui en dépendent. Un compactage, une purge ou une nouvelle version des modèles donnent
-une construction complète, et la commande dit pourquoi ; --complet la force.`,
+une construction complète, et la commande dit pourquoi ; --complet la force.
+
+Avec --json, chaque modèle construit est un élément de « models » : name, layer,
+materialized, mode (complet, partiel ou inchangé), seconds et rows, son nombre de lignes.
+Deux valeurs de rows ne sont pas des nombres de lignes : ` + strconv.Itoa(runner.RowsView) + ` pour une vue (calculée par
+les modèles qui la lisent) et ` + strconv.Itoa(runner.RowsUnchanged) + ` pour un modèle repris tel quel de la construction
+précédente (mode inchangé) ; ne les additionnez pas.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if list {
@@ -193,8 +200,11 @@ func listModels(a *app) error {
 	}
 	for _, name := range proj.Order {
 		m := proj.Models[name]
-		reads := append(append([]string{}, m.Deps...), m.Sources...)
-		fmt.Fprintf(a.out, "%-13s %-28s lit : %s\n", m.Layer, m.Name, strings.Join(reads, ", "))
+		reads := strings.Join(append(append([]string{}, m.Deps...), m.Sources...), ", ")
+		if reads == "" {
+			reads = "(rien : table de référence)" // its values are in its SQL
+		}
+		fmt.Fprintf(a.out, "%-13s %-28s lit : %s\n", m.Layer, m.Name, reads)
 	}
 	return nil
 }

@@ -113,3 +113,22 @@ func TestBuildHow(t *testing.T) {
 		assert.Equal(t, c.want, buildHow(c.res, c.selected, c.asOf, c.keep))
 	}
 }
+
+// TestBuildList checks the list of models: a reference table, whose values
+// are in its SQL, reads « rien » rather than an empty « lit : ».
+func TestBuildList(t *testing.T) {
+	out, msgs, err := runAgora("--data", t.TempDir(), "build", "--list")
+	require.NoError(t, err, msgs)
+	assert.Contains(t, out, "staging       ref_domaines_nsf             lit : (rien : table de référence)\n")
+	assert.Contains(t, out, "staging       ref_correspondance_nsf_naf   lit : ref_domaines_nsf, ref_sections_naf\n")
+	assert.NotContains(t, out, "lit : \n")
+}
+
+// TestBuildHelpRows checks that the help says what rows means in --json,
+// with the runner's values.
+func TestBuildHelpRows(t *testing.T) {
+	out, _, err := runAgora("build", "--help")
+	require.NoError(t, err)
+	assert.Contains(t, out, "Deux valeurs de rows ne sont pas des nombres de lignes : -1 pour une vue (calculée par\n"+
+		"les modèles qui la lisent) et -2 pour un modèle repris tel quel de la construction\nprécédente (mode inchangé)")
+}
