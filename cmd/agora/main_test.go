@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -53,4 +54,11 @@ func TestMemoryCheckedFirst(t *testing.T) {
 		_, err = os.Stat(dir)
 		assert.ErrorIs(t, err, os.ErrNotExist, "%v: nothing written", c.args)
 	}
+}
+
+// TestPrintJSONNoHTMLEscapes checks that --json writes <, > and & as they are.
+func TestPrintJSONNoHTMLEscapes(t *testing.T) {
+	var out bytes.Buffer
+	require.NoError(t, (&app{out: &out}).printJSON(map[string]string{"usage": "Bearer <jeton> & co"}))
+	assert.Equal(t, "{\n  \"usage\": \"Bearer <jeton> & co\"\n}\n", out.String())
 }

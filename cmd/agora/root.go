@@ -72,10 +72,13 @@ et de financement avec DuckDB, et publie des tableaux de bord et des données ou
 	return cmd
 }
 
-// printJSON writes v as indented JSON on the command's output.
+// printJSON writes v as indented JSON on the command's output, with <, >
+// and & as they are (the output is no HTML page: « <jeton> », not
+// « \u003cjeton\u003e »).
 func (a *app) printJSON(v any) error {
 	enc := json.NewEncoder(a.out)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
 }
 
