@@ -69,6 +69,17 @@ func ContainsSeparatedNIR(s string) bool {
 // group of digits cut in the middle, or a wrong key, is not taken for a NIR.
 // Overlapping NIRs are all reported.
 func EachSeparatedNIR(s string, fn func(pos []int)) {
+	// A NIR has at least 14 digits (2A or 2B replace one): most free text has
+	// fewer, and is passed over without looking for groups.
+	digits := 0
+	for i := 0; i < len(s) && digits < 14; i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			digits++
+		}
+	}
+	if digits < 14 {
+		return
+	}
 	type group struct{ start, end int }
 	var chain []group
 	check := func() {
