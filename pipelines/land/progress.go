@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/agora-formation/agora/french"
 	"github.com/schollz/progressbar/v3"
 )
 
@@ -58,7 +59,7 @@ func (p *progress) rows(n int64) {
 	if now := time.Now(); now.Sub(p.last) > 500*time.Millisecond {
 		p.last = now
 		rate := float64(total) / now.Sub(p.start).Seconds()
-		p.bar.Describe(fmt.Sprintf("%s lignes, %s lignes/s", groupDigits(total), groupDigits(int64(rate))))
+		p.bar.Describe(fmt.Sprintf("%s lignes, %s lignes/s", french.Int(total), french.Int(int64(rate))))
 	}
 }
 

@@ -4,14 +4,18 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/agora-formation/agora/french"
 )
 
 // WriteTable writes the summary as French tables: one line per file (feed,
 // status, rows read, landed, quarantined, by rule), the totals per feed, then
-// the full message of every refused or failed file.
+// the full message of every refused or failed file. Numbers are written the
+// French way (package french). A row that breaks several rules counts once
+// among the quarantined rows but under each of its rules: when a file's rule
+// detail adds up to more than its quarantined rows, a note says so.
 func (s Summary) WriteTable(w io.Writer) error {
 	t := table2{align: "lllrrrl"}
 	t.add("fichier", "flux", "statut", "lues", "chargées", "quarantaine", "détail par règle")
@@ -22,8 +26,10 @@ func (s Summary) WriteTable(w io.Writer) error {
 	}
 	feeds := map[string]*total{}
 	var order []string
+	overlap := false
 	for _, f := range s.Files {
-		t.add(f.Name, f.Feed, string(f.Status), groupDigits(f.Read), groupDigits(f.Landed), groupDigits(f.Quarantined), byRule(f))
+		overlap = overlap || ruleSum(f) > f.Quarantined
+		t.add(f.Name, f.Feed, string(f.Status), french.Int(f.Read), french.Int(f.Landed), french.Int(f.Quarantined), byRule(f))
 		tot := feeds[f.Feed]
 		if tot == nil {
 			tot = &total{byRule: map[string]int64{}}
@@ -39,6 +45,9 @@ func (s Summary) WriteTable(w io.Writer) error {
 		}
 	}
 	t.write(w)
+	if overlap {
+		fmt.Fprintln(w, "Une ligne peut enfreindre plusieurs règles : elle compte sous chacune dans le détail par règle.")
+	}
 
 	fmt.Fprintln(w)
 	t = table2{align: "lrrrrl"}
@@ -46,10 +55,10 @@ func (s Summary) WriteTable(w io.Writer) error {
 	slices.Sort(order)
 	for _, feed := range order {
 		tot := feeds[feed]
-		t.add(feed, groupDigits(int64(tot.files)), groupDigits(tot.read), groupDigits(tot.landed), groupDigits(tot.quarantined),
+		t.add(feed, french.Int(int64(tot.files)), french.Int(tot.read), french.Int(tot.landed), french.Int(tot.quarantined),
 			byRule(FileResult{ByRule: tot.byRule}))
 	}
-	t.add("total", groupDigits(int64(len(s.Files))), groupDigits(s.Read), groupDigits(s.Landed), groupDigits(s.Quarantined), "")
+	t.add("total", french.Int(int64(len(s.Files))), french.Int(s.Read), french.Int(s.Landed), french.Int(s.Quarantined), "")
 	t.write(w)
 
 	var counts []string
@@ -62,14 +71,14 @@ func (s Summary) WriteTable(w io.Writer) error {
 			case n > 1:
 				label += "s"
 			}
-			counts = append(counts, fmt.Sprintf("%d %s", n, label))
+			counts = append(counts, french.Int(int64(n))+" "+label)
 		}
 	}
 	rate := ""
 	if s.Seconds > 0 && s.Read > 0 {
-		rate = fmt.Sprintf(", %s lignes/s", groupDigits(int64(float64(s.Read)/s.Seconds)))
+		rate = fmt.Sprintf(", %s lignes/s", french.Int(int64(float64(s.Read)/s.Seconds)))
 	}
-	fmt.Fprintf(w, "\nFichiers : %s, en %s s%s.\n", strings.Join(counts, ", "), strings.Replace(fmt.Sprintf("%.1f", s.Seconds), ".", ",", 1), rate)
+	fmt.Fprintf(w, "\nFichiers : %s, en %s s%s.\n", strings.Join(counts, ", "), french.Dec(s.Seconds, 1), rate)
 	for _, f := range s.Files {
 		if f.Error != "" {
 			fmt.Fprintf(w, "\n%s — %s\n", strings.ToUpper(string(f.Status[:1]))+string(f.Status[1:]), f.Error)
@@ -123,10 +132,10 @@ func byRule(f FileResult) string {
 	slices.Sort(rules)
 	var parts []string
 	for _, r := range rules {
-		parts = append(parts, r+" "+groupDigits(f.ByRule[r]))
+		parts = append(parts, r+" "+french.Int(f.ByRule[r]))
 	}
 	if f.Skipped > 0 {
-		parts = append(parts, fmt.Sprintf("%d déclaration%s de nature autre que 01 ignorée%s", f.Skipped, plural(int(f.Skipped)), plural(int(f.Skipped))))
+		parts = append(parts, fmt.Sprintf("%s déclaration%s de nature autre que 01 ignorée%s", french.Int(f.Skipped), plural(int(f.Skipped)), plural(int(f.Skipped))))
 	}
 	if len(f.Extra) > 0 {
 		parts = append(parts, "colonnes ignorées : "+strings.Join(f.Extra, ", "))
@@ -141,20 +150,12 @@ func plural(n int) string {
 	return ""
 }
 
-// groupDigits writes n with a space every three digits, as French does.
-func groupDigits(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteRune(c)
+// ruleSum adds up the rule detail of f: more than f.Quarantined when some
+// rows break several rules.
+func ruleSum(f FileResult) int64 {
+	var n int64
+	for _, c := range f.ByRule {
+		n += c
 	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
+	return n
 }
