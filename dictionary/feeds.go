@@ -81,7 +81,7 @@ type Record []Value
 type Violation struct {
 	Rule   string
 	Column string
-	Value  string // the offending raw value; masked when the column is a NIR
+	Value  string // the offending raw value; masked when the column is a NIR, with NIRFault's reason for BAD_NIR
 }
 
 // Index returns the position of a column, or -1.
@@ -127,6 +127,9 @@ func (f *Feed) Parse(fields []string, rec Record) (Record, []Violation) {
 			shown := raw
 			if c.Kind == NIR {
 				shown = MaskNIR(raw)
+				if rule == RuleBadNIR {
+					shown += " (" + NIRFault(raw) + ")"
+				}
 			}
 			vs = append(vs, Violation{Rule: rule, Column: c.Name, Value: shown})
 		}

@@ -1,6 +1,10 @@
 package dictionary
 
-import "strings"
+import (
+	"slices"
+	"strconv"
+	"strings"
+)
 
 // NormalizeNIR removes spaces and upper-cases the Corsican department letters, so
 // that "2 53 07 2a 073 004 43" and "253072A07300443" are the same person.
@@ -73,4 +77,74 @@ var twoDigits = func() string {
 // quarantine, a log or a message: only its length survives.
 func MaskNIR(s string) string {
 	return strings.Repeat("*", len([]rune(s)))
+}
+
+// NIRFault says, in French, why raw is not a valid NIR (see ValidNIR), in
+// words that reveal none of its digits: only its length, its shape and the
+// digits the rule itself names. It returns "" for a valid NIR. Its text goes
+// beside the masked value of a BAD_NIR violation, so that the partner knows
+// what to correct without the quarantine holding the number.
+func NIRFault(raw string) string {
+	raw = strings.TrimSpace(raw)
+	if scientific(raw) {
+		return "écrit en notation scientifique (tableur ?) : formatez la colonne en texte"
+	}
+	var seps []string
+	other := false
+	for i, r := range raw {
+		switch {
+		case r >= '0' && r <= '9', r == ' ':
+		case r == '.' || r == '-' || r == '/' || r == '_' || r == ',':
+			if name := separatorNames[r]; !slices.Contains(seps, name) {
+				seps = append(seps, name)
+			}
+		case (r == 'A' || r == 'B' || r == 'a' || r == 'b') && i > 0:
+			// Corsica (2A, 2B): checked on the normalised number below.
+		default:
+			other = true
+		}
+	}
+	if len(seps) > 0 {
+		return "contient des " + strings.Join(seps, " et des ") + " : seuls des espaces peuvent séparer les chiffres"
+	}
+	n := NormalizeNIR(raw)
+	if other || strings.ContainsAny(n[:min(len(n), 6)]+n[min(len(n), 7):], "AB") {
+		return "contient des lettres ou des signes : 13 chiffres et une clé de 2 chiffres attendus (2A ou 2B pour un département de Corse)"
+	}
+	if len(n) != 15 {
+		return strconv.Itoa(len(n)) + " caractère" + pluralS(len(n)) + " au lieu de 15 (13 chiffres et une clé de 2 chiffres)"
+	}
+	switch n[0] {
+	case '1', '2', '7', '8':
+	default:
+		return "premier chiffre invalide : 1 ou 2 attendu (7 ou 8 pour un numéro provisoire)"
+	}
+	if _, ok := NIRKey(n[:13]); !ok {
+		// A letter at the 7th place not preceded by a 2: not 2A or 2B.
+		return "contient des lettres ou des signes : 13 chiffres et une clé de 2 chiffres attendus (2A ou 2B pour un département de Corse)"
+	}
+	if !ValidNIR(n) {
+		return "clé incorrecte : vérifiez le numéro et ses 2 derniers chiffres"
+	}
+	return ""
+}
+
+var separatorNames = map[rune]string{'.': "points", '-': "tirets", '/': "barres obliques", '_': "soulignés", ',': "virgules"}
+
+// scientific reports a number a spreadsheet wrote in scientific notation,
+// « 2,95109E+14 »: a NIR read as a number.
+func scientific(s string) bool {
+	mant, exp, ok := strings.Cut(strings.ToUpper(s), "E")
+	if !ok || mant == "" || exp == "" {
+		return false
+	}
+	exp = strings.TrimPrefix(exp, "+")
+	return strings.Trim(mant, "0123456789.,") == "" && exp != "" && strings.Trim(exp, "0123456789") == ""
+}
+
+func pluralS(n int) string {
+	if n > 1 {
+		return "s"
+	}
+	return ""
 }
