@@ -83,11 +83,13 @@ func MaskNIR(s string) string {
 // words that reveal none of its digits: only its length, its shape and the
 // digits the rule itself names. It returns "" for a valid NIR. Its text goes
 // beside the masked value of a BAD_NIR violation, so that the partner knows
-// what to correct without the quarantine holding the number.
+// what to correct without the quarantine holding the number. The reasons are
+// short (42 characters at most but for several separators), so that a
+// listing cut at 60 characters still shows them.
 func NIRFault(raw string) string {
 	raw = strings.TrimSpace(raw)
 	if scientific(raw) {
-		return "écrit en notation scientifique (tableur ?) : formatez la colonne en texte"
+		return "notation scientifique : formatez en texte"
 	}
 	var seps []string
 	other := false
@@ -105,26 +107,26 @@ func NIRFault(raw string) string {
 		}
 	}
 	if len(seps) > 0 {
-		return "contient des " + strings.Join(seps, " et des ") + " : seuls des espaces peuvent séparer les chiffres"
+		return "contient des " + strings.Join(seps, " et des ") + " (espaces seuls admis)"
 	}
 	n := NormalizeNIR(raw)
 	if other || strings.ContainsAny(n[:min(len(n), 6)]+n[min(len(n), 7):], "AB") {
-		return "contient des lettres ou des signes : 13 chiffres et une clé de 2 chiffres attendus (2A ou 2B pour un département de Corse)"
+		return "contient des lettres ou des signes"
 	}
 	if len(n) != 15 {
-		return strconv.Itoa(len(n)) + " caractère" + pluralS(len(n)) + " au lieu de 15 (13 chiffres et une clé de 2 chiffres)"
+		return strconv.Itoa(len(n)) + " caractère" + pluralS(len(n)) + " au lieu de 15"
 	}
 	switch n[0] {
 	case '1', '2', '7', '8':
 	default:
-		return "premier chiffre invalide : 1 ou 2 attendu (7 ou 8 pour un numéro provisoire)"
+		return "premier chiffre autre que 1, 2, 7 ou 8"
 	}
 	if _, ok := NIRKey(n[:13]); !ok {
 		// A letter at the 7th place not preceded by a 2: not 2A or 2B.
-		return "contient des lettres ou des signes : 13 chiffres et une clé de 2 chiffres attendus (2A ou 2B pour un département de Corse)"
+		return "contient des lettres ou des signes"
 	}
 	if !ValidNIR(n) {
-		return "clé incorrecte : vérifiez le numéro et ses 2 derniers chiffres"
+		return "clé incorrecte"
 	}
 	return ""
 }

@@ -89,7 +89,7 @@ func TestQuarantineCommand(t *testing.T) {
 		fixOutOfRange = "  OUT_OF_RANGE       Valeur hors des bornes admises : Vérifiez la valeur : elle sort des bornes fixées par le dictionnaire.\n"
 		refusal       = "mauvais.csv : en-tête non reconnu (« a;b ») : aucune colonne d'un flux du dictionnaire (dossiers, evenements, financements, enveloppes, dsn_extrait) ; rien n'a été chargé. Vérifiez que la première ligne donne les noms des colonnes, séparés par « ; », ou forcez le flux avec --feed."
 		dossiersRows  = "          3  date_debut_prevue       BAD_DATE           15-01-2024\n" +
-			"          4  nir                     BAD_NIR            ***************\n" +
+			"          4  nir                     BAD_NIR            *************** (clé incorrecte)\n" +
 			"          5  code_certification      BAD_FORMAT         ***************\n" +
 			"          5  code_dispositif         UNKNOWN_CODE       XYZ\n" +
 			"          5  sexe                    UNKNOWN_CODE       3\n" +
@@ -150,7 +150,7 @@ func TestQuarantineCommand(t *testing.T) {
 	require.NoError(t, err, out)
 	assert.Contains(t, out, "\n"+heading("dossiers_REG-84.csv", "dossiers", dossiers)+
 		"          3  date_debut_prevue       BAD_DATE           15-01-2024\n"+
-		"          4  nir                     BAD_NIR            ***************\n"+
+		"          4  nir                     BAD_NIR            *************** (clé incorrecte)\n"+
 		"\n… et 4 autres lignes : --toutes pour les afficher, ou --csv FICHIER pour les écrire dans un fichier à renvoyer au partenaire.\n"+
 		"\nComment corriger :\n")
 	out, err = runCmd(dir, false, quarantineCmd, "--limite", "3", "--fichier", "dossiers_REG-84.csv")
@@ -206,7 +206,7 @@ func TestQuarantineCommand(t *testing.T) {
 	d, e, r := ";dossiers;REG-84;"+dossiers.ID, ";enveloppes;FT;"+env.ID, ";inconnu;INCONNU;"+refused.ID
 	assert.Equal(t, "\ufefffichier;ligne;colonne;regle;valeur;libelle;correction;message;flux;code_financeur;chargement\n"+
 		"dossiers_REG-84.csv;3;date_debut_prevue;BAD_DATE;15-01-2024;"+dateFix+";"+d+"\n"+
-		"dossiers_REG-84.csv;4;nir;BAD_NIR;***************;"+nirFix+";"+d+"\n"+
+		"dossiers_REG-84.csv;4;nir;BAD_NIR;*************** (clé incorrecte);"+nirFix+";"+d+"\n"+
 		"dossiers_REG-84.csv;5;code_certification;BAD_FORMAT;***************;"+formatFix+";"+d+"\n"+
 		"dossiers_REG-84.csv;5;code_dispositif;UNKNOWN_CODE;XYZ;"+codeFix+";"+d+"\n"+
 		"dossiers_REG-84.csv;5;sexe;UNKNOWN_CODE;3;"+codeFix+";"+d+"\n"+
