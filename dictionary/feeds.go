@@ -131,6 +131,9 @@ func (f *Feed) Parse(fields []string, rec Record) (Record, []Violation) {
 					shown += " (" + NIRFault(raw) + ")"
 				}
 			}
+			if rule == RuleUnknownCode {
+				shown = c.caseHint(raw)
+			}
 			vs = append(vs, Violation{Rule: rule, Column: c.Name, Value: shown})
 		}
 		rec = append(rec, v)
@@ -149,6 +152,21 @@ func (f *Feed) Parse(fields []string, rec Record) (Record, []Violation) {
 		}
 	}
 	return rec, vs
+}
+
+// caseHint returns raw, or, when raw is a code of c written in lower case
+// (« prf »), a hint naming the code: the dictionary fixes the codes in upper
+// case, so the row stays in quarantine, but the partner sees the fix.
+func (c Column) caseHint(raw string) string {
+	v := strings.TrimSpace(raw)
+	up := strings.ToUpper(v)
+	if up == v {
+		return raw
+	}
+	if _, rule := c.Parse(up); rule != "" {
+		return raw
+	}
+	return "« " + v + " » : vouliez-vous dire « " + up + " » ? (les codes s'écrivent en majuscules)"
 }
 
 // Parse validates one raw field and returns its value, or the code of the broken rule.
