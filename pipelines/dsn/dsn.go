@@ -65,7 +65,7 @@ type Handler interface {
 	// are passed as written, so that validation reports them; a column the
 	// parser does not know is empty). line is the
 	// line of the contract's S21.G00.40.001 rubric. The strings are only valid
-	// during the call.
+	// during the call; Parser.Written gives the same row as the file writes it.
 	Row(d *Declaration, line int64, fields []string)
 	// BadLine reports a line that is not a rubric `CODE,'value'`, or a rubric
 	// out of place (a contract outside an employee…): rule BAD_DSN_LINE.
@@ -147,10 +147,11 @@ type Parser struct {
 	prevGroup [10]byte // block of the previous rubric, e.g. "S21.G00.51"
 	prevField int      // its rubric number
 
-	lay    layout
-	fields []string
-	offs   [][2]int // where each field is in out
-	out    []byte   // converted values of the row being emitted
+	lay     layout
+	fields  []string
+	written []string // fields as the file writes them (see Written)
+	offs    [][2]int // where each field is in out
+	out     []byte   // converted values of the row being emitted
 }
 
 // NewParser returns a parser of r, which must be UTF-8 (see delivery.NewDecoder
@@ -160,7 +161,7 @@ func NewParser(r io.Reader, h Handler) *Parser { return newParser(r, h, extrait)
 // newParser returns a parser emitting rows of another layout (for tests: a
 // feed that gained or lost a column).
 func newParser(r io.Reader, h Handler, lay layout) *Parser {
-	p := &Parser{lay: lay, fields: make([]string, lay.width), offs: make([][2]int, lay.width)}
+	p := &Parser{lay: lay, fields: make([]string, lay.width), written: make([]string, lay.width), offs: make([][2]int, lay.width)}
 	p.Reset(r, h)
 	return p
 }
@@ -437,7 +438,12 @@ func (p *Parser) endEmployee() {
 			p.put(l.contract, p.str(c.num))
 			for col, o := range p.offs {
 				p.fields[col] = bytesString(p.out[o[0]:o[1]])
+				p.written[col] = p.fields[col]
 			}
+			p.writtenAs(l.mois, d.Month)
+			p.writtenAs(l.start, bytesString(p.str(c.start)))
+			p.writtenAs(l.plannedEnd, bytesString(p.str(c.plannedEnd)))
+			p.writtenAs(l.actualEnd, bytesString(p.str(c.ended)))
 			d.Rows++
 			p.stats.Rows++
 			p.h.Row(d, c.line, p.fields)
@@ -447,6 +453,22 @@ func (p *Parser) endEmployee() {
 	p.arena = p.arena[:0]
 	p.contracts = p.contracts[:0]
 	p.pays = p.pays[:0]
+}
+
+// Written returns the row being passed to Handler.Row as the file writes it,
+// aligned like its fields: the dates as JJMMAAAA and the month as 01MMAAAA
+// (where the fields have AAAA-MM-JJ and AAAA-MM), so that a quarantined value
+// can be found in the file. The other fields are the same as Row's: the SIRET
+// joins SIREN and NIC, the hours are the sum of the contract's S21.G00.51
+// rubrics (or the first unreadable one, as written). Only valid during Row.
+func (p *Parser) Written() []string { return p.written }
+
+// writtenAs records v as the written value of column col; nothing when the
+// layout has no such column.
+func (p *Parser) writtenAs(col int, v string) {
+	if col >= 0 {
+		p.written[col] = v
+	}
 }
 
 // put appends b to the row being emitted as the value of column col.

@@ -24,19 +24,29 @@ type bad struct {
 	Reason string
 }
 
-// recorder keeps copies of everything the parser reports.
+// recorder keeps copies of everything the parser reports; with a parser, it
+// also keeps each row as written (Parser.Written).
 type recorder struct {
-	rows  []row
-	bads  []bad
-	decls []Declaration
+	rows    []row
+	bads    []bad
+	decls   []Declaration
+	p       *Parser
+	written [][]string
 }
 
-func (r *recorder) Row(d *Declaration, line int64, fields []string) {
+func clone(fields []string) []string {
 	cp := make([]string, len(fields))
 	for i, f := range fields {
 		cp[i] = strings.Clone(f)
 	}
-	r.rows = append(r.rows, row{d.Index, line, cp})
+	return cp
+}
+
+func (r *recorder) Row(d *Declaration, line int64, fields []string) {
+	r.rows = append(r.rows, row{d.Index, line, clone(fields)})
+	if r.p != nil {
+		r.written = append(r.written, clone(r.p.Written()))
+	}
 }
 func (r *recorder) BadLine(line int64, reason string) { r.bads = append(r.bads, bad{line, reason}) }
 func (r *recorder) Declaration(d *Declaration)        { r.decls = append(r.decls, *d) }
@@ -99,6 +109,50 @@ func TestParseMonthly(t *testing.T) {
 		names = append(names, c.Name)
 	}
 	assert.Equal(t, []string{"nir", "mois", "siret_employeur", "code_naf", "nature_contrat", "date_debut_contrat", "date_fin_prevue", "date_fin_reelle", "heures_mois", "id_contrat"}, names)
+}
+
+// Written gives the row as the file writes it: dates JJMMAAAA and month
+// 01MMAAAA where the fields have them converted, whether they convert to a
+// real date (01072024 → 2024-07-01) or not (32072024 → 2024-07-32, which
+// validation rejects and quarantine must show as 32072024); the other fields
+// are those of Row.
+func TestWritten(t *testing.T) {
+	data := strings.Join([]string{
+		"S20.G00.05.001,'01'",
+		"S20.G00.05.002,'01'",
+		"S20.G00.05.004,'1'",
+		"S20.G00.05.005,'01072024'",
+		"S20.G00.05.007,'05082024'",
+		"S21.G00.06.001,'123456782'",
+		"S21.G00.11.001,'00010'",
+		"S21.G00.11.002,'4711F'",
+		"S21.G00.30.001,'295109912611193'",
+		"S21.G00.40.001,'01072024'", // 10: valid
+		"S21.G00.40.007,'01'",
+		"S21.G00.40.009,'C1'",
+		"S21.G00.40.010,'31122024'",
+		"S21.G00.62.001,'15072024'",
+		"S21.G00.40.001,'32072024'", // 15: day 32; hours 10.5 + 2 = 12.50 (hundredths)
+		"S21.G00.40.007,'02'",
+		"S21.G00.40.009,'C2'",
+		"S21.G00.40.010,'1/12/2024'",
+		"S21.G00.51.010,'C2'",
+		"S21.G00.51.012,'10.5'",
+		"S21.G00.51.010,'C2'",
+		"S21.G00.51.012,'2'",
+	}, "\n")
+	rec := &recorder{}
+	rec.p = NewParser(strings.NewReader(data), rec)
+	_, err := rec.p.Parse()
+	require.NoError(t, err)
+	assert.Equal(t, []row{
+		{0, 10, []string{"295109912611193", "2024-07", "12345678200010", "4711F", "01", "2024-07-01", "2024-12-31", "2024-07-15", "", "C1"}},
+		{0, 15, []string{"295109912611193", "2024-07", "12345678200010", "4711F", "02", "2024-07-32", "1/12/2024", "", "12.50", "C2"}},
+	}, rec.rows)
+	assert.Equal(t, [][]string{
+		{"295109912611193", "01072024", "12345678200010", "4711F", "01", "01072024", "31122024", "15072024", "", "C1"},
+		{"295109912611193", "01072024", "12345678200010", "4711F", "02", "32072024", "1/12/2024", "", "12.50", "C2"},
+	}, rec.written)
 }
 
 func toCP1252CRLF(t *testing.T, utf8 []byte) []byte {
@@ -187,7 +241,8 @@ func TestBadLineHidesContent(t *testing.T) {
 }
 
 // FuzzParse: any input is parsed without panic; rows, bad lines and blank
-// lines are consistent with the line count.
+// lines are consistent with the line count; each row as written converts to
+// the row's fields.
 func FuzzParse(f *testing.F) {
 	seed, err := os.ReadFile("testdata/mensuelle.dsn")
 	if err != nil {
@@ -198,7 +253,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("S21.G00.62.001,'01012024'\n\n\nS21.G00.40.001,'\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rec := &recorder{}
-		st, err := Parse(bytes.NewReader(data), rec)
+		rec.p = NewParser(bytes.NewReader(data), rec)
+		st, err := rec.p.Parse()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -218,6 +274,21 @@ func FuzzParse(f *testing.F) {
 		for _, r := range rec.rows {
 			if len(r.Fields) != len(dictionary.DSNExtrait.Columns) || r.Line < 1 || r.Line > st.Lines {
 				t.Fatalf("bad row %+v", r)
+			}
+		}
+		for k, r := range rec.rows {
+			w := rec.written[k]
+			for i, f := range r.Fields {
+				conv := w[i]
+				switch i {
+				case extrait.mois:
+					conv = (&Declaration{Month: w[i]}).MonthISO()
+				case extrait.start, extrait.plannedEnd, extrait.actualEnd:
+					conv = string(appendDate(nil, []byte(w[i])))
+				}
+				if conv != f {
+					t.Fatalf("row %d column %d written %q converts to %q, field is %q", k, i, w[i], conv, f)
+				}
 			}
 		}
 	})

@@ -90,7 +90,7 @@ func (h *neodesHandler) Row(d *dsn.Declaration, line int64, fields []string) {
 	var vs []dictionary.Violation
 	h.rec, vs = dictionary.DSNExtrait.Parse(fields, h.rec)
 	if len(vs) > 0 {
-		h.fl.reject(line, vs, "")
+		h.fl.reject(line, asWritten(vs, fields, h.fl.tl.parser.Written()), "")
 		return
 	}
 	if vs = nirInText(dictionary.DSNExtrait, h.rec); len(vs) > 0 {
@@ -105,6 +105,21 @@ func (h *neodesHandler) Row(d *dsn.Declaration, line int64, fields []string) {
 	h.fl.res.Landed++
 	h.declarationID(d)
 	h.rows.add(h.fill.dsn(h.rec, h.declRef, h.fl.tl.landing, h.fl.source, line))
+}
+
+// asWritten puts back in vs the values as the file writes them where the
+// parser converted them (a date 32072024 rather than the 2024-07-32 it made
+// of it), so that the user finds the quarantined value in the file. A value
+// the dictionary rewrote (a masked NIR, a hint) is left as it is; the NIR
+// column is passed unconverted anyway, and reject masks the others.
+func asWritten(vs []dictionary.Violation, fields, written []string) []dictionary.Violation {
+	for i, v := range vs {
+		c := dictionary.DSNExtrait.Index(v.Column)
+		if c >= 0 && c < len(fields) && c < len(written) && v.Value == fields[c] {
+			vs[i].Value = written[c]
+		}
+	}
+	return vs
 }
 
 func (h *neodesHandler) BadLine(line int64, reason string) {
