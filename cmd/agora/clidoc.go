@@ -52,13 +52,13 @@ func cliReference(root *cobra.Command) []byte {
 			if c.Long != "" {
 				fmt.Fprintf(&b, "%s\n\n", strings.TrimSpace(c.Long))
 			}
-			fmt.Fprintf(&b, "```\n%s\n", c.UseLine())
-			if fl := c.NonInheritedFlags().FlagUsages(); strings.TrimSpace(fl) != "" {
+			fmt.Fprintf(&b, "```\n%s\n", useLineFR(c))
+			if fl := flagUsagesFR(c.NonInheritedFlags()); strings.TrimSpace(fl) != "" {
 				fmt.Fprintf(&b, "\n%s", fl)
 			}
 			b.WriteString("```\n\n")
 		} else {
-			fmt.Fprintf(&b, "Options communes à toutes les commandes :\n\n```\n%s```\n\n", c.PersistentFlags().FlagUsages())
+			fmt.Fprintf(&b, "Options communes à toutes les commandes :\n\n```\n%s```\n\n", flagUsagesFR(c.PersistentFlags()))
 		}
 		for _, sub := range c.Commands() {
 			walk(sub)
