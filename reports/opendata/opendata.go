@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"encoding/csv"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -154,17 +153,7 @@ func (f file) table(ctx context.Context, db *sql.DB, cat *indicators.Catalogue) 
 
 func writeCSV(path string, p published) error {
 	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	if err := w.Write(p.table.Header()); err != nil {
-		return err
-	}
-	for i := range p.table.Rows {
-		if err := w.Write(p.table.Record(i)); err != nil {
-			return err
-		}
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
+	if err := p.table.WriteCSV(&buf, ','); err != nil {
 		return err
 	}
 	return os.WriteFile(path, buf.Bytes(), 0o644)
