@@ -82,7 +82,7 @@ sinon du fichier nommé par AGORA_PSEUDO_KEY_FILE, sinon de
 			opts.Log.Debug("chargement", "chemins", strings.Join(paths, ", "), "cle", key.Origin, "empreinte", key.Fingerprint())
 			sum, err := land.Run(cmd.Context(), lk, key, paths, opts)
 			if err != nil && len(sum.Files) == 0 {
-				return userErrorf("%s", err)
+				return landError(err)
 			}
 			if a.jsonOut {
 				if jerr := a.printJSON(sum); jerr != nil {
@@ -97,7 +97,7 @@ sinon du fichier nommé par AGORA_PSEUDO_KEY_FILE, sinon de
 				}
 			}
 			if err != nil {
-				return userErrorf("%s", err)
+				return landError(err)
 			}
 			return landStatus(sum, a.jsonOut)
 		},
@@ -108,6 +108,18 @@ sinon du fichier nommé par AGORA_PSEUDO_KEY_FILE, sinon de
 	f.IntVar(&opts.Workers, "paralleles", 0, "fichiers chargés en même temps (défaut : 2)")
 	f.BoolVar(&progress, "progression", false, "afficher la barre de progression même hors d'un terminal")
 	return cmd
+}
+
+// landError sorts an error of land.Run by its type: a *land.InputError
+// (unknown --feed, missing delivery, other key, interrupted landing) is the
+// user's to fix and is reported as it is; any other (the lake unreadable, a
+// corrupt manifest) is an internal error.
+func landError(err error) error {
+	var input *land.InputError
+	if errors.As(err, &input) {
+		return userErrorf("%s", err)
+	}
+	return err
 }
 
 // landStatus makes the command fail (status 1) when a file was refused or

@@ -82,3 +82,35 @@ func TestLandCommand(t *testing.T) {
 	require.ErrorAs(t, err, &ue)
 	assert.Contains(t, ue.msg, "flux « xyz » inconnu")
 }
+
+// TestLandErrorKinds checks that agora land sorts the errors of land.Run by
+// their type: a delivery that does not exist is the user's to fix (its
+// message as it is, status 1), a corrupt manifest of the lake is an internal
+// error (not a *userError: main prints it as « agora : erreur : … »).
+func TestLandErrorKinds(t *testing.T) {
+	t.Setenv(pseudo.EnvKeyFile, "")
+	t.Setenv(pseudo.EnvKey, "0123456789abcdef0123456789abcdef")
+	dir := t.TempDir()
+	in := filepath.Join(t.TempDir(), "livraisons")
+	require.NoError(t, os.MkdirAll(in, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(in, "env.csv"), []byte(envelopes), 0o644))
+
+	absent := filepath.Join(in, "absent.csv")
+	out, msgs, err := runAgora("--data", dir, "land", absent)
+	var ue *userError
+	require.ErrorAs(t, err, &ue, msgs)
+	assert.Equal(t, 1, ue.code)
+	assert.Equal(t, "livraison introuvable : "+absent+" (vérifiez le chemin)", ue.msg)
+	assert.Same(t, ue, asUserError(err))
+	assert.Empty(t, out)
+
+	manifests := filepath.Join(dir, "lake", "_manifests")
+	require.NoError(t, os.MkdirAll(manifests, 0o755))
+	corrupt := filepath.Join(manifests, "00000001-1a2b3c4d.json")
+	require.NoError(t, os.WriteFile(corrupt, []byte("{pas du JSON"), 0o644))
+	out, msgs, err = runAgora("--data", dir, "land", in)
+	require.Error(t, err, msgs)
+	assert.Nil(t, asUserError(err), "%v", err)
+	assert.ErrorContains(t, err, corrupt)
+	assert.Empty(t, out)
+}

@@ -178,8 +178,10 @@ func hit(point string) error {
 // Run lands the files found under paths (files, or folders searched
 // recursively for *.csv and *.dsn) into the lake, with the pseudonymisation
 // key. Per-file problems are in the summary (refused or failed files); the
-// error is for problems that stop everything: no such path, no file, a key
-// other than the one of earlier landings, a cancelled context.
+// error is for problems that stop everything. Those the user can fix are
+// *InputError: an unknown feed, no such path, no file, a key other than the
+// one of earlier landings, a cancelled context (which it wraps). The others
+// (the lake's manifests unreadable, a folder that cannot be read) are not.
 func Run(ctx context.Context, lk *lake.Lake, key *pseudo.Key, paths []string, opts Options) (Summary, error) {
 	start := time.Now()
 	if key == nil {
@@ -187,7 +189,7 @@ func Run(ctx context.Context, lk *lake.Lake, key *pseudo.Key, paths []string, op
 	}
 	if opts.Feed != "" && opts.Feed != NEODeS {
 		if _, ok := dictionary.FeedByName(opts.Feed); !ok {
-			return Summary{}, fmt.Errorf("flux « %s » inconnu : choisissez parmi %s", opts.Feed, strings.Join(FeedNames(), ", "))
+			return Summary{}, inputErrorf("flux « %s » inconnu : choisissez parmi %s", opts.Feed, strings.Join(FeedNames(), ", "))
 		}
 	}
 	if opts.Log == nil {
@@ -204,7 +206,7 @@ func Run(ctx context.Context, lk *lake.Lake, key *pseudo.Key, paths []string, op
 		return Summary{}, err
 	}
 	if len(files) == 0 {
-		return Summary{}, fmt.Errorf("aucune livraison (*.csv, *.dsn) trouvée dans %s", strings.Join(paths, ", "))
+		return Summary{}, inputErrorf("aucune livraison (*.csv, *.dsn) trouvée dans %s", strings.Join(paths, ", "))
 	}
 	var total int64
 	for _, f := range files {
@@ -256,7 +258,7 @@ func Run(ctx context.Context, lk *lake.Lake, key *pseudo.Key, paths []string, op
 		sum.Bytes += r.Size
 	}
 	if err := ctx.Err(); err != nil {
-		return sum, fmt.Errorf("chargement interrompu : les fichiers en cours n'ont rien laissé de visible ; relancez la même commande pour terminer (%w)", err)
+		return sum, inputErrorf("chargement interrompu : les fichiers en cours n'ont rien laissé de visible ; relancez la même commande pour terminer (%w)", err)
 	}
 	return sum, nil
 }
@@ -310,7 +312,7 @@ func checkKey(lk *lake.Lake, key *pseudo.Key) error {
 			continue
 		}
 		if got, ok := m.Meta[MetaKey]; ok && got != fp {
-			return fmt.Errorf("la clé de pseudonymisation (empreinte %s, %s) n'est pas celle des chargements précédents (empreinte %s, chargement %s) : les pseudonymes ne se joindraient plus. Utilisez la clé d'origine (variable %s ou fichier --cle) ; rien n'a été chargé", fp, key.Origin, got, m.ID, pseudo.EnvKey)
+			return inputErrorf("la clé de pseudonymisation (empreinte %s, %s) n'est pas celle des chargements précédents (empreinte %s, chargement %s) : les pseudonymes ne se joindraient plus. Utilisez la clé d'origine (variable %s ou fichier --cle) ; rien n'a été chargé", fp, key.Origin, got, m.ID, pseudo.EnvKey)
 		}
 	}
 	return nil
@@ -323,7 +325,8 @@ func checkKey(lk *lake.Lake, key *pseudo.Key) error {
 // order of the arguments: it is the order in which the files land and are
 // numbered (_source) within a landing, so that of two files of one run the
 // one named last wins, e.g. dsn_extrait_2025-11_rectif.csv over
-// dsn_extrait_2025-11.csv.
+// dsn_extrait_2025-11.csv. A path that does not exist or is no file nor
+// folder is an *InputError; a folder that cannot be read is not.
 func Collect(paths []string) ([]string, error) {
 	var out []string
 	seen := map[string]bool{}
@@ -336,11 +339,11 @@ func Collect(paths []string) ([]string, error) {
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
-			return nil, fmt.Errorf("livraison introuvable : %s (vérifiez le chemin)", p)
+			return nil, inputErrorf("livraison introuvable : %s (vérifiez le chemin)", p)
 		}
 		if !st.IsDir() {
 			if !st.Mode().IsRegular() {
-				return nil, fmt.Errorf("%s n'est pas un fichier ordinaire (périphérique, tube ou socket) : donnez un fichier .csv ou .dsn, ou un dossier", p)
+				return nil, inputErrorf("%s n'est pas un fichier ordinaire (périphérique, tube ou socket) : donnez un fichier .csv ou .dsn, ou un dossier", p)
 			}
 			add(p)
 			continue
