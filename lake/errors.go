@@ -8,7 +8,8 @@ import (
 )
 
 // The errors of the lake that a caller sorts by type: those the user can act
-// on (a file already landed, an unknown manifest id) come with a sentinel to
+// on (a file already landed, an unknown manifest id, a corrupt manifest to
+// restore, a purge of DSN with no dossier landed) come with a sentinel to
 // match with errors.Is and a type to read with errors.As.
 
 var errLocked = errors.New("lake : verrou déjà pris")
@@ -100,3 +101,47 @@ func quoteInput(s string) string {
 	}
 	return "« " + strings.ToValidUTF8(s, "?") + " »"
 }
+
+// ErrCorruptManifest is matched (errors.Is) by the error of any lake
+// operation that reads a committed manifest which is not valid JSON or
+// declares another id than its file name. Its message says which file and
+// to restore it from a backup: the user's to act on, not a bug.
+var ErrCorruptManifest = errors.New("lake : manifeste corrompu")
+
+// CorruptManifestError tells which manifest file is corrupt and how.
+type CorruptManifestError struct {
+	Path string // the manifest file
+	ID   string // the id the file declares, when it is not its name's (Err is nil)
+	Err  error  // why the file could not be decoded; nil when the id is wrong
+}
+
+func (e *CorruptManifestError) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("lake : manifeste illisible %s : %v ; restaurez-le depuis une sauvegarde", e.Path, e.Err)
+	}
+	return fmt.Sprintf("lake : le manifeste %s déclare l'identifiant %q : fichier renommé ou corrompu, restaurez-le depuis une sauvegarde", e.Path, e.ID)
+}
+
+// Is makes errors.Is(err, ErrCorruptManifest) true.
+func (e *CorruptManifestError) Is(target error) bool { return target == ErrCorruptManifest }
+
+// Unwrap returns the decoding error.
+func (e *CorruptManifestError) Unwrap() error { return e.Err }
+
+// ErrNoDossiers is matched (errors.Is) by the error of PurgeDSN on a lake
+// that holds DSN but no dossier: the user has to land the dossiers first.
+var ErrNoDossiers = errors.New("lake : DSN sans dossier")
+
+// NoDossiersError tells which lake has DSN and no dossier, and what the
+// purge would have removed.
+type NoDossiersError struct {
+	Root        string // lake root
+	GraceMonths int    // the grace period of the purge refused
+}
+
+func (e *NoDossiersError) Error() string {
+	return fmt.Sprintf("lake : le lac %s contient de la DSN mais aucun dossier : la purge effacerait toute la DSN de plus de %d mois ; chargez d'abord les dossiers et les événements", e.Root, e.GraceMonths)
+}
+
+// Is makes errors.Is(err, ErrNoDossiers) true.
+func (e *NoDossiersError) Is(target error) bool { return target == ErrNoDossiers }

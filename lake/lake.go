@@ -98,7 +98,7 @@ func (l *Lake) refresh() error {
 			return err
 		}
 		if m.ID != id {
-			return fmt.Errorf("lake : le manifeste %s déclare l'identifiant %q : fichier renommé ou corrompu, restaurez-le depuis une sauvegarde", filepath.Join(dir, name), m.ID)
+			return &CorruptManifestError{Path: filepath.Join(dir, name), ID: m.ID}
 		}
 		l.read[name] = true
 		l.manifests = append(l.manifests, m)
@@ -132,7 +132,7 @@ func readManifest(path string) (Manifest, error) {
 	}
 	var m Manifest
 	if err := json.Unmarshal(data, &m); err != nil {
-		return Manifest{}, fmt.Errorf("lake : manifeste illisible %s : %w ; restaurez-le depuis une sauvegarde", path, err)
+		return Manifest{}, &CorruptManifestError{Path: path, Err: err}
 	}
 	return m, nil
 }

@@ -150,7 +150,7 @@ func PurgeDSN(ctx context.Context, l *Lake, opts PurgeOptions) (res PurgeResult,
 	}
 	dossiers := snap.Files(dossiersSet)
 	if len(dossiers) == 0 {
-		return res, fmt.Errorf("lake : le lac %s contient de la DSN mais aucun dossier : la purge effacerait toute la DSN de plus de %d mois ; chargez d'abord les dossiers et les événements", l.root, opts.GraceMonths)
+		return res, &NoDossiersError{Root: l.root, GraceMonths: opts.GraceMonths}
 	}
 	ms, err := l.Manifests()
 	if err != nil {
