@@ -81,6 +81,7 @@ func TestBuildUserErrorsByType(t *testing.T) {
 	assert.NotNil(t, buildUserError(fmt.Errorf("chargement : %w", &lake.UnknownManifestError{ID: "x", Root: "/lac"})))
 	assert.NotNil(t, buildUserError(&runner.TestFailure{}))
 	assert.NotNil(t, buildUserError(fmt.Errorf("%w : « x »", runner.ErrUnknownModel)))
+	assert.NotNil(t, buildUserError(fmt.Errorf("instantané : %w", &lake.CorruptManifestError{Path: "/lac/m.json", ID: "x"})))
 	assert.Nil(t, buildUserError(&lake.AlreadyLandedError{}))
 	assert.Nil(t, buildUserError(assert.AnError))
 }

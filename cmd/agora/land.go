@@ -112,8 +112,8 @@ sinon du fichier nommé par AGORA_PSEUDO_KEY_FILE, sinon de
 
 // landError sorts an error of land.Run by its type: a *land.InputError
 // (unknown --feed, missing delivery, other key, interrupted landing) is the
-// user's to fix and is reported as it is; any other (the lake unreadable, a
-// corrupt manifest) is an internal error.
+// user's to fix and is reported as it is; a corrupt manifest too, by
+// asUserError; any other (the lake unreadable) is an internal error.
 func landError(err error) error {
 	var input *land.InputError
 	if errors.As(err, &input) {

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/agora-formation/agora/lake"
 	"github.com/agora-formation/agora/pipelines/land"
 	"github.com/agora-formation/agora/pipelines/pseudo"
 )
@@ -109,8 +110,19 @@ func TestLandErrorKinds(t *testing.T) {
 	corrupt := filepath.Join(manifests, "00000001-1a2b3c4d.json")
 	require.NoError(t, os.WriteFile(corrupt, []byte("{pas du JSON"), 0o644))
 	out, msgs, err = runAgora("--data", dir, "land", in)
+	require.ErrorIs(t, err, lake.ErrCorruptManifest, msgs)
+	ue = asUserError(err)
+	require.NotNil(t, ue, "%v", err)
+	assert.Equal(t, 1, ue.code)
+	assert.Equal(t, "lake : manifeste illisible "+corrupt+" : invalid character 'p' looking for beginning of object key string ; restaurez-le depuis une sauvegarde", ue.msg)
+	assert.Empty(t, out)
+
+	// The manifests folder unreadable: an internal error.
+	require.NoError(t, os.RemoveAll(manifests))
+	require.NoError(t, os.WriteFile(manifests, nil, 0o644))
+	out, msgs, err = runAgora("--data", dir, "land", in)
 	require.Error(t, err, msgs)
 	assert.Nil(t, asUserError(err), "%v", err)
-	assert.ErrorContains(t, err, corrupt)
+	assert.ErrorContains(t, err, "lake : lecture des manifestes dans "+manifests)
 	assert.Empty(t, out)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/agora-formation/agora/lake"
 	"github.com/agora-formation/agora/warehouse"
 )
 
@@ -51,8 +52,9 @@ func (e *userError) Error() string { return e.msg }
 
 // asUserError returns err as the user's error when it is one, by its type:
 // a *userError of cmd, or an error of another package whose message is
-// written for the user (an invalid --memoire). It returns nil for the
-// others, reported as internal errors.
+// written for the user (an invalid --memoire, a corrupt lake manifest to
+// restore from a backup). It returns nil for the others, reported as
+// internal errors.
 func asUserError(err error) *userError {
 	var ue *userError
 	if errors.As(err, &ue) {
@@ -61,6 +63,10 @@ func asUserError(err error) *userError {
 	var memory *warehouse.MemoryLimitError
 	if errors.As(err, &memory) {
 		return &userError{msg: memory.Error(), code: 1}
+	}
+	var corrupt *lake.CorruptManifestError
+	if errors.As(err, &corrupt) {
+		return &userError{msg: corrupt.Error(), code: 1}
 	}
 	return nil
 }

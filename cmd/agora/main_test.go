@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/agora-formation/agora/lake"
 	"github.com/agora-formation/agora/pipelines/pseudo"
 	"github.com/agora-formation/agora/warehouse"
 )
@@ -21,6 +22,9 @@ func TestAsUserError(t *testing.T) {
 	assert.Equal(t, "valeur de --memoire invalide : « 2Gio » ; écrivez par exemple 8GB, 8Go ou 512Mo", ue.msg)
 	assert.Equal(t, 1, ue.code)
 	assert.Equal(t, &userError{msg: "m", code: 2}, asUserError(fmt.Errorf("x : %w", &userError{msg: "m", code: 2})))
+	corrupt := &lake.CorruptManifestError{Path: "/lac/_manifests/00000001-1a2b3c4d.json", ID: "00000002-1a2b3c4d"}
+	assert.Equal(t, &userError{msg: corrupt.Error(), code: 1}, asUserError(fmt.Errorf("instantané : %w", corrupt)))
+	assert.Nil(t, asUserError(fmt.Errorf("purge : %w", lake.ErrNoDossiers)), "cmd/agora/purge.go sorts it")
 	assert.Nil(t, asUserError(assert.AnError))
 	assert.Nil(t, asUserError(nil))
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -58,7 +59,7 @@ Lancez d'abord avec --dry-run pour voir ce qui partirait.`, lake.WindowMonthsBef
 			t0 := time.Now()
 			res, err := lake.PurgeDSN(ctx, l, lake.PurgeOptions{DB: s.DB(), GraceMonths: grace, DryRun: dryRun, Progress: newFilesBar(a.bars(), "purge")})
 			if err != nil {
-				return userErrorf("%v", err)
+				return purgeError(err)
 			}
 			if a.jsonOut {
 				return a.printJSON(res)
@@ -73,6 +74,18 @@ Lancez d'abord avec --dry-run pour voir ce qui partirait.`, lake.WindowMonthsBef
 	f.StringVar(&memory, "memoire", "4GB", memoryHelp)
 	f.IntVar(&threads, "threads", 0, "fils d'exécution de DuckDB (défaut : nombre de cœurs)")
 	return cmd
+}
+
+// purgeError sorts an error of lake.PurgeDSN by its type: a lake with DSN
+// and no dossier (*lake.NoDossiersError) is the user's to fix and is
+// reported as it is; the others are internal errors, except a corrupt
+// manifest, which asUserError reports as the user's.
+func purgeError(err error) error {
+	var none *lake.NoDossiersError
+	if errors.As(err, &none) {
+		return userErrorf("%s", none)
+	}
+	return err
 }
 
 // printPurge writes the summary of a purge, in French.
