@@ -60,9 +60,6 @@ func (g *Grid) widthNeeded(c int) float64 {
 	default:
 		return 0
 	}
-	if g.structWidth == nil {
-		return w
-	}
 	return min(w, g.structWidth[c])
 }
 
@@ -262,9 +259,7 @@ func boolInt(b bool) int {
 // after Protect; see boundedLeaks and widthNeeded), sorted: for tests and
 // audits.
 func (g *Grid) Narrowed() []int {
-	g.structural = g.structuralZeros()
-	g.structWidth = g.structuralWidths()
-	defer func() { g.structural, g.structWidth = nil, nil }()
+	defer g.study()()
 	leaks, _ := g.boundedLeaks()
 	return leaks
 }

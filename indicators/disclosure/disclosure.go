@@ -91,12 +91,22 @@ type Grid struct {
 	floor  []float64       // what every reader knows each cell is at least (see Floor)
 	count  []bool          // cells under the primary rule of counts (see Count)
 	known  []bool          // cells every reader knows whatever is published (see Known)
-	// structural holds the structural zeros while Protect runs (see
-	// structuralZeros): known to anyone, they count as published.
+	// structural holds the structural zeros while Protect or Narrowed runs
+	// (see study): known to anyone, they count as published.
 	structural map[int]bool
-	// structWidth holds the structural widths of the cells while Protect
-	// runs (see structuralWidths).
+	// structWidth holds the structural widths of the cells while Protect or
+	// Narrowed runs (see study).
 	structWidth []float64
+}
+
+// study computes what the equations alone tell whatever is published, the
+// structural zeros (structuralZeros) and the structural widths
+// (structuralWidths), for Protect and Narrowed; the returned func forgets
+// them.
+func (g *Grid) study() (forget func()) {
+	g.structural = g.structuralZeros()
+	g.structWidth = g.structuralWidths()
+	return func() { g.structural, g.structWidth = nil, nil }
 }
 
 // equation: sum over cells of coef*value = 0, coef being +1 or -1.
@@ -288,9 +298,7 @@ func (g *Grid) Protect() int {
 		}
 	}
 	n := len(touched)
-	g.structural = g.structuralZeros()
-	g.structWidth = g.structuralWidths()
-	defer func() { g.structural, g.structWidth = nil, nil }()
+	defer g.study()()
 	n += g.protectSingles(nil, nil)
 	lf := newLeakFinder(g)
 	// fresh holds the cells hidden since the last linear solve, which
