@@ -154,19 +154,17 @@ func buildHow(res chain.BuildResult, selected []string, asOf, keep bool) string 
 }
 
 // buildUserError returns the user's form of the build errors that the user
-// can act on, sorted by their type: a failed data test, an unknown model in
-// --select, an unknown manifest in --au, an invalid --memoire, a corrupt lake
-// manifest. It returns nil for the others, reported as internal errors.
+// can act on, sorted by their type: those of every command (asUserError: an
+// invalid --memoire, a corrupt lake manifest), a failed data test, an
+// unknown model in --select, an unknown manifest in --au. It returns nil for
+// the others, reported as internal errors.
 func buildUserError(err error) *userError {
+	if ue := asUserError(err); ue != nil {
+		return ue
+	}
 	var tf *runner.TestFailure
 	var unknown *lake.UnknownManifestError
-	var memory *warehouse.MemoryLimitError
-	var corrupt *lake.CorruptManifestError
 	switch {
-	case errors.As(err, &memory):
-		return &userError{msg: memory.Error(), code: 1}
-	case errors.As(err, &corrupt):
-		return &userError{msg: corrupt.Error(), code: 1}
 	case errors.As(err, &unknown):
 		msg := "--au : " + unknown.Error()
 		if len(unknown.Recent) == 0 {
