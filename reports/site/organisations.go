@@ -59,14 +59,18 @@ func (b *builder) organisations() (*page, error) {
 			fmt.Sprintf("Les taux sur moins de %d sortants observés sont couverts par le secret statistique.", disclosure.MinDenominator)}
 
 	// An organisation whose every figure is hidden tells a buyer nothing: it
-	// is counted, not listed.
+	// is counted, not listed. Every organisation of the year is also counted
+	// by its place, listed or not: one whose value added is hidden is « non
+	// publié », never left out.
 	codes := make([]string, 0, f.len())
 	unlisted := 0
+	var count [posCount]int
 	for i := 0; i < f.len(); i++ {
 		c := f.code(i, "organisme")
 		if c == "" {
 			continue
 		}
+		count[placeOf(f.fig(i, "valeur_ajoutee_6m"), f.fig(i, "valeur_ajoutee_6m_ic_bas"), f.fig(i, "valeur_ajoutee_6m_ic_haut"))]++
 		listed := false
 		for _, id := range organisationIDs {
 			listed = listed || f.fig(i, id).ok()
@@ -130,15 +134,6 @@ func (b *builder) organisations() (*page, error) {
 		Note:   "Cliquez sur un en-tête de colonne pour trier. « secret » : valeur couverte par le secret statistique ; « n.d. » : non disponible.",
 		Export: &export}
 
-	// Every organisation of the year is counted by its place, listed or not:
-	// one whose value added is hidden is « non publié », never left out.
-	var count [posCount]int
-	for i := 0; i < f.len(); i++ {
-		if f.code(i, "organisme") == "" {
-			continue
-		}
-		count[placeOf(f.fig(i, "valeur_ajoutee_6m"), f.fig(i, "valeur_ajoutee_6m_ic_bas"), f.fig(i, "valeur_ajoutee_6m_ic_haut"))]++
-	}
 	if classed := count[posAbove] + count[posWithin] + count[posBelow]; classed > 0 {
 		ft := table{Head: []string{"Organisme (SIRET)", "Sortants observés à 6 mois", "Taux d'emploi à 6 mois", "Taux attendu",
 			"Valeur ajoutée", "Borne basse de l'intervalle", "Borne haute de l'intervalle", "Par rapport à l'attendu"},
