@@ -132,11 +132,10 @@ func partnerLabel(code string) string {
 }
 
 // feedLabel is the French name of a feed (the flux of the quality marts),
-// as a page writes it; unknown feeds keep their code.
+// as a page writes it; the others (dossiers, financements, enveloppes, and
+// unknown feeds) read as their code.
 func feedLabel(feed string) string {
 	switch feed {
-	case "dossiers", "financements", "enveloppes":
-		return feed
 	case "evenements":
 		return "événements"
 	case "dsn_extrait":
