@@ -275,25 +275,24 @@ func nirInText(feed *dictionary.Feed, rec dictionary.Record) []dictionary.Violat
 
 // containsNIR reports whether s holds a valid NIR (15 characters with a
 // correct key) within a run of digits and Corsican letters, or written in
-// groups (« 2 95 10 99 126 111 93 », see delivery.EachSeparatedNIR).
+// groups (« 2 95 10 99 126 111 93 », see delivery.EachSeparatedNIR). It runs
+// on every free-text value of every valid row: one pass looks for runs and
+// counts digits, and only a value with the 14 digits a NIR needs at least is
+// searched for groups.
 func containsNIR(s string) bool {
-	return containsRunNIR(s) || delivery.ContainsSeparatedNIR(s)
-}
-
-// containsRunNIR reports whether s holds a valid NIR within a run of digits
-// and Corsican letters.
-func containsRunNIR(s string) bool {
-	run := 0
+	run, digits := 0, 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c >= '0' && c <= '9' || c == 'A' || c == 'B' || c == 'a' || c == 'b' {
-			run++
-			if run >= 15 && dictionary.ValidNIR(strings.ToUpper(s[i-14:i+1])) {
-				return true
-			}
+		if c >= '0' && c <= '9' {
+			digits++
+		} else if c != 'A' && c != 'B' && c != 'a' && c != 'b' {
+			run = 0
 			continue
 		}
-		run = 0
+		run++
+		if run >= 15 && dictionary.ValidNIR(strings.ToUpper(s[i-14:i+1])) {
+			return true
+		}
 	}
-	return false
+	return digits >= 14 && delivery.ContainsSeparatedNIR(s)
 }
