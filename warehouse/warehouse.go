@@ -5,6 +5,7 @@
 package warehouse
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -89,9 +90,7 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 	if err != nil {
 		return nil, err // before DuckDB creates any file
 	}
-	if limit != "" { // blank: the default
-		opts.MemoryLimit = limit
-	}
+	opts.MemoryLimit = cmp.Or(limit, DefaultMemoryLimit) // blank: the default
 	tuneAllocator()
 	if opts.ReadOnly && opts.Path == "" {
 		return nil, errors.New("warehouse : une base en mémoire ne peut pas être ouverte en lecture seule : donnez le chemin du fichier DuckDB")
