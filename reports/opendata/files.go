@@ -1,6 +1,11 @@
 package opendata
 
-import "github.com/agora-formation/agora/indicators"
+import (
+	"fmt"
+
+	"github.com/agora-formation/agora/indicators"
+	"github.com/agora-formation/agora/indicators/disclosure"
+)
 
 // file is one open-data file: a query of the catalogue and how its columns are
 // named in the file (dictionary.md 5.1 fixes the first three).
@@ -53,7 +58,8 @@ func files() []file {
 			name:  "financement_dispositif",
 			title: "Financements par année d'engagement, financeur et dispositif",
 			doc: "Une ligne par année d'engagement × financeur qui paie la ligne × dispositif du dossier. Les dossiers annulés sont exclus. " +
-				"Une ligne de moins de 11 dossiers a toutes ses valeurs vides (secret statistique). Comme dans les autres fichiers, la colonne secret " +
+				fmt.Sprintf("Une ligne de moins de %d dossiers a toutes ses valeurs vides (secret statistique). ", disclosure.MinCount) +
+				"Comme dans les autres fichiers, la colonne secret " +
 				"dit pourquoi des valeurs de la ligne sont masquées : une enveloppe vide sur une ligne dont secret est vide signifie qu'il n'y a pas " +
 				"d'enveloppe ; une enveloppe masquée laisse toujours sa raison dans secret. Sur une ligne dont secret n'est pas vide, " +
 				"une enveloppe vide peut être absente ou masquée : enveloppe_transmise le dit.",
