@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -53,6 +54,15 @@ type UnknownManifestError struct {
 
 // recentManifests is how many of the latest manifests UnknownManifestError names.
 const recentManifests = 3
+
+// NewUnknownManifestError returns the error for id, which names none of
+// manifests (the committed manifests of the lake at root, in commit order):
+// it names the latest of them.
+func NewUnknownManifestError(id, root string, manifests []Manifest) *UnknownManifestError {
+	recent := slices.Clone(manifests[max(0, len(manifests)-recentManifests):])
+	slices.Reverse(recent)
+	return &UnknownManifestError{ID: id, Root: root, Recent: recent}
+}
 
 func (e *UnknownManifestError) Error() string {
 	var b strings.Builder

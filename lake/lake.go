@@ -150,13 +150,6 @@ func (l *Lake) find(id string) (Manifest, int) {
 	return l.manifests[i], i
 }
 
-// recent returns the n latest manifests, newest first. l.mu must be held.
-func (l *Lake) recent(n int) []Manifest {
-	out := slices.Clone(l.manifests[max(0, len(l.manifests)-n):])
-	slices.Reverse(out)
-	return out
-}
-
 // Snapshot returns the files visible as of the manifest asOf, that is after
 // it committed: the files of every manifest up to and including it, minus
 // those removed by these manifests. An empty asOf means the latest manifest.
@@ -173,7 +166,7 @@ func (l *Lake) Snapshot(asOf string) (*Snapshot, error) {
 	if asOf != "" {
 		_, last = l.find(asOf)
 		if last < 0 {
-			return nil, &UnknownManifestError{ID: asOf, Root: l.root, Recent: l.recent(recentManifests)}
+			return nil, NewUnknownManifestError(asOf, l.root, l.manifests)
 		}
 	}
 	s := &Snapshot{Root: l.root}

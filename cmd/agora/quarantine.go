@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -189,9 +188,7 @@ func (f *quarantineFilter) check(root string, manifests []lake.Manifest) error {
 		id = strings.TrimSpace(id)
 		m, ok := byID[id]
 		if !ok {
-			recent := slices.Clone(manifests[max(0, len(manifests)-3):])
-			slices.Reverse(recent)
-			return &userError{msg: "--chargement : " + (&lake.UnknownManifestError{ID: id, Root: root, Recent: recent}).Error(), code: 1}
+			return &userError{msg: "--chargement : " + lake.NewUnknownManifestError(id, root, manifests).Error(), code: 1}
 		}
 		if m.Kind != lake.Landing {
 			what := "d'un compactage"
