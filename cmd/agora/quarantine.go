@@ -19,6 +19,7 @@ import (
 	"github.com/agora-formation/agora/french"
 	"github.com/agora-formation/agora/lake"
 	"github.com/agora-formation/agora/pipelines/land"
+	"github.com/agora-formation/agora/sql/runner"
 	"github.com/agora-formation/agora/warehouse"
 )
 
@@ -96,10 +97,7 @@ du manifeste, comme « agora land --json » le donne).`,
 				return err
 			}
 			defer s.Close()
-			cols := map[string][]warehouse.Column{"quarantaine": nil}
-			for _, c := range dictionary.Quarantine {
-				cols["quarantaine"] = append(cols["quarantaine"], warehouse.Column{Name: c.Name, Type: c.Type})
-			}
+			cols := map[string][]warehouse.Column{"quarantaine": runner.LakeSchemas()["quarantaine"]}
 			paths := map[string][]string{"quarantaine": snap.Paths()["quarantaine"]}
 			if err := s.MountLake(ctx, paths, cols); err != nil {
 				return err
