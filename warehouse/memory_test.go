@@ -125,3 +125,12 @@ func TestOpenRefusesBadMemoryBeforeAnyFile(t *testing.T) {
 	_, err = Open(context.Background(), Options{MemoryLimit: "8"})
 	assert.ErrorContains(t, err, "« 8 »", "in memory too")
 }
+
+// TestOpenBlankMemoryIsDefault: a blank limit (« --memoire " " ») is the
+// default, as an empty one is.
+func TestOpenBlankMemoryIsDefault(t *testing.T) {
+	s, err := Open(context.Background(), Options{MemoryLimit: "  ", Threads: 1})
+	require.NoError(t, err)
+	assert.Equal(t, DefaultMemoryLimit, s.Options().MemoryLimit)
+	require.NoError(t, s.Close())
+}
