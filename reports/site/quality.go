@@ -434,12 +434,7 @@ func plural(n int64) string {
 // partnerQuality builds the page of one partner.
 func (b *builder) partnerQuality(q *PartnerQuality) *page {
 	p := &page{File: qualityFile(q.Funder), Current: "qualite.html", Title: "Qualité des données : " + q.Label}
-	keys := []keyFigure{
-		{Label: "Dossiers connus", Value: unitCount.text(intFig(q.Dossiers))},
-		{Label: "Lignes rejetées", Value: french.Int(q.RejectedLines)},
-		{Label: "Délai médian de transmission", Value: unitDays.text(figOn(q.DelayMedian, q.Events))},
-		{Label: "Événements transmis " + withinLateDays, Value: unitPct.text(figOn(q.Within30Days, q.Events))},
-	}
+	var keys []keyFigure
 	if q.Unattributed {
 		dsn, other := q.unattributedLines()
 		keys = []keyFigure{
@@ -447,6 +442,13 @@ func (b *builder) partnerQuality(q *PartnerQuality) *page {
 			{Label: "dont lignes de DSN (employeurs)", Value: french.Int(dsn)},
 			{Label: "dont lignes de fichiers à l'émetteur illisible", Value: french.Int(other)},
 			{Label: "Dossiers connus", Value: notApplicable},
+		}
+	} else {
+		keys = []keyFigure{
+			{Label: "Dossiers connus", Value: unitCount.text(intFig(q.Dossiers))},
+			{Label: "Lignes rejetées", Value: french.Int(q.RejectedLines)},
+			{Label: "Délai médian de transmission", Value: unitDays.text(figOn(q.DelayMedian, q.Events))},
+			{Label: "Événements transmis " + withinLateDays, Value: unitPct.text(figOn(q.Within30Days, q.Events))},
 		}
 	}
 	p.Lead = []string{qualitySentence(q)}
