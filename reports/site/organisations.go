@@ -245,7 +245,7 @@ func (p position) label() string {
 	case posBelow:
 		return "en dessous de l'attendu"
 	case posWithin:
-		return "dans la marge d'incertitude"
+		return uncertainNote
 	case posSecret:
 		return secretText
 	}
