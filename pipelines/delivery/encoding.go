@@ -14,6 +14,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/agora-formation/agora/french"
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/agora-formation/agora/dictionary"
@@ -179,7 +180,7 @@ func Inspect(r io.Reader, name string) (Info, error) {
 	case hasBOM:
 		return info, encodingError(name, fmt.Sprintf("le fichier commence par la marque UTF-8 (BOM) mais contient des octets qui ne sont pas de l'UTF-8 (le premier %s)", bad))
 	case multi > 0:
-		return info, encodingError(name, fmt.Sprintf("le fichier mélange UTF-8 (%d caractères accentués) et un autre encodage (%d octets invalides en UTF-8, le premier %s)", multi, invalid, bad))
+		return info, encodingError(name, fmt.Sprintf("le fichier mélange UTF-8 (%s caractères accentués) et un autre encodage (%s octets invalides en UTF-8, le premier %s)", french.Int(multi), french.Int(invalid), bad))
 	case undef.line > 0:
 		return info, encodingError(name, fmt.Sprintf("le fichier n'est ni en UTF-8 ni en Windows-1252 (octet 0x%02X indéfini en Windows-1252, %s)", undefB, undef))
 	default:

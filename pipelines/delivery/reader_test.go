@@ -61,6 +61,7 @@ func TestInspectEncodings(t *testing.T) {
 		{"bom then cp1252", append(append([]byte{}, bom...), "a\n\xe9\n"...), 0, "marque UTF-8 (BOM) mais contient des octets qui ne sont pas de l'UTF-8 (le premier ligne 2, colonne 1)"},
 		{"bom, first line", append(append([]byte{}, bom...), "é\xe9\n"...), 0, "(le premier ligne 1, colonne 2)"}, // the BOM is no character
 		{"mixed", []byte("a\nRégion\nR\xe9gion\n"), 0, "mélange UTF-8 (1 caractères accentués) et un autre encodage (1 octets invalides en UTF-8, le premier ligne 3, colonne 2)"},
+		{"mixed, counts grouped", []byte("a\n" + strings.Repeat("é", 1000) + strings.Repeat("\xe9", 1234) + "\n"), 0, "(1\u202f000 caractères accentués) et un autre encodage (1\u202f234 octets invalides en UTF-8, le premier ligne 2, colonne 1001)"},
 		{"mixed, accents before", []byte("a\nÉté \xe9\xe9\n"), 0, "(2 octets invalides en UTF-8, le premier ligne 2, colonne 5)"}, // É, t, é, space: 4 characters
 		// A line of 1 MiB and more, read in two pieces, é split between them:
 		// "a;b\n" (4 bytes) and 1 048 571 x fill the first MiB but the first byte of é.
