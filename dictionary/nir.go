@@ -121,11 +121,12 @@ func NIRFault(raw string) string {
 	default:
 		return "premier chiffre autre que 1, 2, 7 ou 8"
 	}
-	if _, ok := NIRKey(n[:13]); !ok {
+	key, ok := NIRKey(n[:13])
+	if !ok {
 		// A letter at the 7th place not preceded by a 2: not 2A or 2B.
 		return "contient des lettres ou des signes"
 	}
-	if !ValidNIR(n) {
+	if n[13:] != key {
 		return "clé incorrecte"
 	}
 	return ""
