@@ -197,10 +197,7 @@ func otherSeparator(line string, feed *dictionary.Feed) string {
 		if !strings.Contains(line, sep) {
 			continue
 		}
-		fields := strings.Split(line, sep)
-		for i, f := range fields {
-			fields[i] = strings.ToLower(strings.Trim(strings.TrimSpace(f), `"`))
-		}
+		fields := headerOn(line, sep)
 		feeds := dictionary.Feeds()
 		if feed != nil {
 			feeds = []*dictionary.Feed{feed}
@@ -225,14 +222,7 @@ func otherSeparator(line string, feed *dictionary.Feed) string {
 // feed and the sender its rows name.
 func (r *Reader) separatorError(name, header, sep string, forced *dictionary.Feed) *FileError {
 	fe := separatorError(name, sep)
-	split := func(line []byte) []string {
-		fields := strings.Split(string(line), sep)
-		for i, f := range fields {
-			fields[i] = strings.ToLower(strings.Trim(strings.TrimSpace(f), `"`))
-		}
-		return fields
-	}
-	cols := split([]byte(header))
+	cols := headerOn(header, sep)
 	feed := forced
 	if feed == nil {
 		var err error
@@ -241,16 +231,27 @@ func (r *Reader) separatorError(name, header, sep string, forced *dictionary.Fee
 		}
 	}
 	fe.Feed = feed.Name
-	for i, c := range cols {
-		cols[i] = strings.Clone(c)
+	return r.withSender(fe, cols, func(line []byte) []string { return splitOn(string(line), sep) })
+}
+
+// splitOn splits a line whose fields are separated by sep rather than ';',
+// each field trimmed of its spaces and of the quotes around it.
+func splitOn(line, sep string) []string {
+	fields := strings.Split(line, sep)
+	for i, f := range fields {
+		fields[i] = strings.Trim(strings.TrimSpace(f), `"`)
 	}
-	return r.withSender(fe, cols, func(line []byte) []string {
-		fields := strings.Split(string(line), sep)
-		for i, f := range fields {
-			fields[i] = strings.Trim(strings.TrimSpace(f), `"`)
-		}
-		return fields
-	})
+	return fields
+}
+
+// headerOn splits a header line as splitOn does, the names in lower case as
+// NewReader reads them.
+func headerOn(line, sep string) []string {
+	fields := splitOn(line, sep)
+	for i, f := range fields {
+		fields[i] = strings.ToLower(f)
+	}
+	return fields
 }
 
 // withSender sets fe.Sender to the partner code that the rows following the
