@@ -94,16 +94,23 @@ func EachSeparatedNIR(s string, fn func(pos []int)) {
 					continue
 				}
 				var nir [15]byte
-				pos := make([]int, 0, 15)
+				m := 0
 				for _, g := range chain[i : j+1] {
 					for k := g.start; k < g.end; k++ {
-						nir[len(pos)] = upper(s[k])
+						nir[m] = upper(s[k])
+						m++
+					}
+				}
+				if !dictionary.ValidNIR(string(nir[:])) {
+					continue
+				}
+				pos := make([]int, 0, 15) // only for a NIR found
+				for _, g := range chain[i : j+1] {
+					for k := g.start; k < g.end; k++ {
 						pos = append(pos, k)
 					}
 				}
-				if dictionary.ValidNIR(string(nir[:])) {
-					fn(pos)
-				}
+				fn(pos)
 			}
 		}
 	}
